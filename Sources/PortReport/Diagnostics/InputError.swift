@@ -1,0 +1,68 @@
+/// A problem with one input: which file, where in it, what was expected.
+///
+/// Printed as `FILE:LINE: PLACE: MESSAGE`, the shape compilers use, so that editors and terminals
+/// can jump to it.
+public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The file as the user named it (or as found under a directory they named).
+    public let file: String
+    /// 1-based line in the file (in the decompressed text for `.gz` files), when known.
+    public let line: Int?
+    /// Where inside the file: a JSON path such as `data_list[17].port`, a HAR entry, a query row.
+    public let place: String?
+    /// What was expected and what was found.
+    public let message: String
+
+    /// When true the message continues a sentence whose subject is the file
+    /// (`FILE is an HSS error response ...`) instead of following `FILE: `.
+    public let isPredicate: Bool
+
+    public init(file: String, line: Int? = nil, place: String? = nil, message: String) {
+        self.file = file
+        self.line = line
+        self.place = place.flatMap { $0.isEmpty ? nil : $0 }
+        self.message = message
+        self.isPredicate = false
+    }
+
+    /// An error that reads as a sentence about the file: `FILE is ...`.
+    public init(file: String, predicate: String) {
+        self.file = file
+        self.line = nil
+        self.place = nil
+        self.message = predicate
+        self.isPredicate = true
+    }
+
+    public var description: String {
+        if isPredicate { return "\(file) \(message)" }
+        var text = file
+        if let line { text += ":\(line)" }
+        text += ": "
+        if let place { text += place + ": " }
+        return text + message
+    }
+}
+
+/// An import run that stored nothing, because at least one input was bad.
+public struct ImportFailure: Error, CustomStringConvertible, Sendable {
+    public let errors: [InputError]
+
+    public var description: String {
+        let lines = errors.map { "error: \($0)" }
+        let files = Set(errors.map(\.file)).count
+        return (lines + ["nothing was imported: \(files) input\(files == 1 ? "" : "s") had errors (fix them, or pass --skip-invalid to import the rest)"]).joined(separator: "\n")
+    }
+}
+
+/// A problem with the store itself (not with an input).
+public struct StoreError: Error, CustomStringConvertible, Sendable {
+    public let path: String
+    public let message: String
+
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String { "\(path): \(message)" }
+}

@@ -1,0 +1,252 @@
+import GRDB
+
+/// What the user said about the inputs on the command line. Flags win over what a path says.
+public struct ImportOptions: Sendable {
+    public var projectID: String?
+    public var enterpriseProjectID: String?
+    public var category: Category?
+    public var capturedAt: Timestamp?
+    /// Filters a raw body was saved with (`port=22`), marking it partial.
+    public var filters: [(name: String, value: String)] = []
+    /// For SQLite files that are not portreport stores: the rows to read.
+    public var query: String?
+    /// Store the good inputs and list the bad ones, instead of storing nothing.
+    public var skipInvalid = false
+    /// "Now", for standard input (which has no modification time) and `imported_at`.
+    public var now: Timestamp
+
+    public init(now: Timestamp) {
+        self.now = now
+    }
+}
+
+/// The result of an import run.
+public struct ImportReport: Sendable {
+    public struct SnapshotLine: Sendable, Equatable {
+        public let id: Int64
+        public let key: SnapshotKey
+        public let outcome: String
+        public let records: Int
+        public let addedRecords: Int
+        public let totalNum: Int64?
+        public let complete: Bool
+        public let note: String
+    }
+
+    public var snapshots: [SnapshotLine] = []
+    /// Inputs left out because they were bad (only with `skipInvalid`).
+    public var skipped: [InputError] = []
+    public var warnings: [String] = []
+    public var files = 0
+    public var records = 0
+    /// Pages that were already in the store and were not read again.
+    public var alreadyImportedPages = 0
+}
+
+/// Receives progress while an import runs (the command line draws it on a terminal).
+public protocol ImportProgress: AnyObject {
+    func update(filesDone: Int, filesTotal: Int, records: Int)
+    func finish()
+}
+
+/// Imports saved responses, HAR captures and SQLite snapshots into a store, as one transaction.
+public struct Importer {
+    public let store: Store
+    public let options: ImportOptions
+
+    public init(store: Store, options: ImportOptions) {
+        self.store = store
+        self.options = options
+    }
+
+    /// Imports `paths`. Throws `ImportFailure` (and stores nothing) when any input is bad, unless
+    /// `skipInvalid` is set; throws `StoreError` when the store cannot be written.
+    public func run(_ paths: [String], progress: ImportProgress? = nil) throws -> ImportReport {
+        let (files, expansionErrors) = InputExpansion.expand(paths)
+        var report = ImportReport()
+        var errors = expansionErrors
+        if !errors.isEmpty && !options.skipInvalid {
+            throw ImportFailure(errors: errors)
+        }
+        do {
+            try store.database.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    let writer = try SnapshotWriter(db: db, importedAt: options.now)
+                    for (index, path) in files.enumerated() {
+                        let checkpoint = writer.checkpoint()
+                        let before = report
+                        do {
+                            try db.inSavepoint {
+                                try importFile(path, writer: writer, db: db, report: &report)
+                                return .commit
+                            }
+                        } catch let error as InputError {
+                            writer.restore(checkpoint)
+                            report = before
+                            errors.append(error)
+                        }
+                        progress?.update(filesDone: index + 1, filesTotal: files.count, records: report.records)
+                    }
+                    progress?.finish()
+                    if !errors.isEmpty && !options.skipInvalid {
+                        return .rollback
+                    }
+                    for outcome in try writer.finish() {
+                        report.snapshots.append(ImportReport.SnapshotLine(
+                            id: outcome.id, key: outcome.key, outcome: outcome.kind.rawValue, records: outcome.records,
+                            addedRecords: outcome.addedRecords, totalNum: outcome.totalNum, complete: outcome.complete, note: outcome.note))
+                    }
+                    return .commit
+                }
+            }
+        } catch let error as ImportFailure {
+            throw error
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(path: store.path, message: Store.describe(error) + " (nothing from this run was stored)")
+        }
+        if !errors.isEmpty && !options.skipInvalid {
+            throw ImportFailure(errors: errors)
+        }
+        report.skipped = errors
+        return report
+    }
+
+    // MARK: One input
+
+    private func importFile(_ path: String, writer: SnapshotWriter, db: Database, report: inout ImportReport) throws {
+        // Fast path: a raw body whose metadata the path or flags give, already in the store,
+        // is recognised by its digest without being parsed again.
+        let file = try InputFile.load(path)
+        report.files += 1
+        if file.isSQLite {
+            try SQLiteSnapshotReader(file: file, options: options).read(into: writer, report: &report)
+            return
+        }
+        let isHAR = path.lowercased().hasSuffix(".har") || path.lowercased().hasSuffix(".har.gz")
+        if !isHAR, let key = try? rawBodyMetadata(file).key,
+           try writer.hasSource(key: key, sha256: file.sha256, entry: -1) {
+            try writer.noteUnchanged(key)
+            report.alreadyImportedPages += 1
+            return
+        }
+        if isHAR {
+            try importHAR(file, writer: writer, report: &report)
+            return
+        }
+        let content: ResponseBodyReader.Content
+        do {
+            content = try file.bytes.withUnsafeBufferPointer { try ResponseBodyReader.read($0) }
+        } catch let problem as ResponseBodyReader.Problem {
+            throw inputError(problem, file: file, bytes: file.bytes, place: nil)
+        }
+        switch content {
+        case .harCapture:
+            try importHAR(file, writer: writer, report: &report)
+        case .errorResponse(let code, let message):
+            throw InputError(file: path, predicate: "is an HSS error response (\(ErrorBody.summary(code: code, message: message))), not port statistics: export it again")
+        case .page(let page):
+            let (key, provenance, warning) = try rawBodyMetadata(file)
+            if let warning { report.warnings.append(warning) }
+            let added = try writer.add(
+                SnapshotWriter.Page(key: key, provenance: provenance, path: path, entry: -1, sha256: file.sha256, size: file.size, totalNum: page.totalNum),
+                records: page.records, recordPlace: { "data_list[\($0)]" },
+                recordLine: { index in file.bytes.withUnsafeBufferPointer { JSONScanner($0).lineAndColumn(of: page.recordOffsets[index]).line } })
+            if added { report.records += page.records.count } else { report.alreadyImportedPages += 1 }
+        }
+    }
+
+    private func importHAR(_ file: InputFile, writer: SnapshotWriter, report: inout ImportReport) throws {
+        if options.projectID != nil || options.enterpriseProjectID != nil || options.category != nil || options.capturedAt != nil || !options.filters.isEmpty {
+            report.warnings.append("\(file.displayPath): --project, --enterprise-project, --category, --captured-at and --filter do not apply to HAR captures: each entry's request URL and start time say them")
+        }
+        let contents = try file.bytes.withUnsafeBufferPointer { try HARReader.read($0, file: file.displayPath) }
+        for note in contents.notes {
+            report.warnings.append("\(file.displayPath): \(note)")
+        }
+        if contents.pages.isEmpty {
+            throw InputError(file: file.displayPath, message: "this HAR capture has no successful response of GET /v5/{project_id}/asset/port/statistics")
+        }
+        for harPage in contents.pages {
+            let place = "log.entries[\(harPage.entry)] response body"
+            let content: ResponseBodyReader.Content
+            do {
+                content = try harPage.body.withUnsafeBufferPointer { try ResponseBodyReader.read($0) }
+            } catch let problem as ResponseBodyReader.Problem {
+                throw inputError(problem, file: file, bytes: harPage.body, place: place)
+            }
+            switch content {
+            case .harCapture:
+                throw InputError(file: file.displayPath, place: place, message: "expected the statistics response body, found a HAR document")
+            case .errorResponse(let code, let message):
+                throw InputError(file: file.displayPath, place: place, message: "HTTP 200 but the body is an HSS error response (\(ErrorBody.summary(code: code, message: message)))")
+            case .page(let page):
+                let added = try writer.add(
+                    SnapshotWriter.Page(key: harPage.key, provenance: harPage.provenance, path: file.displayPath, entry: harPage.entry,
+                                        sha256: file.sha256, size: file.size, totalNum: page.totalNum),
+                    records: page.records, recordPlace: { "log.entries[\(harPage.entry)] response body data_list[\($0)]" }, recordLine: { _ in nil })
+                if added { report.records += page.records.count } else { report.alreadyImportedPages += 1 }
+            }
+        }
+    }
+
+    private func inputError(_ problem: ResponseBodyReader.Problem, file: InputFile, bytes: [UInt8], place: String?) -> InputError {
+        let line = bytes.withUnsafeBufferPointer { JSONScanner($0).lineAndColumn(of: problem.offset).line }
+        if bytes.isEmpty || bytes.allSatisfy({ [0x20, 0x0A, 0x0D, 0x09].contains($0) }) {
+            return InputError(file: file.displayPath, place: place, message: "the file is empty; expected a saved response body (JSON)")
+        }
+        let joined = [place, problem.path.isEmpty ? nil : problem.path].compactMap { $0 }.joined(separator: " ")
+        return InputError(file: file.displayPath, line: place == nil ? line : nil, place: joined, message: problem.message)
+    }
+
+    // MARK: Metadata of raw bodies
+
+    /// Flags, then the path, then defaults; with a warning when the capture time is a guess.
+    func rawBodyMetadata(_ file: InputFile) throws(InputError) -> (key: SnapshotKey, provenance: MetadataProvenance, warning: String?) {
+        let path = file.displayPath
+        var warning: String?
+        let category: Category
+        let categorySource: String
+        if let flag = options.category {
+            category = flag
+            categorySource = "flag --category"
+        } else {
+            switch PathMetadata.category(in: file.isStandardInput ? "" : path) {
+            case .found(let value, let component):
+                category = value
+                categorySource = "path (\(component))"
+            case .ambiguous(let component):
+                throw InputError(file: path, message: "the path says both host and container (\(component)); pass --category host or --category container")
+            case .none:
+                category = .host
+                categorySource = "API default (host)"
+            }
+        }
+        let capturedAt: Timestamp
+        let capturedSource: String
+        if let flag = options.capturedAt {
+            capturedAt = flag
+            capturedSource = "flag --captured-at"
+        } else if !file.isStandardInput, let found = PathMetadata.captureTime(in: path) {
+            capturedAt = found.timestamp
+            capturedSource = "path (\(found.text)\(found.hasTime ? "" : ", date only: 00:00:00Z"))"
+        } else if let mtime = file.modificationTime {
+            capturedAt = mtime
+            capturedSource = "file modification time"
+            warning = "\(path): no capture time in the path or flags; using the file's modification time \(mtime.rfc3339) (pages of one export merge only when their times agree: pass --captured-at or keep exports in dated folders)"
+        } else {
+            capturedAt = options.now
+            capturedSource = "time of import (standard input)"
+            warning = "standard input: no --captured-at; using the time of import \(options.now.rfc3339)"
+        }
+        let filters = SnapshotKey.canonicalFilters(options.filters)
+        let key = SnapshotKey(projectID: options.projectID ?? "", enterpriseProjectID: options.enterpriseProjectID ?? "",
+                              category: category, capturedAt: capturedAt, filters: filters)
+        let provenance = MetadataProvenance(
+            project: options.projectID != nil ? "flag --project" : "unknown (no --project)",
+            enterpriseProject: options.enterpriseProjectID != nil ? "flag --enterprise-project" : "not given",
+            category: categorySource, capturedAt: capturedSource)
+        return (key, provenance, warning)
+    }
+}

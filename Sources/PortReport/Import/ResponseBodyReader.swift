@@ -1,0 +1,217 @@
+/// Reads the saved body of `GET /v5/{project_id}/asset/port/statistics`.
+///
+/// A strict decoder for this one shape: it validates every field it needs and reports the JSON
+/// path of the first problem, and it skips unknown members without building them.
+enum ResponseBodyReader {
+    /// What a body turned out to be.
+    enum Content {
+        /// A page of statistics.
+        case page(ResponsePage)
+        /// A saved error response (`error_code`/`error_msg` and its variants, no `data_list`).
+        case errorResponse(code: String?, message: String?)
+        /// Not a response body but a HAR capture (a top-level `log` member and no `data_list`).
+        case harCapture
+    }
+
+    /// A problem at a place in the body.
+    struct Problem: Error, Equatable {
+        /// JSON path such as `data_list[17].port`; empty for the top level.
+        let path: String
+        let message: String
+        /// Byte offset, for the line number.
+        let offset: Int
+    }
+
+    static let portRange = 0...65_535
+
+    static func read(_ bytes: UnsafeBufferPointer<UInt8>) throws(Problem) -> Content {
+        var scanner = JSONScanner(bytes)
+        var totalNum: Int64?
+        var records: [PortRecord] = []
+        var recordPaths: [Int] = []
+        var sawDataList = false
+        var sawLog = false
+        var errorCode: String?
+        var errorMessage: String?
+        var seen = Set<String>()
+
+        func syntax(_ error: JSONSyntaxError, _ path: String) -> Problem {
+            Problem(path: path, message: "expected \(error.expected), found \(error.found)", offset: error.offset)
+        }
+
+        guard scanner.peek() == UInt8(ascii: "{") else {
+            throw syntax(scanner.error(expected: "a JSON object (the response body)"), "")
+        }
+
+        var currentPath = ""
+        do throws(JSONSyntaxError) {
+            try scanner.readObject { (scanner: inout JSONScanner, key: JSONKey) throws(JSONSyntaxError) in
+                if key.equals("data_list") {
+                    currentPath = "data_list"
+                    try checkOnce("data_list", &seen, scanner)
+                    sawDataList = true
+                    guard scanner.peek() == UInt8(ascii: "[") else {
+                        throw JSONSyntaxError(offset: scanner.offset, expected: "an array of port records", found: scanner.describeHere())
+                    }
+                    try scanner.readArray { (scanner: inout JSONScanner, index: Int) throws(JSONSyntaxError) in
+                        currentPath = "data_list[\(index)]"
+                        let start = scanner.offset
+                        let record = try readRecord(&scanner, index: index, path: &currentPath)
+                        records.append(record)
+                        recordPaths.append(start)
+                    }
+                } else if key.equals("total_num") {
+                    currentPath = "total_num"
+                    try checkOnce("total_num", &seen, scanner)
+                    totalNum = try readCount(&scanner, what: "a non-negative integer (records across all pages)")
+                } else if key.equals("error_code") || key.equals("errorCode") || key.equals("code") {
+                    currentPath = key.string
+                    errorCode = try readLooseText(&scanner)
+                } else if key.equals("error_msg") || key.equals("errorMsg") || key.equals("message") {
+                    currentPath = key.string
+                    errorMessage = try readLooseText(&scanner)
+                } else if key.equals("log") {
+                    sawLog = true
+                    currentPath = "log"
+                    try scanner.skipValue(depth: 1)
+                } else {
+                    currentPath = key.string
+                    try scanner.skipValue(depth: 1)
+                }
+            }
+            currentPath = ""
+            try scanner.expectEnd()
+        } catch {
+            throw syntax(error, currentPath)
+        }
+
+        if !sawDataList {
+            if errorCode != nil || errorMessage != nil {
+                return .errorResponse(code: errorCode, message: errorMessage)
+            }
+            if sawLog { return .harCapture }
+            throw Problem(path: "", message: "expected a 'data_list' member (the array of port records); the object has none", offset: 0)
+        }
+        guard let totalNum else {
+            throw Problem(path: "", message: "expected a 'total_num' member (records across all pages); the object has none", offset: 0)
+        }
+        return .page(ResponsePage(totalNum: totalNum, records: records, recordOffsets: recordPaths))
+    }
+
+    private static func checkOnce(_ name: String, _ seen: inout Set<String>, _ scanner: JSONScanner) throws(JSONSyntaxError) {
+        guard seen.insert(name).inserted else {
+            throw JSONSyntaxError(offset: scanner.offset, expected: "'\(name)' only once (it appears twice, which is ambiguous)", found: "a second '\(name)'")
+        }
+    }
+
+    /// Error codes are strings, but some gateways send numbers: keep them as text.
+    private static func readLooseText(_ scanner: inout JSONScanner) throws(JSONSyntaxError) -> String? {
+        switch scanner.peek() {
+        case UInt8(ascii: "\""): return try scanner.readString()
+        case .some(UInt8(ascii: "-")), .some(0x30...0x39): return try scanner.readNumber().description
+        default:
+            try scanner.skipValue(depth: 1)
+            return nil
+        }
+    }
+
+    private static func readCount(_ scanner: inout JSONScanner, what: String) throws(JSONSyntaxError) -> Int64 {
+        let start = scanner.offset
+        guard let c = scanner.peek(), c == UInt8(ascii: "-") || (c >= 0x30 && c <= 0x39) else {
+            throw JSONSyntaxError(offset: scanner.offset, expected: what, found: scanner.describeHere())
+        }
+        let number = try scanner.readInteger()
+        guard let value = number.integer, value >= 0 else {
+            throw JSONSyntaxError(offset: start, expected: what, found: number.description)
+        }
+        return value
+    }
+
+    private static func readRecord(_ scanner: inout JSONScanner, index: Int, path: inout String) throws(JSONSyntaxError) -> PortRecord {
+        guard scanner.peek() == UInt8(ascii: "{") else {
+            throw JSONSyntaxError(offset: scanner.offset, expected: "a port record object", found: scanner.describeHere())
+        }
+        let objectStart = scanner.offset
+        var port: Int?
+        var type: PortType?
+        var num: Int64?
+        var status: VendorStatus?
+        var sawStatus = false
+        let base = "data_list[\(index)]"
+        try scanner.readObject { (scanner: inout JSONScanner, key: JSONKey) throws(JSONSyntaxError) in
+            if key.equals("port") {
+                path = base + ".port"
+                guard port == nil else { throw duplicate("port", scanner) }
+                let start = scanner.offset
+                let expected = "an integer 0–65535"
+                guard let c = scanner.peek(), c == UInt8(ascii: "-") || (c >= 0x30 && c <= 0x39) else {
+                    throw JSONSyntaxError(offset: start, expected: expected, found: scanner.describeHere())
+                }
+                let number = try scanner.readInteger()
+                guard let value = number.integer, value >= 0, value <= 65_535 else {
+                    throw JSONSyntaxError(offset: start, expected: expected, found: number.description)
+                }
+                port = Int(value)
+            } else if key.equals("type") {
+                path = base + ".type"
+                guard type == nil else { throw duplicate("type", scanner) }
+                let expected = "\"TCP\", \"UDP\", \"TCP6\" or \"UDP6\""
+                guard scanner.peek() == UInt8(ascii: "\"") else {
+                    throw JSONSyntaxError(offset: scanner.offset, expected: expected, found: scanner.describeHere())
+                }
+                let start = scanner.offset
+                let text = try scanner.readString()
+                guard let value = PortType(lenient: text) else {
+                    scanner.offset = start
+                    throw JSONSyntaxError(offset: start, expected: expected, found: scanner.describeHere())
+                }
+                type = value
+            } else if key.equals("num") {
+                path = base + ".num"
+                guard num == nil else { throw duplicate("num", scanner) }
+                num = try readCount(&scanner, what: "a non-negative integer (how many servers or containers)")
+            } else if key.equals("status") {
+                path = base + ".status"
+                guard !sawStatus else { throw duplicate("status", scanner) }
+                sawStatus = true
+                if scanner.peek() == UInt8(ascii: "n") {
+                    try scanner.readLiteral("null")
+                    return
+                }
+                let expected = "\"danger\", \"normal\" or \"unknown\""
+                guard scanner.peek() == UInt8(ascii: "\"") else {
+                    throw JSONSyntaxError(offset: scanner.offset, expected: expected, found: scanner.describeHere())
+                }
+                let start = scanner.offset
+                let text = try scanner.readString()
+                guard let value = VendorStatus(vendor: text) else {
+                    scanner.offset = start
+                    throw JSONSyntaxError(offset: start, expected: expected, found: scanner.describeHere())
+                }
+                status = value
+            } else {
+                path = base + "." + key.string
+                try scanner.skipValue(depth: 3)
+            }
+        }
+        path = base
+        guard let port, let type, let num else {
+            let missing = [port == nil ? "port" : nil, type == nil ? "type" : nil, num == nil ? "num" : nil].compactMap { $0 }
+            throw JSONSyntaxError(offset: objectStart, expected: "the required member\(missing.count > 1 ? "s" : "") \(missing.map { "'\($0)'" }.joined(separator: ", "))", found: "a record without \(missing.count > 1 ? "them" : "it")")
+        }
+        return PortRecord(port: port, type: type, num: num, status: status)
+    }
+
+    private static func duplicate(_ name: String, _ scanner: JSONScanner) -> JSONSyntaxError {
+        JSONSyntaxError(offset: scanner.offset, expected: "'\(name)' only once in a record", found: "it twice")
+    }
+}
+
+/// One page of statistics as saved.
+struct ResponsePage: Sendable {
+    /// Records matching the query across all pages, as the API reported with this page.
+    let totalNum: Int64
+    let records: [PortRecord]
+    /// Byte offset of each record, for line numbers in messages.
+    let recordOffsets: [Int]
+}

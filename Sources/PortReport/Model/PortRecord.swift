@@ -1,0 +1,79 @@
+/// The protocol of an open port, as HSS reports it. Raw values are the stored, upper-case names;
+/// their order (TCP < TCP6 < UDP < UDP6) is the order used wherever ports are sorted.
+public enum PortType: String, CaseIterable, Comparable, Sendable, Codable {
+    case tcp = "TCP"
+    case tcp6 = "TCP6"
+    case udp = "UDP"
+    case udp6 = "UDP6"
+
+    /// Accepts any letter case, nothing else (no surrounding spaces).
+    public init?(lenient text: String) {
+        self.init(rawValue: text.uppercased())
+    }
+
+    public static func < (lhs: PortType, rhs: PortType) -> Bool { lhs.order < rhs.order }
+
+    var order: Int {
+        switch self {
+        case .tcp: return 0
+        case .tcp6: return 1
+        case .udp: return 2
+        case .udp6: return 3
+        }
+    }
+
+    /// The stored name as static storage, for binding to SQLite without a copy.
+    var staticName: StaticString {
+        switch self {
+        case .tcp: return "TCP"
+        case .tcp6: return "TCP6"
+        case .udp: return "UDP"
+        case .udp6: return "UDP6"
+        }
+    }
+}
+
+/// The vendor's own risk verdict on a port.
+public enum VendorStatus: String, CaseIterable, Sendable, Codable {
+    case danger
+    case normal
+    case unknown
+
+    /// Accepts the documented values and the vendor's misspelling `unknow` (read as `unknown`).
+    public init?(vendor text: String) {
+        if text == "unknow" {
+            self = .unknown
+        } else {
+            self.init(rawValue: text)
+        }
+    }
+
+    var staticName: StaticString {
+        switch self {
+        case .danger: return "danger"
+        case .normal: return "normal"
+        case .unknown: return "unknown"
+        }
+    }
+}
+
+/// Which population a snapshot counts: servers or containers.
+public enum Category: String, CaseIterable, Sendable, Codable {
+    case host
+    case container
+}
+
+/// One row of the statistics: how many servers or containers have `port`/`type` open.
+public struct PortRecord: Hashable, Sendable {
+    public var port: Int
+    public var type: PortType
+    public var num: Int64
+    public var status: VendorStatus?
+
+    public init(port: Int, type: PortType, num: Int64, status: VendorStatus? = nil) {
+        self.port = port
+        self.type = type
+        self.num = num
+        self.status = status
+    }
+}

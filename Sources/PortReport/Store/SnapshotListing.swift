@@ -1,0 +1,124 @@
+import GRDB
+
+/// A snapshot as `portreport snapshots` lists it.
+public struct SnapshotSummary: Sendable, Equatable, Encodable {
+    public struct Source: Sendable, Equatable, Encodable {
+        public let path: String
+        /// HAR entry index, when the page came from a HAR capture.
+        public let entry: Int?
+        public let sha256: String
+        public let size: Int
+        public let totalNum: Int64?
+        public let records: Int
+        public let query: String?
+
+        enum CodingKeys: String, CodingKey {
+            case path, entry, sha256, size, totalNum = "total_num", records, query
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(path, forKey: .path)
+            try container.encode(entry, forKey: .entry)
+            try container.encode(sha256, forKey: .sha256)
+            try container.encode(size, forKey: .size)
+            try container.encode(totalNum, forKey: .totalNum)
+            try container.encode(records, forKey: .records)
+            try container.encode(query, forKey: .query)
+        }
+    }
+
+    public struct Provenance: Sendable, Equatable, Encodable {
+        public let projectID: String
+        public let enterpriseProjectID: String
+        public let category: String
+        public let capturedAt: String
+
+        enum CodingKeys: String, CodingKey {
+            case projectID = "project_id", enterpriseProjectID = "enterprise_project_id", category, capturedAt = "captured_at"
+        }
+    }
+
+    public let id: Int64
+    /// Nil when unknown.
+    public let projectID: String?
+    public let enterpriseProjectID: String?
+    public let category: Category
+    public let capturedAt: Timestamp
+    public let records: Int
+    public let totalNum: Int64?
+    public let complete: Bool
+    public let partial: Bool
+    public let filters: String?
+    public let note: String?
+    public let digest: String
+    public let importedAt: String
+    public let toolVersion: String
+    public let provenance: Provenance
+    public let sources: [Source]
+
+    enum CodingKeys: String, CodingKey {
+        case id, projectID = "project_id", enterpriseProjectID = "enterprise_project_id", category, capturedAt = "captured_at"
+        case records, totalNum = "total_num", complete, partial, filters, note, digest, importedAt = "imported_at"
+        case toolVersion = "tool_version", provenance = "metadata_from", sources
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(projectID, forKey: .projectID)
+        try container.encode(enterpriseProjectID, forKey: .enterpriseProjectID)
+        try container.encode(category, forKey: .category)
+        try container.encode(capturedAt.rfc3339, forKey: .capturedAt)
+        try container.encode(records, forKey: .records)
+        try container.encode(totalNum, forKey: .totalNum)
+        try container.encode(complete, forKey: .complete)
+        try container.encode(partial, forKey: .partial)
+        try container.encode(filters, forKey: .filters)
+        try container.encode(note, forKey: .note)
+        try container.encode(digest, forKey: .digest)
+        try container.encode(importedAt, forKey: .importedAt)
+        try container.encode(toolVersion, forKey: .toolVersion)
+        try container.encode(provenance, forKey: .provenance)
+        try container.encode(sources, forKey: .sources)
+    }
+}
+
+extension Store {
+    /// Every snapshot, oldest capture first (then project, enterprise project, category, filters).
+    public func snapshots() throws(StoreError) -> [SnapshotSummary] {
+        try read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT * FROM snapshot ORDER BY captured_at, project_id, enterprise_project_id, category, filters
+                """)
+            var sourcesBySnapshot: [Int64: [SnapshotSummary.Source]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM source ORDER BY snapshot_id, path, entry, id") {
+                let entry: Int = row["entry"]
+                let query: String = row["query"]
+                sourcesBySnapshot[row["snapshot_id"], default: []].append(SnapshotSummary.Source(
+                    path: row["path"], entry: entry >= 0 ? entry : nil, sha256: row["sha256"], size: row["size"],
+                    totalNum: row["total_num"], records: row["records"], query: query.isEmpty ? nil : query))
+            }
+            return try rows.map { row in
+                let id: Int64 = row["id"]
+                let categoryText: String = row["category"]
+                let capturedText: String = row["captured_at"]
+                guard let category = Category(rawValue: categoryText), let capturedAt = Timestamp(rfc3339: capturedText) else {
+                    throw StoreError(path: path, message: "snapshot \(id) is damaged (category '\(categoryText)', captured_at '\(capturedText)')")
+                }
+                func optional(_ column: String) -> String? {
+                    let value: String = row[column]
+                    return value.isEmpty ? nil : value
+                }
+                return SnapshotSummary(
+                    id: id, projectID: optional("project_id"), enterpriseProjectID: optional("enterprise_project_id"),
+                    category: category, capturedAt: capturedAt, records: row["record_count"], totalNum: row["total_num"],
+                    complete: row["complete"], partial: row["partial"], filters: optional("filters"), note: optional("note"),
+                    digest: row["digest"], importedAt: row["imported_at"], toolVersion: row["tool_version"],
+                    provenance: SnapshotSummary.Provenance(projectID: row["project_source"], enterpriseProjectID: row["enterprise_project_source"],
+                                                           category: row["category_source"], capturedAt: row["captured_at_source"]),
+                    sources: sourcesBySnapshot[id] ?? [])
+            }
+        }
+    }
+}

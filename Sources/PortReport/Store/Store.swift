@@ -1,0 +1,149 @@
+import GRDB
+
+/// The portreport store: one SQLite file that keeps every snapshot ever imported.
+///
+/// Only this layer talks to SQLite. The schema is created and upgraded by named, append-only
+/// migrations; `schemaVersion` (also `PRAGMA user_version`) is what users see.
+public final class Store: Sendable {
+    public let path: String
+    let database: DatabaseQueue
+
+    /// `PRAGMA application_id` of a portreport store ("PRPT"), so that a store can be told apart
+    /// from other SQLite files when it is given to `import`.
+    static let applicationID: Int32 = 0x5052_5054
+    /// The newest schema this build knows.
+    public static let schemaVersion = 1
+
+    /// Opens (creating when absent) the store at `path`.
+    public init(path: String, readOnly: Bool = false, busyTimeoutSeconds: Double = 60) throws(StoreError) {
+        self.path = path
+        var configuration = Configuration()
+        configuration.readonly = readOnly
+        // A second process waits for the first instead of failing at once.
+        configuration.busyMode = .timeout(busyTimeoutSeconds)
+        configuration.label = "portreport store"
+        if !readOnly {
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+            }
+        }
+        do {
+            database = try DatabaseQueue(path: path, configuration: configuration)
+        } catch {
+            throw StoreError(path: path, message: "cannot open the store: \(Store.describe(error))")
+        }
+        do {
+            try database.read { db in try Store.checkIdentity(db, path: path) }
+            if !readOnly { try Store.migrator.migrate(database) }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(path: path, message: "cannot open the store: \(Store.describe(error))")
+        }
+    }
+
+    /// Refuses files that are not portreport stores and stores from a newer portreport.
+    static func checkIdentity(_ db: Database, path: String) throws {
+        let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+        let tableCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+        if tableCount > 0 && applicationID != Store.applicationID {
+            throw StoreError(path: path, message: "this SQLite database is not a portreport store (choose another --store path)")
+        }
+        let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+        if version > Store.schemaVersion {
+            throw StoreError(path: path, message: "the store has schema version \(version), written by a newer portreport; this one (\(PortReportVersion.string)) knows up to version \(Store.schemaVersion): upgrade portreport")
+        }
+    }
+
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: snapshots, sources, records") { db in
+            try db.execute(sql: """
+                PRAGMA application_id = \(Store.applicationID);
+                CREATE TABLE snapshot (
+                    id INTEGER PRIMARY KEY,
+                    project_id TEXT NOT NULL,               -- '' when unknown
+                    enterprise_project_id TEXT NOT NULL,    -- '' when not given
+                    category TEXT NOT NULL CHECK (category IN ('host', 'container')),
+                    captured_at TEXT NOT NULL,              -- RFC 3339, UTC, whole seconds
+                    filters TEXT NOT NULL,                  -- '' when unfiltered, else e.g. 'port=22&type=TCP'
+                    record_count INTEGER NOT NULL,
+                    total_num INTEGER,                      -- as the pages reported; NULL when the source has none
+                    complete INTEGER NOT NULL CHECK (complete IN (0, 1)),
+                    partial INTEGER NOT NULL CHECK (partial IN (0, 1)),
+                    note TEXT NOT NULL,                     -- why it is incomplete, in words
+                    digest TEXT NOT NULL,                   -- SHA-256 of the key and the normalised records
+                    project_source TEXT NOT NULL,
+                    enterprise_project_source TEXT NOT NULL,
+                    category_source TEXT NOT NULL,
+                    captured_at_source TEXT NOT NULL,
+                    imported_at TEXT NOT NULL,
+                    tool_version TEXT NOT NULL,
+                    UNIQUE (project_id, enterprise_project_id, category, captured_at, filters)
+                );
+                CREATE INDEX snapshot_by_category_time ON snapshot (category, captured_at);
+                CREATE INDEX snapshot_by_digest ON snapshot (digest);
+                CREATE TABLE source (
+                    id INTEGER PRIMARY KEY,
+                    snapshot_id INTEGER NOT NULL REFERENCES snapshot (id) ON DELETE CASCADE,
+                    path TEXT NOT NULL,
+                    entry INTEGER NOT NULL,                 -- HAR entry index; -1 for a whole file
+                    sha256 TEXT NOT NULL,                   -- of the file as on disk
+                    size INTEGER NOT NULL,
+                    total_num INTEGER,
+                    records INTEGER NOT NULL,               -- records on this page
+                    query TEXT NOT NULL,                    -- the --query for a foreign database; '' otherwise
+                    UNIQUE (snapshot_id, sha256, entry, query)
+                );
+                CREATE TABLE record (
+                    snapshot_id INTEGER NOT NULL,
+                    port INTEGER NOT NULL CHECK (port BETWEEN 0 AND 65535),
+                    type TEXT NOT NULL CHECK (type IN ('TCP', 'TCP6', 'UDP', 'UDP6')),
+                    num INTEGER NOT NULL CHECK (num >= 0),
+                    status TEXT CHECK (status IN ('danger', 'normal', 'unknown')),
+                    source_id INTEGER NOT NULL,             -- the page it came from
+                    PRIMARY KEY (snapshot_id, port, type)
+                ) WITHOUT ROWID;
+                PRAGMA user_version = 1;
+                """)
+        }
+        return migrator
+    }()
+
+    /// The schema version of the store on disk.
+    public func storedSchemaVersion() throws(StoreError) -> Int {
+        try read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try database.read(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(path: path, message: Store.describe(error))
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? DatabaseError {
+            switch error.resultCode {
+            case .SQLITE_BUSY, .SQLITE_LOCKED:
+                return "the store is busy: another portreport process is writing to it (try again when it has finished)"
+            case .SQLITE_FULL:
+                return "the disk is full; nothing from this run was stored"
+            case .SQLITE_READONLY:
+                return "the store is read-only (check the file's permissions)"
+            case .SQLITE_NOTADB:
+                return "this file is not an SQLite database"
+            case .SQLITE_CORRUPT:
+                return "the store is damaged (SQLite reports corruption): restore it from a backup"
+            case .SQLITE_CANTOPEN:
+                return "cannot open the file (does its directory exist, and may it be written?)"
+            default:
+                return error.message ?? "\(error)"
+            }
+        }
+        return "\(error)"
+    }
+}
