@@ -153,7 +153,7 @@ public struct Importer {
                 SnapshotWriter.Page(key: key, provenance: provenance, path: path, entry: -1, sha256: file.sha256, size: file.size, totalNum: page.totalNum),
                 records: page.records, recordPlace: { "data_list[\($0)]" },
                 recordLine: { index in file.bytes.withUnsafeBufferPointer { JSONScanner($0).lineAndColumn(of: page.recordOffsets[index]).line } })
-            if added { report.records += page.records.count } else { report.alreadyImportedPages += 1 }
+            if let added { report.records += added } else { report.alreadyImportedPages += 1 }
         }
     }
 
@@ -186,7 +186,7 @@ public struct Importer {
                     SnapshotWriter.Page(key: harPage.key, provenance: harPage.provenance, path: file.displayPath, entry: harPage.entry,
                                         sha256: file.sha256, size: file.size, totalNum: page.totalNum),
                     records: page.records, recordPlace: { "log.entries[\(harPage.entry)] response body data_list[\($0)]" }, recordLine: { _ in nil })
-                if added { report.records += page.records.count } else { report.alreadyImportedPages += 1 }
+                if let added { report.records += added } else { report.alreadyImportedPages += 1 }
             }
         }
     }

@@ -59,6 +59,7 @@ enum ResponseBodyReader {
                         let record = try readRecord(&scanner, index: index, path: &currentPath)
                         records.append(record)
                         recordPaths.append(start)
+                        currentPath = "data_list"
                     }
                 } else if key.equals("total_num") {
                     currentPath = "total_num"

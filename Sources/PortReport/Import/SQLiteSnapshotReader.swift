@@ -77,8 +77,8 @@ struct SQLiteSnapshotReader {
                     let page = SnapshotWriter.Page(key: key, provenance: provenance, path: sourceRow["path"], entry: sourceRow["entry"],
                                                    sha256: sourceRow["sha256"], size: sourceRow["size"], totalNum: sourceRow["total_num"],
                                                    query: sourceRow["query"])
-                    if try writer.add(page, records: records, recordPlace: { _ in "snapshot \(id)" }, recordLine: { _ in nil }) {
-                        report.records += records.count
+                    if let added = try writer.add(page, records: records, recordPlace: { _ in "snapshot \(id)" }, recordLine: { _ in nil }) {
+                        report.records += added
                     } else {
                         report.alreadyImportedPages += 1
                     }
@@ -237,7 +237,7 @@ struct SQLiteSnapshotReader {
             let page = SnapshotWriter.Page(key: key, provenance: group.provenance, path: path, entry: -1, sha256: file.sha256,
                                            size: file.size, totalNum: group.totalNum, query: query)
             let added = try writer.add(page, records: group.records, recordPlace: { "query row \(group.rowNumbers[$0])" }, recordLine: { _ in nil })
-            if added { report.records += group.records.count } else { report.alreadyImportedPages += 1 }
+            if let added { report.records += added } else { report.alreadyImportedPages += 1 }
         }
     }
 

@@ -120,20 +120,21 @@ final class SnapshotWriter {
         var query: String = ""
     }
 
-    /// Adds a page's records. Returns false when the page was already in the snapshot.
-    /// `recordPlace` names a record for messages (`data_list[17]`), `recordLine` its line.
+    /// Adds a page's records. Returns how many records were new to the snapshot, or nil when the
+    /// page was already part of it. `recordPlace` names a record for messages (`data_list[17]`),
+    /// `recordLine` its line.
     @discardableResult
-    func add(_ page: Page, records: [PortRecord], recordPlace: (Int) -> String, recordLine: (Int) -> Int?) throws -> Bool {
+    func add(_ page: Page, records: [PortRecord], recordPlace: (Int) -> String, recordLine: (Int) -> Int?) throws -> Int? {
         var group = try group(for: page.key, provenance: page.provenance)
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM source WHERE snapshot_id = ? AND sha256 = ? AND entry = ? AND query = ?", arguments: [group.id, page.sha256, page.entry, page.query]) == true {
-            return false
+            return nil
         }
         try db.execute(sql: "INSERT INTO source (snapshot_id, path, entry, sha256, size, total_num, records, query) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                        arguments: [group.id, page.path, page.entry, page.sha256, page.size, page.totalNum, records.count, page.query])
         let sourceID = db.lastInsertedRowID
         group.addedSources += 1
 
-        guard let statement = insertRecord.sqliteStatement as OpaquePointer? else { return true }
+        let statement = insertRecord.sqliteStatement
         let connection = db.sqliteConnection
         var added = 0
         for (index, record) in records.enumerated() {
@@ -168,7 +169,7 @@ final class SnapshotWriter {
         sqlite3_reset(statement)
         group.addedRecords += added
         groups[page.key] = group
-        return true
+        return added
     }
 
     /// A record already in the snapshot: the same values are kept once, others are a conflict.
@@ -239,7 +240,7 @@ enum SnapshotDigest {
         hasher.update("portreport snapshot v1\nproject=\(key.projectID)\nenterprise_project=\(key.enterpriseProjectID)\ncategory=\(key.category.rawValue)\ncaptured_at=\(key.capturedAt.rfc3339)\nfilters=\(key.filters)\n")
         let statement = try db.makeStatement(sql: "SELECT port, type, num, status FROM record WHERE snapshot_id = ? ORDER BY port, type")
         try statement.setArguments([snapshotID])
-        guard let handle = statement.sqliteStatement as OpaquePointer? else { return hasher.finalizeHex() }
+        let handle = statement.sqliteStatement
         var buffer = [UInt8]()
         buffer.reserveCapacity(1 << 16)
         while true {
