@@ -73,7 +73,7 @@ public struct Importer {
                 try db.inTransaction(.immediate) {
                     let writer = try SnapshotWriter(db: db, importedAt: options.now)
                     for (index, path) in files.enumerated() {
-                        let checkpoint = writer.checkpoint()
+                        writer.beginInput()
                         let before = report
                         do {
                             try db.inSavepoint {
@@ -81,7 +81,7 @@ public struct Importer {
                                 return .commit
                             }
                         } catch let error as InputError {
-                            writer.restore(checkpoint)
+                            writer.rollBackInput()
                             report = before
                             errors.append(error)
                         }

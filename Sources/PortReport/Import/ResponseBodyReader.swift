@@ -24,6 +24,28 @@ enum ResponseBodyReader {
 
     static let portRange = 0...65_535
 
+    /// Where the reader is, kept cheap to update (no string is built per record): it becomes a
+    /// JSON path such as `data_list[17].port` only when a problem is reported.
+    enum Place {
+        case top
+        case member(JSONKey)
+        case dataList
+        case record(Int)
+        case field(Int, StaticString)
+        case otherField(Int, JSONKey)
+
+        var path: String {
+            switch self {
+            case .top: return ""
+            case .member(let key): return key.string
+            case .dataList: return "data_list"
+            case .record(let index): return "data_list[\(index)]"
+            case .field(let index, let name): return "data_list[\(index)].\(name)"
+            case .otherField(let index, let key): return "data_list[\(index)].\(key.string)"
+            }
+        }
+    }
+
     static func read(_ bytes: UnsafeBufferPointer<UInt8>) throws(Problem) -> Content {
         var scanner = JSONScanner(bytes)
         var totalNum: Int64?
@@ -43,47 +65,47 @@ enum ResponseBodyReader {
             throw syntax(scanner.error(expected: "a JSON object (the response body)"), "")
         }
 
-        var currentPath = ""
+        var place = Place.top
         do throws(JSONSyntaxError) {
             try scanner.readObject { (scanner: inout JSONScanner, key: JSONKey) throws(JSONSyntaxError) in
                 if key.equals("data_list") {
-                    currentPath = "data_list"
+                    place = .dataList
                     try checkOnce("data_list", &seen, scanner)
                     sawDataList = true
                     guard scanner.peek() == UInt8(ascii: "[") else {
                         throw JSONSyntaxError(offset: scanner.offset, expected: "an array of port records", found: scanner.describeHere())
                     }
                     try scanner.readArray { (scanner: inout JSONScanner, index: Int) throws(JSONSyntaxError) in
-                        currentPath = "data_list[\(index)]"
+                        place = .record(index)
                         let start = scanner.offset
-                        let record = try readRecord(&scanner, index: index, path: &currentPath)
+                        let record = try readRecord(&scanner, index: index, place: &place)
                         records.append(record)
                         recordPaths.append(start)
-                        currentPath = "data_list"
+                        place = .dataList
                     }
                 } else if key.equals("total_num") {
-                    currentPath = "total_num"
+                    place = .member(key)
                     try checkOnce("total_num", &seen, scanner)
                     totalNum = try readCount(&scanner, what: "a non-negative integer (records across all pages)")
                 } else if key.equals("error_code") || key.equals("errorCode") || key.equals("code") {
-                    currentPath = key.string
+                    place = .member(key)
                     errorCode = try readLooseText(&scanner)
                 } else if key.equals("error_msg") || key.equals("errorMsg") || key.equals("message") {
-                    currentPath = key.string
+                    place = .member(key)
                     errorMessage = try readLooseText(&scanner)
                 } else if key.equals("log") {
                     sawLog = true
-                    currentPath = "log"
+                    place = .member(key)
                     try scanner.skipValue(depth: 1)
                 } else {
-                    currentPath = key.string
+                    place = .member(key)
                     try scanner.skipValue(depth: 1)
                 }
             }
-            currentPath = ""
+            place = .top
             try scanner.expectEnd()
         } catch {
-            throw syntax(error, currentPath)
+            throw syntax(error, place.path)
         }
 
         if !sawDataList {
@@ -128,7 +150,7 @@ enum ResponseBodyReader {
         return value
     }
 
-    private static func readRecord(_ scanner: inout JSONScanner, index: Int, path: inout String) throws(JSONSyntaxError) -> PortRecord {
+    private static func readRecord(_ scanner: inout JSONScanner, index: Int, place: inout Place) throws(JSONSyntaxError) -> PortRecord {
         guard scanner.peek() == UInt8(ascii: "{") else {
             throw JSONSyntaxError(offset: scanner.offset, expected: "a port record object", found: scanner.describeHere())
         }
@@ -138,10 +160,9 @@ enum ResponseBodyReader {
         var num: Int64?
         var status: VendorStatus?
         var sawStatus = false
-        let base = "data_list[\(index)]"
         try scanner.readObject { (scanner: inout JSONScanner, key: JSONKey) throws(JSONSyntaxError) in
             if key.equals("port") {
-                path = base + ".port"
+                place = .field(index, "port")
                 guard port == nil else { throw duplicate("port", scanner) }
                 let start = scanner.offset
                 let expected = "an integer 0–65535"
@@ -154,25 +175,26 @@ enum ResponseBodyReader {
                 }
                 port = Int(value)
             } else if key.equals("type") {
-                path = base + ".type"
+                place = .field(index, "type")
                 guard type == nil else { throw duplicate("type", scanner) }
                 let expected = "\"TCP\", \"UDP\", \"TCP6\" or \"UDP6\""
                 guard scanner.peek() == UInt8(ascii: "\"") else {
                     throw JSONSyntaxError(offset: scanner.offset, expected: expected, found: scanner.describeHere())
                 }
                 let start = scanner.offset
-                let text = try scanner.readString()
-                guard let value = PortType(lenient: text) else {
+                let hasEscapes = try scanner.scanString()
+                let raw = UnsafeBufferPointer(rebasing: scanner.bytes[(start + 1)..<(scanner.offset - 1)])
+                guard let value = hasEscapes ? PortType(lenient: String(decoding: raw, as: UTF8.self)) : PortType(asciiCaseInsensitive: raw) else {
                     scanner.offset = start
                     throw JSONSyntaxError(offset: start, expected: expected, found: scanner.describeHere())
                 }
                 type = value
             } else if key.equals("num") {
-                path = base + ".num"
+                place = .field(index, "num")
                 guard num == nil else { throw duplicate("num", scanner) }
                 num = try readCount(&scanner, what: "a non-negative integer (how many servers or containers)")
             } else if key.equals("status") {
-                path = base + ".status"
+                place = .field(index, "status")
                 guard !sawStatus else { throw duplicate("status", scanner) }
                 sawStatus = true
                 if scanner.peek() == UInt8(ascii: "n") {
@@ -184,18 +206,19 @@ enum ResponseBodyReader {
                     throw JSONSyntaxError(offset: scanner.offset, expected: expected, found: scanner.describeHere())
                 }
                 let start = scanner.offset
-                let text = try scanner.readString()
-                guard let value = VendorStatus(vendor: text) else {
+                let hasEscapes = try scanner.scanString()
+                let raw = UnsafeBufferPointer(rebasing: scanner.bytes[(start + 1)..<(scanner.offset - 1)])
+                guard let value = hasEscapes ? VendorStatus(vendor: String(decoding: raw, as: UTF8.self)) : VendorStatus(vendorBytes: raw) else {
                     scanner.offset = start
                     throw JSONSyntaxError(offset: start, expected: expected, found: scanner.describeHere())
                 }
                 status = value
             } else {
-                path = base + "." + key.string
+                place = .otherField(index, key)
                 try scanner.skipValue(depth: 3)
             }
         }
-        path = base
+        place = .record(index)
         guard let port, let type, let num else {
             let missing = [port == nil ? "port" : nil, type == nil ? "type" : nil, num == nil ? "num" : nil].compactMap { $0 }
             throw JSONSyntaxError(offset: objectStart, expected: "the required member\(missing.count > 1 ? "s" : "") \(missing.map { "'\($0)'" }.joined(separator: ", "))", found: "a record without \(missing.count > 1 ? "them" : "it")")

@@ -11,6 +11,27 @@ public enum PortType: String, CaseIterable, Comparable, Sendable, Codable {
         self.init(rawValue: text.uppercased())
     }
 
+    /// Matches raw bytes, any letter case, without building a string (the import's hot path).
+    init?(asciiCaseInsensitive bytes: UnsafeBufferPointer<UInt8>) {
+        guard bytes.count == 3 || bytes.count == 4 else { return nil }
+        let a = bytes[0] | 0x20, b = bytes[1] | 0x20, c = bytes[2] | 0x20
+        let udp: Bool
+        if a == UInt8(ascii: "t") && b == UInt8(ascii: "c") && c == UInt8(ascii: "p") {
+            udp = false
+        } else if a == UInt8(ascii: "u") && b == UInt8(ascii: "d") && c == UInt8(ascii: "p") {
+            udp = true
+        } else {
+            return nil
+        }
+        if bytes.count == 3 {
+            self = udp ? .udp : .tcp
+        } else if bytes[3] == UInt8(ascii: "6") {
+            self = udp ? .udp6 : .tcp6
+        } else {
+            return nil
+        }
+    }
+
     public static func < (lhs: PortType, rhs: PortType) -> Bool { lhs.order < rhs.order }
 
     var order: Int {
@@ -45,6 +66,22 @@ public enum VendorStatus: String, CaseIterable, Sendable, Codable {
             self = .unknown
         } else {
             self.init(rawValue: text)
+        }
+    }
+
+    /// Matches raw bytes without building a string (the import's hot path).
+    init?(vendorBytes bytes: UnsafeBufferPointer<UInt8>) {
+        func equals(_ word: StaticString) -> Bool {
+            bytes.count == word.utf8CodeUnitCount && zip(bytes, UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)).allSatisfy { $0 == $1 }
+        }
+        if equals("normal") {
+            self = .normal
+        } else if equals("danger") {
+            self = .danger
+        } else if equals("unknown") || equals("unknow") {
+            self = .unknown
+        } else {
+            return nil
         }
     }
 
