@@ -166,7 +166,8 @@ public struct Importer {
             report.warnings.append("\(file.displayPath): \(note)")
         }
         if contents.pages.isEmpty {
-            throw InputError(file: file.displayPath, message: "this HAR capture has no successful response of GET /v5/{project_id}/asset/port/statistics")
+            let seen = contents.notes.isEmpty ? "" : " (\(contents.notes.joined(separator: "; ")))"
+            throw InputError(file: file.displayPath, message: "this HAR capture has no successful response of GET /v5/{project_id}/asset/port/statistics\(seen)")
         }
         for harPage in contents.pages {
             let place = "log.entries[\(harPage.entry)] response body"

@@ -27,6 +27,25 @@ public struct SnapshotKey: Hashable, Sendable {
 
     /// The query parameters of the statistics call that narrow it to a partial view.
     static let filterNames: Set<String> = ["port", "port_string", "type", "status"]
+
+    /// A filter's value as the API accepts it (`type` upper case), or nil when the API would
+    /// refuse it: `port` 1–65535, `type` TCP/UDP/TCP6/UDP6, `status` danger/normal/unknown,
+    /// `port_string` any non-empty text.
+    public static func normalisedFilter(name: String, value: String) -> String? {
+        switch name {
+        case "port":
+            guard let port = Int(value), (1...65_535).contains(port) else { return nil }
+            return String(port)
+        case "port_string":
+            return value.isEmpty ? nil : value
+        case "type":
+            return PortType(lenient: value)?.rawValue
+        case "status":
+            return VendorStatus(vendor: value)?.rawValue
+        default:
+            return nil
+        }
+    }
 }
 
 /// Where each value of a snapshot's key came from, in words a reader of a report understands.

@@ -22,19 +22,22 @@ public final class Store: Sendable {
         // A second process waits for the first instead of failing at once.
         configuration.busyMode = .timeout(busyTimeoutSeconds)
         configuration.label = "portreport store"
-        if !readOnly {
-            configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA journal_mode = WAL")
-            }
-        }
         do {
             database = try DatabaseQueue(path: path, configuration: configuration)
         } catch {
             throw StoreError(path: path, message: "cannot open the store: \(Store.describe(error))")
         }
         do {
-            try database.read { db in try Store.checkIdentity(db, path: path) }
-            if !readOnly { try Store.migrator.migrate(database) }
+            let version = try database.read { db in try Store.checkIdentity(db, path: path) }
+            if readOnly {
+                guard version > 0 else {
+                    throw StoreError(path: path, message: "this store is empty: import some exports first (portreport import PATH)")
+                }
+            } else {
+                // Only once the file is known to be ours (or new) is anything written to it.
+                try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+                try Store.migrator.migrate(database)
+            }
         } catch let error as StoreError {
             throw error
         } catch {
@@ -42,8 +45,10 @@ public final class Store: Sendable {
         }
     }
 
-    /// Refuses files that are not portreport stores and stores from a newer portreport.
-    static func checkIdentity(_ db: Database, path: String) throws {
+    /// Refuses files that are not portreport stores and stores from a newer portreport; returns
+    /// the schema version (0 for a new, empty file).
+    @discardableResult
+    static func checkIdentity(_ db: Database, path: String) throws -> Int {
         let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
         let tableCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
         if tableCount > 0 && applicationID != Store.applicationID {
@@ -53,6 +58,7 @@ public final class Store: Sendable {
         if version > Store.schemaVersion {
             throw StoreError(path: path, message: "the store has schema version \(version), written by a newer portreport; this one (\(PortReportVersion.string)) knows up to version \(Store.schemaVersion): upgrade portreport")
         }
+        return version
     }
 
     static let migrator: DatabaseMigrator = {

@@ -32,10 +32,11 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     /// Builds a timestamp from calendar fields in UTC; nil when a field is out of range.
     public init?(year: Int64, month: Int64, day: Int64, hour: Int64 = 0, minute: Int64 = 0, second: Int64 = 0) {
         guard (1...9999).contains(year), (1...12).contains(month), (1...31).contains(day),
-              (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second)
+              (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second)
         else { return nil }
+        // Leap seconds (:60) are refused: none has been inserted since 2016, and a capture time
+        // that says :60 is far more likely a typing error than one.
         guard day <= Timestamp.daysInMonth(year: year, month: month) else { return nil }
-        // A leap second is folded onto the next second, as most systems do.
         let days = Timestamp.days(fromCivil: year, month, day)
         self.secondsSinceEpoch = days * 86_400 + hour * 3600 + minute * 60 + second
     }

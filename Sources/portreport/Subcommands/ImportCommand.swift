@@ -55,10 +55,17 @@ struct ImportCommand: ParsableCommand {
         if let capturedAt, Timestamp(rfc3339: capturedAt) == nil {
             throw ValidationError("--captured-at expects an RFC 3339 time such as 2026-11-28T02:00:00Z, not '\(capturedAt)'")
         }
+        var names = Set<String>()
         for item in filter {
             let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, ["port", "port_string", "type", "status"].contains(parts[0]), !parts[1].isEmpty else {
+            guard parts.count == 2, ["port", "port_string", "type", "status"].contains(parts[0]) else {
                 throw ValidationError("--filter expects name=value with name port, port_string, type or status, not '\(item)'")
+            }
+            guard SnapshotKey.normalisedFilter(name: parts[0], value: parts[1]) != nil else {
+                throw ValidationError("--filter \(parts[0]) expects \(["port": "a port 1–65535", "port_string": "some text", "type": "TCP, UDP, TCP6 or UDP6", "status": "danger, normal or unknown"][parts[0]] ?? "a value"), not '\(parts[1])'")
+            }
+            guard names.insert(parts[0]).inserted else {
+                throw ValidationError("--filter \(parts[0]) is given twice; the API takes one value per filter")
             }
         }
         if paths.filter({ $0 == "-" }).count > 1 {
@@ -74,17 +81,21 @@ struct ImportCommand: ParsableCommand {
         options.capturedAt = capturedAt.flatMap { Timestamp(rfc3339: $0) }
         options.filters = filter.map { item in
             let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
-            return (name: parts[0], value: parts[1])
+            return (name: parts[0], value: SnapshotKey.normalisedFilter(name: parts[0], value: parts[1]) ?? parts[1])
         }
         options.query = query
         options.skipInvalid = skipInvalid
 
+        let storePath = storeOptions.storePath
+        let storeExisted = FileManager.default.fileExists(atPath: storePath)
         let report: ImportReport
         do {
-            let store = try Store(path: storeOptions.storePath)
-            let progress = TerminalProgress.makeIfTerminal(quiet: quiet)
-            report = try Importer(store: store, options: options).run(paths, progress: progress)
+            report = try importInto(storePath, options: options, paths: paths, quiet: quiet)
         } catch {
+            if !storeExisted {
+                // A run that stored nothing leaves no new, empty store behind either.
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: storePath + suffix) }
+            }
             throw fail(error)
         }
         for warning in report.warnings {
@@ -106,6 +117,13 @@ struct ImportCommand: ParsableCommand {
             throw ExitCode(2)
         }
     }
+}
+
+/// Opens the store and imports; the store is closed when this returns.
+private func importInto(_ storePath: String, options: ImportOptions, paths: [String], quiet: Bool) throws -> ImportReport {
+    let store = try Store(path: storePath)
+    let progress = TerminalProgress.makeIfTerminal(quiet: quiet)
+    return try Importer(store: store, options: options).run(paths, progress: progress)
 }
 
 enum ImportSummary {

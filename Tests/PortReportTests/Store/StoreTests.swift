@@ -1,0 +1,42 @@
+import Foundation
+import GRDB
+import Testing
+@testable import PortReport
+
+@Suite struct StoreTests {
+    @Test func aNewStoreHasTheCurrentSchemaInWALMode() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let path = directory.appendingPathComponent("s.sqlite").path
+        let store = try Store(path: path)
+        #expect(try store.storedSchemaVersion() == Store.schemaVersion)
+        let mode = try DatabaseQueue(path: path).read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+        let applicationID = try DatabaseQueue(path: path).read { try Int32.fetchOne($0, sql: "PRAGMA application_id") }
+        #expect(applicationID == 0x5052_5054)
+    }
+
+    @Test func readingAnEmptyFileSaysTheStoreIsEmpty() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let path = directory.appendingPathComponent("empty.sqlite").path
+        FileManager.default.createFile(atPath: path, contents: Data())
+        do {
+            _ = try Store(path: path, readOnly: true)
+            Issue.record("an empty file was read as a store")
+        } catch {
+            #expect(error.message.contains("this store is empty"))
+        }
+    }
+
+    @Test func aFileThatIsNotSQLiteIsRefusedAndLeftAlone() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let path = try Fixtures.write(#"{"total_num": 0, "data_list": []}"#, to: "page.json", in: directory)
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        do {
+            _ = try Store(path: path)
+            Issue.record("a JSON file was opened as a store")
+        } catch {
+            #expect(error.message.contains("not an SQLite database"))
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    }
+}

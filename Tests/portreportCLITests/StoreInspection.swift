@@ -1,0 +1,64 @@
+// Reading a store directly with GRDB, to check what a run left in it beyond what `snapshots`
+// shows: every table, every row.
+
+import Foundation
+import GRDB
+
+enum StoreInspection {
+    /// A text dump of the whole database: the schema, then every row of every table (sorted, so
+    /// that the dump does not depend on the order SQLite returns rows in), then user_version.
+    static func dump(_ path: String) throws -> String {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        defer { try? queue.close() }
+        return try queue.read { db in
+            var lines: [String] = []
+            for row in try Row.fetchAll(db, sql: "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name") {
+                lines.append("schema \(row["type"] as String? ?? "") \(row["name"] as String? ?? ""): \(row["sql"] as String? ?? "")")
+            }
+            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            for table in tables {
+                let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table.quotedDatabaseIdentifier)")
+                lines.append("table \(table): \(rows.count) rows")
+                lines.append(contentsOf: rows.map { "  \($0.description)" }.sorted())
+            }
+            lines.append("user_version \(try Int.fetchOne(db, sql: "PRAGMA user_version") ?? -1)")
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    /// Row counts of the tables portreport keeps data in (0 for a table that does not exist).
+    static func counts(_ path: String) throws -> [String: Int] {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        defer { try? queue.close() }
+        return try queue.read { db in
+            var counts: [String: Int] = [:]
+            for table in ["snapshot", "source", "record"] {
+                counts[table] = try db.tableExists(table) ? Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0 : 0
+            }
+            return counts
+        }
+    }
+
+    /// The (port, type) keys of one snapshot's records.
+    static func recordKeys(_ path: String, snapshotID: Int) throws -> Set<RecordKey> {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        defer { try? queue.close() }
+        return try queue.read { db in
+            Set(try Row.fetchAll(db, sql: "SELECT port, type FROM record WHERE snapshot_id = ?", arguments: [snapshotID])
+                .map { RecordKey(port: $0["port"], type: $0["type"]) })
+        }
+    }
+}
+
+/// "Nothing was stored" for a store path after a failed run: either there is no store file, or
+/// it holds no snapshot, source or record.
+func storeHoldsNothing(_ path: String) throws -> Bool {
+    guard FileManager.default.fileExists(atPath: path) else { return true }
+    return try StoreInspection.counts(path).values.allSatisfy { $0 == 0 }
+}
