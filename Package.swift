@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
     ],
     targets: [
         // System libraries, found through pkg-config; `scripts/bootstrap` installs them.
@@ -23,7 +24,10 @@ let package = Package(
                 "CCrypto",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
-            ]
+                // Policy files are YAML, the format people already write by hand.
+                .product(name: "Yams", package: "Yams"),
+            ],
+            exclude: ["Analysis/make-service-names.py"]
         ),
         .executableTarget(
             name: "portreport",

@@ -66,3 +66,15 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
 
     public var description: String { "\(path): \(message)" }
 }
+
+/// A report that cannot be made or written as asked (nothing in scope, an ambiguous snapshot
+/// name, an output file that cannot be written).
+public struct ReportError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -22,10 +22,7 @@ struct SnapshotsCommand: ParsableCommand {
         let snapshots: [SnapshotSummary]
         let version: Int
         do {
-            guard FileManager.default.fileExists(atPath: path) else {
-                throw StoreError(path: path, message: "no store here: import some exports first (portreport import PATH), or name the store with --store")
-            }
-            let store = try Store(path: path, readOnly: true)
+            let store = try openStoreForReading(path)
             snapshots = try store.snapshots()
             version = try store.storedSchemaVersion()
         } catch {

@@ -1,0 +1,50 @@
+/// `portreport diff A B`: what changed between any two snapshots, with the trend definitions.
+public struct SnapshotDiff: Sendable {
+    public let before: SnapshotInfo
+    public let after: SnapshotInfo
+    public let new: [TrendChange]
+    public let gone: [TrendChange]
+    public let changed: [TrendChange]
+    public let warnings: [String]
+}
+
+extension Analyzer {
+    /// Compares two snapshots named by id (`12`) or capture time (`2026-11-28T02:00:00Z`, or a
+    /// date `2026-11-28` for any capture that day, UTC), within `scope` (which disambiguates).
+    public func diff(_ first: String, _ second: String, scope: AnalysisScope) throws -> SnapshotDiff {
+        try store.withAnalysisReader { reader in
+            let infos = try reader.snapshots(in: AnalysisScope(projectID: scope.projectID, enterpriseProjectID: scope.enterpriseProjectID, category: scope.category))
+            let before = try Self.resolve(first, in: infos), after = try Self.resolve(second, in: infos)
+            var warnings: [String] = []
+            if before.category != after.category {
+                warnings.append("comparing a \(before.category.rawValue) snapshot with a \(after.category.rawValue) snapshot: the numbers count different things")
+            }
+            for info in [before, after] where !info.isUsable {
+                warnings.append("snapshot \(info.id) is \(info.partial ? "partial (filtered: \(info.filters))" : "incomplete (\(info.note))"): ports missing from it may not be closed")
+            }
+            let changes = Changes(before: try reader.records(of: before.id), after: try reader.records(of: after.id))
+            return SnapshotDiff(before: before, after: after, new: changes.new, gone: changes.gone, changed: changes.changed, warnings: warnings)
+        }
+    }
+
+    static func resolve(_ reference: String, in infos: [SnapshotInfo]) throws -> SnapshotInfo {
+        let candidates: [SnapshotInfo]
+        if let id = Int64(reference) {
+            candidates = infos.filter { $0.id == id }
+        } else if let time = Timestamp(rfc3339: reference) {
+            candidates = infos.filter { $0.capturedAt == time }
+        } else if let day = PathMetadata.captureTime(in: reference), day.text == reference, !day.hasTime {
+            candidates = infos.filter { $0.capturedAt.dateString == day.timestamp.dateString }
+        } else {
+            throw ReportError("'\(reference)' is neither a snapshot id nor a capture time (2026-11-28T02:00:00Z or 2026-11-28)")
+        }
+        guard let only = candidates.first else {
+            throw ReportError("no snapshot \(reference) in scope (portreport snapshots lists them)")
+        }
+        guard candidates.count == 1 else {
+            let list = candidates.map { "\($0.id) (\($0.category.rawValue), \($0.projectID.isEmpty ? "project unknown" : $0.projectID), \($0.capturedAt.rfc3339))" }
+            throw ReportError("'\(reference)' matches \(candidates.count) snapshots: \(list.joined(separator: "; ")); name one by id, or narrow with --category or --project")
+        }
+        return only
+    }
+}

@@ -1,0 +1,191 @@
+/// `--format json`: the whole analysis, for machines. The schema is documented in the README
+/// ("JSON report") and versioned by `schema`.
+public struct JSONReportRenderer: ReportRenderer {
+    public static let format = "json"
+
+    public init() {}
+
+    public func render(_ result: AnalysisResult) throws -> [UInt8] {
+        var w = JSONWriter()
+        w.object { w in
+            w.string("schema", AnalysisResult.schema)
+            w.string("generated_at", result.generatedAt.rfc3339)
+            w.string("tool_version", PortReportVersion.string)
+            w.string("headline", result.headline)
+            w.object("scope") { w in
+                w.string("project_id", result.scope.projectID)
+                w.string("enterprise_project_id", result.scope.enterpriseProjectID)
+                w.string("category", result.scope.category?.rawValue)
+                w.string("as_of", result.scope.asOf?.rfc3339)
+                w.int("top", result.top)
+            }
+            w.array("warnings") { w in for warning in result.warnings { w.element(warning) } }
+            w.array("snapshots") { w in
+                for listed in result.snapshots {
+                    w.elementObject { w in
+                        Self.snapshot(&w, listed.info)
+                        w.bool("used", listed.used)
+                    }
+                }
+            }
+            w.object("current") { w in
+                for category in Category.allCases {
+                    w.array(category.rawValue) { w in
+                        for snapshot in result.current[category] ?? [] { w.element(snapshot.id) }
+                    }
+                }
+            }
+            w.array("ranking") { w in
+                for row in result.ranking {
+                    w.elementObject { w in
+                        w.int("rank", row.rank)
+                        Self.key(&w, row.key)
+                        w.int("host", row.host)
+                        w.int("container", row.container)
+                        w.int("total", row.total)
+                        w.string("status", row.status?.rawValue)
+                        w.string("service", row.service)
+                        w.string("range", row.range.rawValue)
+                        w.fraction("share", row.share)
+                        w.fraction("cumulative_share", row.cumulativeShare)
+                        w.fraction("container_share", row.containerShare)
+                        if let risk = row.risk {
+                            w.object("risk") { w in
+                                w.string("service", risk.service)
+                                w.string("reason", risk.reason)
+                                w.string("source", risk.source)
+                            }
+                        } else {
+                            w.string("risk", nil)
+                        }
+                        w.string("anchor", row.key.anchor)
+                    }
+                }
+            }
+            w.object("breakdown") { w in
+                for (category, summary) in [(Category.host, result.breakdown.host), (.container, result.breakdown.container)] {
+                    guard let summary else {
+                        w.string(category.rawValue, nil)
+                        continue
+                    }
+                    w.object(category.rawValue) { w in
+                        w.int("ports", summary.ports)
+                        w.int("instances", summary.instances)
+                        w.object("types") { w in for type in PortType.allCases { w.int(type.rawValue, summary.types[type] ?? 0) } }
+                        w.object("ranges") { w in for range in PortRange.allCases { w.int(range.rawValue, summary.ranges[range] ?? 0) } }
+                    }
+                }
+                w.int("both", result.breakdown.both.count)
+                w.int("host_only", result.breakdown.hostOnly.count)
+                w.int("container_only", result.breakdown.containerOnly.count)
+                w.array("both_list") { w in for key in result.breakdown.both { w.element(key.description) } }
+                w.array("host_only_list") { w in for key in result.breakdown.hostOnly { w.element(key.description) } }
+                w.array("container_only_list") { w in for key in result.breakdown.containerOnly { w.element(key.description) } }
+            }
+            w.array("projects") { w in
+                for row in result.perProject {
+                    w.elementObject { w in
+                        w.string("project_id", row.origin.projectID.isEmpty ? nil : row.origin.projectID)
+                        w.string("enterprise_project_id", row.origin.enterpriseProjectID.isEmpty ? nil : row.origin.enterpriseProjectID)
+                        w.int("host_snapshot", row.host?.id)
+                        w.int("container_snapshot", row.container?.id)
+                        w.int("host_instances", row.hostInstances)
+                        w.int("container_instances", row.containerInstances)
+                    }
+                }
+            }
+            w.object("trends") { w in
+                for category in Category.allCases {
+                    guard let trend = result.trends[category] else {
+                        w.string(category.rawValue, nil)
+                        continue
+                    }
+                    w.object(category.rawValue) { w in
+                        w.string("from", trend.from.rfc3339)
+                        w.string("to", trend.to.rfc3339)
+                        w.array("new") { w in for change in trend.new { w.elementObject { w in Self.key(&w, change.key); w.int("after", change.after) } } }
+                        w.array("gone") { w in for change in trend.gone { w.elementObject { w in Self.key(&w, change.key); w.int("before", change.before) } } }
+                        w.array("changed") { w in for change in trend.changed { w.elementObject { w in Self.change(&w, change) } } }
+                    }
+                }
+            }
+            w.array("series") { w in
+                for series in result.series {
+                    w.elementObject { w in
+                        Self.key(&w, series.key)
+                        w.array("reasons") { w in for reason in series.reasons { w.element(reason) } }
+                        w.string("first_seen", series.firstSeen?.rfc3339)
+                        w.string("last_seen", series.lastSeen?.rfc3339)
+                        w.int("change_7d", series.change7d)
+                        w.int("change_30d", series.change30d)
+                        w.array("points") { w in
+                            for point in series.points {
+                                w.elementObject { w in
+                                    w.string("captured_at", point.capturedAt.rfc3339)
+                                    w.int("host", point.host)
+                                    w.int("container", point.container)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if let movers = result.movers {
+                w.object("movers") { w in
+                    w.string("from", movers.from.rfc3339)
+                    w.string("to", movers.to.rfc3339)
+                    w.array("risers") { w in for change in movers.risers { w.elementObject { w in Self.change(&w, change) } } }
+                    w.array("fallers") { w in for change in movers.fallers { w.elementObject { w in Self.change(&w, change) } } }
+                }
+            } else {
+                w.string("movers", nil)
+            }
+            w.array("findings") { w in for finding in result.findings { w.elementObject { w in Self.finding(&w, finding) } } }
+            w.array("waived") { w in for finding in result.waived { w.elementObject { w in Self.finding(&w, finding) } } }
+        }
+        return w.finish()
+    }
+
+    static func key(_ w: inout JSONWriter, _ key: PortKey) {
+        w.int("port", key.port)
+        w.string("type", key.type.rawValue)
+    }
+
+    static func change(_ w: inout JSONWriter, _ change: TrendChange) {
+        key(&w, change.key)
+        w.int("before", change.before)
+        w.int("after", change.after)
+        w.int("delta", change.delta)
+    }
+
+    static func snapshot(_ w: inout JSONWriter, _ info: SnapshotInfo) {
+        w.int("id", info.id)
+        w.string("project_id", info.projectID.isEmpty ? nil : info.projectID)
+        w.string("enterprise_project_id", info.enterpriseProjectID.isEmpty ? nil : info.enterpriseProjectID)
+        w.string("category", info.category.rawValue)
+        w.string("captured_at", info.capturedAt.rfc3339)
+        w.int("records", info.records)
+        w.int("total_num", info.totalNum)
+        w.bool("complete", info.complete)
+        w.bool("partial", info.partial)
+        w.string("filters", info.filters.isEmpty ? nil : info.filters)
+        w.string("note", info.note.isEmpty ? nil : info.note)
+    }
+
+    static func finding(_ w: inout JSONWriter, _ finding: Finding) {
+        w.string("kind", finding.kind.rawValue)
+        key(&w, finding.key)
+        w.string("category", finding.category.rawValue)
+        w.int("num", finding.num)
+        w.string("message", finding.message)
+        if let waiver = finding.waiver {
+            w.object("waiver") { w in
+                w.string("ticket", waiver.ticket)
+                w.string("reason", waiver.reason)
+                w.string("expires", waiver.expiresOn)
+            }
+        } else {
+            w.string("waiver", nil)
+        }
+    }
+}

@@ -1,0 +1,124 @@
+/// A small JSON writer whose output is fully determined by the calls made: members come out in
+/// the order written, numbers in a fixed notation, two-space indentation. (Foundation's
+/// encoders sort or reorder keys and format doubles as they see fit.)
+struct JSONWriter {
+    private(set) var bytes: [UInt8] = []
+    private var depth = 0
+    private var needsComma = [false]
+
+    init() {
+        bytes.reserveCapacity(1 << 16)
+    }
+
+    private mutating func newline() {
+        bytes.append(0x0A)
+        bytes.append(contentsOf: repeatElement(0x20, count: depth * 2))
+    }
+
+    private mutating func beforeValue() {
+        if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
+        needsComma[needsComma.count - 1] = true
+        if depth > 0 { newline() }
+    }
+
+    private mutating func key(_ name: String) {
+        beforeValue()
+        appendString(name)
+        bytes.append(contentsOf: Array(": ".utf8))
+    }
+
+    mutating func object(_ body: (inout JSONWriter) -> Void) {
+        openContainer(UInt8(ascii: "{"))
+        body(&self)
+        closeContainer(UInt8(ascii: "}"))
+    }
+
+    mutating func array(_ body: (inout JSONWriter) -> Void) {
+        openContainer(UInt8(ascii: "["))
+        body(&self)
+        closeContainer(UInt8(ascii: "]"))
+    }
+
+    private mutating func openContainer(_ byte: UInt8) {
+        bytes.append(byte)
+        depth += 1
+        needsComma.append(false)
+    }
+
+    private mutating func closeContainer(_ byte: UInt8) {
+        let hadMembers = needsComma.removeLast()
+        depth -= 1
+        if hadMembers { newline() }
+        bytes.append(byte)
+    }
+
+    // Members of an object.
+    mutating func object(_ name: String, _ body: (inout JSONWriter) -> Void) { key(name); object(body) }
+    mutating func array(_ name: String, _ body: (inout JSONWriter) -> Void) { key(name); array(body) }
+    mutating func string(_ name: String, _ value: String?) { key(name); valueString(value) }
+    mutating func int(_ name: String, _ value: Int64?) { key(name); valueInt(value) }
+    mutating func int(_ name: String, _ value: Int) { key(name); valueInt(Int64(value)) }
+    mutating func bool(_ name: String, _ value: Bool) { key(name); bytes.append(contentsOf: Array((value ? "true" : "false").utf8)) }
+    /// A fraction, written with 6 decimals (`0.123457`): enough for shares, and stable.
+    mutating func fraction(_ name: String, _ value: Double) { key(name); valueFraction(value) }
+
+    // Elements of an array.
+    mutating func element(_ value: String?) { beforeValue(); valueString(value) }
+    mutating func element(_ value: Int64?) { beforeValue(); valueInt(value) }
+    mutating func elementObject(_ body: (inout JSONWriter) -> Void) { beforeValue(); object(body) }
+
+    private mutating func valueString(_ value: String?) {
+        guard let value else { return bytes.append(contentsOf: Array("null".utf8)) }
+        appendString(value)
+    }
+
+    private mutating func valueInt(_ value: Int64?) {
+        guard let value else { return bytes.append(contentsOf: Array("null".utf8)) }
+        bytes.append(contentsOf: Array(String(value).utf8))
+    }
+
+    private mutating func valueFraction(_ value: Double) {
+        bytes.append(contentsOf: Array(Decimals.fixed(value, places: 6).utf8))
+    }
+
+    private mutating func appendString(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": bytes.append(contentsOf: [0x5C, 0x22])
+            case "\\": bytes.append(contentsOf: [0x5C, 0x5C])
+            case "\n": bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case "\r": bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case "\t": bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
+                let hex = String(scalar.value, radix: 16)
+                bytes.append(contentsOf: Array(("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8))
+            default:
+                bytes.append(contentsOf: Array(String(scalar).utf8))
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// The document, with a final newline.
+    mutating func finish() -> [UInt8] {
+        bytes.append(0x0A)
+        return bytes
+    }
+}
+
+/// Fixed-point formatting without the locale or `%f` rounding surprises.
+enum Decimals {
+    static func fixed(_ value: Double, places: Int) -> String {
+        var scale: Double = 1
+        for _ in 0..<places { scale *= 10 }
+        let scaled = (value * scale).rounded(.toNearestOrEven)
+        guard scaled.isFinite, abs(scaled) < 9e15 else { return "0" }
+        let integer = Int64(scaled)
+        let negative = integer < 0
+        var digits = String(integer.magnitude)
+        if digits.count <= places { digits = String(repeating: "0", count: places - digits.count + 1) + digits }
+        let split = digits.index(digits.endIndex, offsetBy: -places)
+        return (negative ? "-" : "") + digits[..<split] + (places > 0 ? "." + digits[split...] : "")
+    }
+}
