@@ -177,18 +177,8 @@ enum ResponseBodyReader {
             } else if key.equals("type") {
                 place = .field(index, "type")
                 guard type == nil else { throw duplicate("type", scanner) }
-                let expected = "\"TCP\", \"UDP\", \"TCP6\" or \"UDP6\""
-                guard scanner.peek() == UInt8(ascii: "\"") else {
-                    throw JSONSyntaxError(offset: scanner.offset, expected: expected, found: scanner.describeHere())
-                }
-                let start = scanner.offset
-                let hasEscapes = try scanner.scanString()
-                let raw = UnsafeBufferPointer(rebasing: scanner.bytes[(start + 1)..<(scanner.offset - 1)])
-                guard let value = hasEscapes ? PortType(lenient: String(decoding: raw, as: UTF8.self)) : PortType(asciiCaseInsensitive: raw) else {
-                    scanner.offset = start
-                    throw JSONSyntaxError(offset: start, expected: expected, found: scanner.describeHere())
-                }
-                type = value
+                type = try readWord(&scanner, expected: "\"TCP\", \"UDP\", \"TCP6\" or \"UDP6\"",
+                                    bytes: PortType.init(asciiCaseInsensitive:), text: PortType.init(lenient:))
             } else if key.equals("num") {
                 place = .field(index, "num")
                 guard num == nil else { throw duplicate("num", scanner) }
@@ -201,18 +191,8 @@ enum ResponseBodyReader {
                     try scanner.readLiteral("null")
                     return
                 }
-                let expected = "\"danger\", \"normal\" or \"unknown\""
-                guard scanner.peek() == UInt8(ascii: "\"") else {
-                    throw JSONSyntaxError(offset: scanner.offset, expected: expected, found: scanner.describeHere())
-                }
-                let start = scanner.offset
-                let hasEscapes = try scanner.scanString()
-                let raw = UnsafeBufferPointer(rebasing: scanner.bytes[(start + 1)..<(scanner.offset - 1)])
-                guard let value = hasEscapes ? VendorStatus(vendor: String(decoding: raw, as: UTF8.self)) : VendorStatus(vendorBytes: raw) else {
-                    scanner.offset = start
-                    throw JSONSyntaxError(offset: start, expected: expected, found: scanner.describeHere())
-                }
-                status = value
+                status = try readWord(&scanner, expected: "\"danger\", \"normal\" or \"unknown\"",
+                                      bytes: VendorStatus.init(vendorBytes:), text: VendorStatus.init(vendor:))
             } else {
                 place = .otherField(index, key)
                 try scanner.skipValue(depth: 3)
@@ -224,6 +204,23 @@ enum ResponseBodyReader {
             throw JSONSyntaxError(offset: objectStart, expected: "the required member\(missing.count > 1 ? "s" : "") \(missing.map { "'\($0)'" }.joined(separator: ", "))", found: "a record without \(missing.count > 1 ? "them" : "it")")
         }
         return PortRecord(port: port, type: type, num: num, status: status)
+    }
+
+    /// A string from a small vocabulary, matched on its raw bytes when it has no escapes (the
+    /// import's hot path), else on its decoded text.
+    private static func readWord<T>(_ scanner: inout JSONScanner, expected: String, bytes: (UnsafeBufferPointer<UInt8>) -> T?,
+                                    text: (String) -> T?) throws(JSONSyntaxError) -> T {
+        guard scanner.peek() == UInt8(ascii: "\"") else {
+            throw JSONSyntaxError(offset: scanner.offset, expected: expected, found: scanner.describeHere())
+        }
+        let start = scanner.offset
+        let hasEscapes = try scanner.scanString()
+        let raw = UnsafeBufferPointer(rebasing: scanner.bytes[(start + 1)..<(scanner.offset - 1)])
+        guard let value = hasEscapes ? text(String(decoding: raw, as: UTF8.self)) : bytes(raw) else {
+            scanner.offset = start
+            throw JSONSyntaxError(offset: start, expected: expected, found: scanner.describeHere())
+        }
+        return value
     }
 
     private static func duplicate(_ name: String, _ scanner: JSONScanner) -> JSONSyntaxError {
