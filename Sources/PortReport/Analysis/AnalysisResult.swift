@@ -22,6 +22,10 @@ public struct AnalysisResult: Sendable {
     /// Findings a valid waiver covers: shown apart, never failing a check.
     public let waived: [Finding]
     public let headline: String
+    /// Where the snapshots the analysis used came from (input files, SHA-256, HAR entries).
+    public let sources: [Int64: [SnapshotSummary.Source]]
+    /// The policy the findings come from (a file path, or the built-in policy).
+    public let policySource: String
 
     /// The newest capture time among the current snapshots, if any.
     public var newestCapture: Timestamp? { current.values.flatMap { $0 }.map(\.capturedAt).max() }
@@ -109,7 +113,7 @@ public struct SeriesPoint: Sendable, Equatable {
 
 public struct PortSeries: Sendable, Equatable {
     public let key: PortKey
-    /// Why it is drawn: `top`, `danger`, `finding`.
+    /// Why it is drawn: `top`, `danger`, `finding`, `trend`.
     public let reasons: [String]
     public let points: [SeriesPoint]
     /// First and last capture times with the port open (total > 0).

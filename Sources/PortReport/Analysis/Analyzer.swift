@@ -86,14 +86,23 @@ private struct Computation {
         for row in ranking.prefix(top) { seriesReasons[row.key, default: []].append("top") }
         for row in ranking where row.status == .danger { seriesReasons[row.key, default: []].append("danger") }
         for finding in findings + waived { seriesReasons[finding.key, default: []].append("finding") }
+        // Reports draw a sparkline beside each trend row they show (the first `top` of each list).
+        for category in Category.allCases {
+            guard let trend = trends[category] else { continue }
+            for change in trend.new.prefix(top) + trend.gone.prefix(top) + trend.changed.prefix(top) {
+                seriesReasons[change.key, default: []].append("trend")
+            }
+        }
         let series = try makeSeries(seriesReasons, timelines: timelines, used: &usedIDs)
         let movers = try makeMovers(timelines: timelines, used: &usedIDs)
 
         let listed = infos.map { ListedSnapshot(info: $0, used: usedIDs.contains($0.id)) }
+        let sources = try reader.sources(of: usedIDs.sorted())
         let headline = Headline.make(findings: findings, aggregates: aggregates, current: current, trends: trends, policy: policy)
         return AnalysisResult(generatedAt: generatedAt, scope: scope, top: top, snapshots: listed, current: current, warnings: warnings,
                               ranking: ranking, breakdown: breakdown, perProject: perProject, trends: trends, series: series,
-                              movers: movers, findings: findings, waived: waived, headline: headline)
+                              movers: movers, findings: findings, waived: waived, headline: headline, sources: sources,
+                              policySource: policy.source)
     }
 
     private func describeScope() -> String {

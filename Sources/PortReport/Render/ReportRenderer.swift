@@ -1,22 +1,44 @@
 /// One output format of `portreport report`. Renderers only read the analysis result; the same
 /// result and options give the same bytes.
 public protocol ReportRenderer: Sendable {
-    /// The `--format` name and usual file extension.
+    /// The `--format` name.
     static var format: String { get }
     func render(_ result: AnalysisResult) throws -> [UInt8]
 }
 
-/// The formats this build can write, by `--format` name.
-public enum ReportFormats {
-    public static let all: [String: any ReportRenderer] = [
-        JSONReportRenderer.format: JSONReportRenderer(),
-        CSVRankingRenderer.format: CSVRankingRenderer(),
-    ]
+/// What the renderers that need more than the analysis are given.
+public struct RenderOptions: Sendable {
+    public var templates: TemplateSet = .builtIn
+    /// For `eml`: the message's addresses and subject (default: the headline).
+    public var from: String?
+    public var to: [String] = []
+    public var subject: String?
+    /// For `eml`: attach the full HTML report.
+    public var attachFull = false
 
-    /// The format for an output file's extension (`report.json` → `json`), if one is known.
+    public init() {}
+}
+
+/// The formats this build can write, by `--format` name and file extension.
+public enum ReportFormats {
+    public static let names = ["csv", "email", "html", "json", "xhtml"]
+
+    static let extensions = ["json": "json", "csv": "csv", "html": "html", "htm": "html", "xhtml": "xhtml"]
+
+    /// The format for an output file's extension (`report.html` → `html`), if one is known.
     public static func format(forPath path: String) -> String? {
         guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return nil }
-        let ext = String(path[path.index(after: dot)...]).lowercased()
-        return all[ext] != nil ? ext : nil
+        return extensions[String(path[path.index(after: dot)...]).lowercased()]
+    }
+
+    public static func renderer(_ name: String, options: RenderOptions) -> (any ReportRenderer)? {
+        switch name {
+        case JSONReportRenderer.format: return JSONReportRenderer()
+        case CSVRankingRenderer.format: return CSVRankingRenderer()
+        case HTMLReportRenderer.format: return HTMLReportRenderer(templates: options.templates)
+        case XHTMLReportRenderer.format: return XHTMLReportRenderer(templates: options.templates)
+        case EmailHTMLRenderer.format: return EmailHTMLRenderer(templates: options.templates)
+        default: return nil
+        }
     }
 }

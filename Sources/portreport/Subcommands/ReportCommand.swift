@@ -7,9 +7,11 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Rank ports, compare hosts with containers, show trends and findings.",
         discussion: """
-            Writes the analysis of the store in scope. --format json is the whole analysis \
-            (schema in the README); csv is the full ranking. -o may repeat; the format follows \
-            from each file's extension unless --format is given; -o - is standard output.
+            Writes the analysis of the store in scope: html (the full report, self-contained), \
+            xhtml (the same as well-formed XML), email (an HTML summary for mail clients), json \
+            (the whole analysis; schema in the README) and csv (the full ranking). -o may repeat; \
+            the format follows from each file's extension unless --format is given; -o - is \
+            standard output.
             """
     )
 
@@ -31,12 +33,15 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The report's time (generated_at, waiver expiry); default: SOURCE_DATE_EPOCH, else the newest capture in scope.", valueName: "time"))
     var now: String?
 
+    @Option(name: .long, help: ArgumentHelp("A directory whose .xhtml/.css/.md files replace the built-in templates of the same name.", valueName: "dir"))
+    var templates: String?
+
     func validate() throws {
-        if let format, ReportFormats.all[format] == nil {
-            throw ValidationError("--format expects \(ReportFormats.all.keys.sorted().joined(separator: " or ")), not '\(format)'")
+        if let format, !ReportFormats.names.contains(format) {
+            throw ValidationError("--format expects one of \(ReportFormats.names.joined(separator: ", ")), not '\(format)'")
         }
         for path in output where path != "-" && format == nil && ReportFormats.format(forPath: path) == nil {
-            throw ValidationError("cannot tell the format of '\(path)' from its extension: give --format \(ReportFormats.all.keys.sorted().joined(separator: "|"))")
+            throw ValidationError("cannot tell the format of '\(path)' from its extension: give --format \(ReportFormats.names.joined(separator: "|"))")
         }
         guard top >= 1 else { throw ValidationError("--top expects a number of rows, 1 or more") }
         if let now, parseTime(now) == nil { throw ValidationError("--now expects an RFC 3339 time or a date, not '\(now)'") }
@@ -48,6 +53,8 @@ struct ReportCommand: ParsableCommand {
             let loadedPolicy = try policy.map { try Policy.load(path: $0) } ?? .builtIn
             let result = try Analyzer(store: store).analyze(scope: scopeOptions.scope, top: top, policy: loadedPolicy, now: reportTime(now))
             for warning in result.warnings { printError("warning: \(warning)") }
+            var options = RenderOptions()
+            if let templates { options.templates = try TemplateSet.overriding(with: templates) }
             let targets = output.isEmpty ? ["-"] : output
             let storeURL = URL(fileURLWithPath: storeOptions.storePath).standardizedFileURL
             for target in targets {
@@ -55,7 +62,7 @@ struct ReportCommand: ParsableCommand {
                     throw ReportError("\(target) is the store: refusing to write a report over it")
                 }
                 let name = format ?? ReportFormats.format(forPath: target) ?? JSONReportRenderer.format
-                guard let renderer = ReportFormats.all[name] else { throw ReportError("unknown format \(name)") }
+                guard let renderer = ReportFormats.renderer(name, options: options) else { throw ReportError("unknown format \(name)") }
                 try OutputFile.write(try renderer.render(result), to: target)
             }
         } catch {

@@ -1,0 +1,171 @@
+/// The analysis result as display-ready values for the HTML, XHTML and email templates: every
+/// figure is formatted here once, so that templates only place them.
+enum ReportView {
+    static func make(_ result: AnalysisResult) -> [String: TemplateValue] {
+        let seriesByKey = Dictionary(uniqueKeysWithValues: result.series.map { ($0.key, $0) })
+        let topRows = Array(result.ranking.prefix(result.top))
+        let maximumTotal = max(1, topRows.map(\.total).max() ?? 1)
+        var root: [String: TemplateValue] = [:]
+        root["headline"] = .text(result.headline)
+        root["generated_at"] = .text(result.generatedAt.rfc3339)
+        root["tool_version"] = .text(PortReportVersion.string)
+        root["policy"] = .text(result.policySource)
+        root["scope"] = .text(scopeText(result.scope))
+        root["top"] = .text(String(result.top))
+        root["figures"] = .list(figures(result).map { .record(["label": .text($0.0), "value": .text($0.1)]) })
+        root["ranking"] = .list(topRows.map { row in
+            .record(rowRecord(row, maximumTotal: maximumTotal, series: seriesByKey[row.key]))
+        })
+        // Every port gets its anchor once: the top rows in the ranking, the rest in an appendix.
+        root["ranking_rest"] = .list(result.ranking.dropFirst(topRows.count).map { row in
+            .record(["rank": .text(String(row.rank)), "key": .text(row.key.description), "anchor": .text(row.key.anchor),
+                     "service": .text(row.service ?? "–"), "host": .text(String(row.host)), "container": .text(String(row.container)),
+                     "total": .text(String(row.total)), "status": .text(row.status?.rawValue ?? "–")])
+        })
+        root["bars"] = .chart(Chart(kind: .stackedBars(topRows.map { (label: $0.key.description, host: $0.host, container: $0.container) }),
+                                    title: "Top \(topRows.count) ports by hosts and containers with the port open"))
+        root["breakdown"] = breakdown(result.breakdown)
+        root["trends"] = .list(Category.allCases.compactMap { category in
+            result.trends[category].map { trendRecord($0, top: result.top, series: seriesByKey) }
+        })
+        let dangerous = result.ranking.filter { $0.risk != nil || $0.status == .danger }
+        root["dangerous"] = .list(dangerous.map { row in
+            .record(rowRecord(row, maximumTotal: maximumTotal, series: seriesByKey[row.key]))
+        })
+        root["findings"] = .list(result.findings.map(findingRecord))
+        root["waived"] = .list(result.waived.map(findingRecord))
+        root["warnings"] = .list(result.warnings.map { .text($0) })
+        root["snapshots"] = .list(result.snapshots.map { listed in
+            let info = listed.info
+            let state = info.partial ? "partial (filtered: \(info.filters))" : (info.complete ? "complete" : "incomplete: \(info.note)")
+            return .record([
+                "id": .text(String(info.id)), "category": .text(info.category.rawValue), "project": .text(project(info.projectID)),
+                "captured_at": .text(info.capturedAt.rfc3339), "records": .text(String(info.records)),
+                "total_num": .text(info.totalNum.map(String.init) ?? "–"), "state": .text(state),
+                "used": .text(listed.used ? "used" : "not used"), "warn": .bool(!info.isUsable),
+                "row_class": .text(info.isUsable ? (listed.used ? "used" : "unused") : "warn"),
+            ])
+        })
+        var provenance: [TemplateValue] = []
+        for listed in result.snapshots where listed.used {
+            for source in result.sources[listed.info.id] ?? [] {
+                provenance.append(.record([
+                    "snapshot": .text(String(listed.info.id)), "category": .text(listed.info.category.rawValue),
+                    "captured_at": .text(listed.info.capturedAt.rfc3339),
+                    "path": .text(source.path + (source.entry.map { " (log.entries[\($0)])" } ?? "") + (source.query.map { " (query: \($0))" } ?? "")),
+                    "sha256": .text(source.sha256), "size": .text(String(source.size)),
+                ]))
+            }
+        }
+        root["provenance"] = .list(provenance)
+        root["projects"] = .list(result.perProject.count > 1 ? result.perProject.map { row in
+            .record(["project": .text(project(row.origin.projectID)), "enterprise_project": .text(row.origin.enterpriseProjectID.isEmpty ? "–" : row.origin.enterpriseProjectID),
+                     "host": .text(String(row.hostInstances)), "container": .text(String(row.containerInstances))])
+        } : [])
+        return root
+    }
+
+    static func project(_ id: String) -> String { id.isEmpty ? "(unknown)" : id }
+
+    static func percent(_ fraction: Double) -> String { Decimals.fixed(fraction * 100, places: 1) + " %" }
+
+    static func scopeText(_ scope: AnalysisScope) -> String {
+        var parts: [String] = []
+        parts.append(scope.projectID.map { "project \($0)" } ?? "all projects")
+        if let enterprise = scope.enterpriseProjectID { parts.append("enterprise project \(enterprise)") }
+        parts.append(scope.category.map { "\($0.rawValue)s only" } ?? "hosts and containers")
+        if let asOf = scope.asOf { parts.append("as of \(asOf.rfc3339)") }
+        return parts.joined(separator: ", ")
+    }
+
+    static func figures(_ result: AnalysisResult) -> [(String, String)] {
+        var figures: [(String, String)] = []
+        if let host = result.breakdown.host {
+            figures.append(("Ports open on hosts", String(host.ports)))
+            figures.append(("Host instances", String(host.instances)))
+        }
+        if let container = result.breakdown.container {
+            figures.append(("Ports open in containers", String(container.ports)))
+            figures.append(("Container instances", String(container.instances)))
+        }
+        figures.append(("Dangerous ports open", String(result.ranking.filter { $0.risk != nil || $0.status == .danger }.count)))
+        figures.append(("Policy findings", String(result.findings.count)))
+        figures.append(("Snapshots used", String(result.snapshots.filter(\.used).count)))
+        return figures
+    }
+
+    static func rowRecord(_ row: RankingRow, maximumTotal: Int64, series: PortSeries?) -> [String: TemplateValue] {
+        let hostWidth = Int((Double(row.host) / Double(maximumTotal) * 200).rounded())
+        let containerWidth = Int((Double(row.container) / Double(maximumTotal) * 200).rounded())
+        var record: [String: TemplateValue] = [
+            "rank": .text(String(row.rank)), "key": .text(row.key.description), "anchor": .text(row.key.anchor),
+            "href": .text("#" + row.key.anchor), "port": .text(String(row.key.port)), "type": .text(row.key.type.rawValue), "service": .text(row.service ?? "–"),
+            "host": .text(String(row.host)), "container": .text(String(row.container)), "total": .text(String(row.total)),
+            "share": .text(percent(row.share)), "cumulative": .text(percent(row.cumulativeShare)),
+            "container_share": .text(percent(row.containerShare)),
+            "status": .text(row.status?.rawValue ?? "–"), "status_class": .text("status-" + (row.status?.rawValue ?? "none")),
+            "risk": .text(row.risk?.reason ?? ""), "risk_source": .text(row.risk?.source ?? ""),
+            "range": .text(row.range.rawValue),
+            // Email bars: cell widths in pixels out of 200; a zero-width cell is dropped by t:if.
+            "host_bar": .text(String(hostWidth)), "container_bar": .text(String(containerWidth)),
+            "has_host_bar": .bool(hostWidth > 0), "has_container_bar": .bool(containerWidth > 0),
+        ]
+        record["sparkline"] = sparkline(series, key: row.key)
+        return record
+    }
+
+    static func sparkline(_ series: PortSeries?, key: PortKey) -> TemplateValue {
+        guard let series, series.points.count > 1 else { return .null }
+        return .chart(Chart(kind: .sparkline(series.points.map(\.total)), title: "\(key) over \(series.points.count) exports"))
+    }
+
+    static func breakdown(_ breakdown: Breakdown) -> TemplateValue {
+        func value(_ summary: CategoryBreakdown?, _ pick: (CategoryBreakdown) -> String) -> TemplateValue {
+            .text(summary.map(pick) ?? "–")
+        }
+        var rows: [TemplateValue] = []
+        func row(_ label: String, _ pick: @escaping (CategoryBreakdown) -> String) {
+            rows.append(.record(["label": .text(label), "host": value(breakdown.host, pick), "container": value(breakdown.container, pick)]))
+        }
+        row("Distinct port/types") { String($0.ports) }
+        row("Open-port instances") { String($0.instances) }
+        for type in PortType.allCases { row(type.rawValue + " records") { String($0.types[type] ?? 0) } }
+        for range in PortRange.allCases { row("\(range.rawValue) ports") { String($0.ranges[range] ?? 0) } }
+        return .record([
+            "rows": .list(rows),
+            "both": .text(String(breakdown.both.count)), "host_only": .text(String(breakdown.hostOnly.count)),
+            "container_only": .text(String(breakdown.containerOnly.count)),
+            "compared": .bool(breakdown.host != nil && breakdown.container != nil),
+            "container_only_list": .text(breakdown.containerOnly.prefix(40).map(\.description).joined(separator: ", ") + (breakdown.containerOnly.count > 40 ? ", …" : "")),
+        ])
+    }
+
+    static func trendRecord(_ trend: CategoryTrend, top: Int, series: [PortKey: PortSeries]) -> TemplateValue {
+        func changes(_ list: [TrendChange]) -> TemplateValue {
+            .list(list.prefix(top).map { change in
+                .record(["key": .text(change.key.description), "anchor": .text(change.key.anchor), "href": .text("#" + change.key.anchor),
+                         "before": .text(String(change.before)), "after": .text(String(change.after)),
+                         "delta": .text((change.delta > 0 ? "+" : "") + String(change.delta)),
+                         "sparkline": sparkline(series[change.key], key: change.key)])
+            })
+        }
+        func more(_ list: [TrendChange]) -> TemplateValue {
+            .text(list.count > top ? "and \(list.count - top) more (see the JSON report)" : "")
+        }
+        return .record([
+            "category": .text(trend.category.rawValue), "from": .text(trend.from.rfc3339), "to": .text(trend.to.rfc3339),
+            "summary": .text("\(trend.new.count) new, \(trend.gone.count) gone, \(trend.changed.count) changed"),
+            "new": changes(trend.new), "gone": changes(trend.gone), "changed": changes(trend.changed),
+            "new_more": more(trend.new), "gone_more": more(trend.gone), "changed_more": more(trend.changed),
+        ])
+    }
+
+    static func findingRecord(_ finding: Finding) -> TemplateValue {
+        .record([
+            "kind": .text(finding.kind.rawValue), "category": .text(finding.category.rawValue), "key": .text(finding.key.description),
+            "anchor": .text(finding.key.anchor), "href": .text("#" + finding.key.anchor), "num": .text(String(finding.num)), "message": .text(finding.message),
+            "ticket": .text(finding.waiver?.ticket ?? ""), "reason": .text(finding.waiver?.reason ?? ""),
+            "expires": .text(finding.waiver?.expiresOn ?? ""),
+        ])
+    }
+}

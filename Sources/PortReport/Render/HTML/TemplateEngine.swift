@@ -1,0 +1,220 @@
+import CLibXML2
+
+/// A value a template can show: text, a list to repeat over, a record of named values.
+indirect enum TemplateValue: Sendable {
+    case text(String)
+    case bool(Bool)
+    case list([TemplateValue])
+    case record([String: TemplateValue])
+    /// A chart or sparkline drawn by the tool into the tree (see `Charts`).
+    case chart(Chart)
+    case null
+
+    var isTruthy: Bool {
+        switch self {
+        case .text(let text): return !text.isEmpty
+        case .bool(let flag): return flag
+        case .list(let items): return !items.isEmpty
+        case .record, .chart: return true
+        case .null: return false
+        }
+    }
+
+    var textValue: String? {
+        switch self {
+        case .text(let text): return text
+        case .bool(let flag): return flag ? "true" : "false"
+        case .list(let items): return String(items.count)
+        default: return nil
+        }
+    }
+}
+
+/// Fills an XHTML template from values through attribute directives in the namespace
+/// `urn:portreport:template` (prefix `t:` by convention), all removed from the output:
+///
+/// - `t:if="path"` / `t:if="not path"`: keep the element only when the value is non-empty;
+/// - `t:repeat="item in path"`: one copy of the element per list item, `item` bound inside;
+/// - `t:text="path"`: the element's content becomes the value, as text;
+/// - `t:attr="name path; name path"`: attributes set from values;
+/// - `t:include="name"`: the element's content becomes the named partial template's root content;
+/// - `t:chart="path"`: the element's content becomes the chart the value describes (inline SVG).
+///
+/// Paths are dotted names (`row.port`) looked up in the repeat variables, then the root record.
+struct TemplateEngine {
+    static let namespace = "urn:portreport:template"
+
+    /// Partial templates by name, for `t:include`.
+    let partials: [String: [UInt8]]
+
+    func fill(_ tree: XMLTree, with root: [String: TemplateValue]) throws(ReportError) {
+        guard let element = tree.root else { throw ReportError("\(tree.name): the template has no root element") }
+        var scopes = [root]
+        try process(element, scopes: &scopes, tree: tree, depth: 0)
+        removeNamespaceDeclarations(element)
+    }
+
+    private func directive(_ node: xmlNodePtr, _ name: String) -> String? {
+        guard let value = xmlGetNsProp(node, name, TemplateEngine.namespace) else { return nil }
+        defer { portreport_xmlFree(value) }
+        return String(cString: value)
+    }
+
+    private func removeDirective(_ node: xmlNodePtr, _ name: String) {
+        if let attribute = xmlHasNsProp(node, name, TemplateEngine.namespace) { xmlRemoveProp(attribute) }
+    }
+
+    private func fail(_ tree: XMLTree, _ node: xmlNodePtr, _ message: String) -> ReportError {
+        ReportError("\(tree.name):\(XMLNode.line(node)): \(message)")
+    }
+
+    private func lookup(_ expression: String, _ scopes: [[String: TemplateValue]], tree: XMLTree, node: xmlNodePtr) throws(ReportError) -> TemplateValue {
+        let parts = expression.trimmingCharacters(in: .whitespaces).split(separator: ".").map(String.init)
+        guard let first = parts.first else { throw fail(tree, node, "empty template expression") }
+        var value: TemplateValue? = nil
+        for scope in scopes.reversed() {
+            if let found = scope[first] {
+                value = found
+                break
+            }
+        }
+        guard var current = value else { throw fail(tree, node, "unknown name '\(first)' in '\(expression)'") }
+        for part in parts.dropFirst() {
+            guard case .record(let fields) = current else { throw fail(tree, node, "'\(expression)': '\(part)' is looked up in something that is not a record") }
+            guard let next = fields[part] else { throw fail(tree, node, "'\(expression)': no field '\(part)'") }
+            current = next
+        }
+        return current
+    }
+
+    private func condition(_ expression: String, _ scopes: [[String: TemplateValue]], tree: XMLTree, node: xmlNodePtr) throws(ReportError) -> Bool {
+        let trimmed = expression.trimmingCharacters(in: .whitespaces)
+        if trimmed.hasPrefix("not ") {
+            return !(try lookup(String(trimmed.dropFirst(4)), scopes, tree: tree, node: node).isTruthy)
+        }
+        return try lookup(trimmed, scopes, tree: tree, node: node).isTruthy
+    }
+
+    static let directives: Set<String> = ["if", "repeat", "attr", "text", "include", "chart"]
+
+    private func process(_ node: xmlNodePtr, scopes: inout [[String: TemplateValue]], tree: XMLTree, depth: Int) throws(ReportError) {
+        guard depth < 64 else { throw fail(tree, node, "templates nest deeper than 64 levels (an include that includes itself?)") }
+        var attribute = node.pointee.properties
+        while let property = attribute {
+            if let ns = property.pointee.ns, let href = ns.pointee.href, String(cString: href) == TemplateEngine.namespace {
+                let name = property.pointee.name.map { String(cString: $0) } ?? ""
+                guard TemplateEngine.directives.contains(name) else {
+                    throw fail(tree, node, "unknown directive t:\(name) (known: \(TemplateEngine.directives.sorted().map { "t:" + $0 }.joined(separator: ", ")))")
+                }
+            }
+            attribute = property.pointee.next
+        }
+        if let expression = directive(node, "if") {
+            removeDirective(node, "if")
+            if !(try condition(expression, scopes, tree: tree, node: node)) {
+                xmlUnlinkNode(node)
+                xmlFreeNode(node)
+                return
+            }
+        }
+        if let expression = directive(node, "repeat") {
+            removeDirective(node, "repeat")
+            let words = expression.split(separator: " ").map(String.init)
+            guard words.count == 3, words[1] == "in" else { throw fail(tree, node, "t:repeat expects 'item in list', not '\(expression)'") }
+            guard case .list(let items) = try lookup(words[2], scopes, tree: tree, node: node) else {
+                throw fail(tree, node, "t:repeat: '\(words[2])' is not a list")
+            }
+            for item in items {
+                guard let copy = xmlDocCopyNode(node, node.pointee.doc, 1) else { continue }
+                xmlAddPrevSibling(node, copy)
+                scopes.append([words[0]: item])
+                defer { scopes.removeLast() }
+                try process(copy, scopes: &scopes, tree: tree, depth: depth + 1)
+            }
+            xmlUnlinkNode(node)
+            xmlFreeNode(node)
+            return
+        }
+        if let specification = directive(node, "attr") {
+            removeDirective(node, "attr")
+            for pair in specification.split(separator: ";") {
+                let words = pair.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+                guard words.count == 2 else { throw fail(tree, node, "t:attr expects 'name path; name path', not '\(pair)'") }
+                guard !words[0].lowercased().hasPrefix("on"), words[0].lowercased() != "style" else {
+                    throw fail(tree, node, "t:attr may not set event handlers or style from data ('\(words[0])')")
+                }
+                let value = try lookup(words[1], scopes, tree: tree, node: node)
+                guard let text = value.textValue else { throw fail(tree, node, "t:attr: '\(words[1])' is not text") }
+                XMLNode.setAttribute(node, words[0], text)
+            }
+        }
+        if let expression = directive(node, "text") {
+            removeDirective(node, "text")
+            let elementName = XMLNode.name(node).lowercased()
+            guard elementName != "script", elementName != "style" else {
+                throw fail(tree, node, "t:text may not fill <\(elementName)>: data is never written into scripts or styles")
+            }
+            let value = try lookup(expression, scopes, tree: tree, node: node)
+            guard let text = value.textValue ?? (value.isNull ? "" : nil) else { throw fail(tree, node, "t:text: '\(expression)' is not text") }
+            XMLNode.setText(node, text)
+            return
+        }
+        if let name = directive(node, "include") {
+            removeDirective(node, "include")
+            guard let bytes = partials[name] else {
+                throw fail(tree, node, "t:include: no template named '\(name)' (known: \(partials.keys.sorted().joined(separator: ", ")))")
+            }
+            if name.hasSuffix(".css") {
+                // A stylesheet from the templates folder (never data) becomes the <style> text.
+                guard XMLNode.name(node).lowercased() == "style" else { throw fail(tree, node, "t:include of a stylesheet belongs on <style>") }
+                XMLNode.setText(node, String(decoding: bytes, as: UTF8.self))
+                return
+            }
+            let partial = try XMLTree(parsing: bytes, name: name)
+            guard let partialRoot = partial.root else { throw ReportError("\(name): the template has no root element") }
+            XMLNode.removeChildren(node)
+            for child in XMLNode.children(partialRoot) {
+                if let copy = xmlDocCopyNode(child, node.pointee.doc, 1) { xmlAddChild(node, copy) }
+            }
+        }
+        if let expression = directive(node, "chart") {
+            removeDirective(node, "chart")
+            guard case .chart(let chart) = try lookup(expression, scopes, tree: tree, node: node) else {
+                throw fail(tree, node, "t:chart: '\(expression)' is not a chart")
+            }
+            XMLNode.removeChildren(node)
+            chart.draw(into: node)
+            return
+        }
+        for child in XMLNode.children(node) where XMLNode.isElement(child) {
+            try process(child, scopes: &scopes, tree: tree, depth: depth + 1)
+        }
+    }
+
+    /// Removes leftover `t:` namespace declarations (the directives themselves are gone).
+    private func removeNamespaceDeclarations(_ node: xmlNodePtr) {
+        var previous: xmlNsPtr? = nil
+        var definition = node.pointee.nsDef
+        while let current = definition {
+            let next = current.pointee.next
+            if let href = current.pointee.href, String(cString: href) == TemplateEngine.namespace {
+                if let previous { previous.pointee.next = next } else { node.pointee.nsDef = next }
+                current.pointee.next = nil
+                xmlFreeNs(current)
+            } else {
+                previous = current
+            }
+            definition = next
+        }
+        for child in XMLNode.children(node) where XMLNode.isElement(child) {
+            removeNamespaceDeclarations(child)
+        }
+    }
+}
+
+extension TemplateValue {
+    var isNull: Bool {
+        if case .null = self { return true }
+        return false
+    }
+}
