@@ -67,12 +67,23 @@ private struct Computation {
         }
         let perProject = makePerProject(current, aggregates: aggregates)
 
+        // Trends compare each project's two newest complete snapshots (a project with one
+        // snapshot counts the same on both sides), so exports made at different times still
+        // show every project's change since its own previous export.
         var trends: [Category: CategoryTrend] = [:]
         for category in scope.categories {
-            let times = timelines.times(category)
-            guard times.count >= 2 else { continue }
-            let from = times[times.count - 2], to = times[times.count - 1]
-            let before = timelines.contributors(category, at: from), after = timelines.contributors(category, at: to)
+            var before: [SnapshotInfo] = [], after: [SnapshotInfo] = [], previousTimes: [Timestamp] = []
+            for history in timelines.histories(category) {
+                guard let last = history.last else { continue }
+                after.append(last)
+                if history.count >= 2 {
+                    before.append(history[history.count - 2])
+                    previousTimes.append(history[history.count - 2].capturedAt)
+                } else {
+                    before.append(last)
+                }
+            }
+            guard let from = previousTimes.min(), let to = after.map(\.capturedAt).max() else { continue }
             usedIDs.formUnion(before.map(\.id))
             usedIDs.formUnion(after.map(\.id))
             let changes = Changes(before: try aggregate(before), after: try aggregate(after))
@@ -343,6 +354,12 @@ struct Timelines {
         return origins.keys.sorted().compactMap { origin in
             origins[origin]?.last { $0.capturedAt <= time }
         }
+    }
+
+    /// Each project's usable snapshots, oldest first, ordered by project.
+    func histories(_ category: Category) -> [[SnapshotInfo]] {
+        guard let origins = byOrigin[category] else { return [] }
+        return origins.keys.sorted().compactMap { origins[$0] }
     }
 
     /// The current snapshots: each project's newest.

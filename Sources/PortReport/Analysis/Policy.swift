@@ -86,7 +86,14 @@ public struct Policy: Sendable {
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw PolicyError(file: file, line: PolicyError.line(of: error), message: "not valid YAML: \(PolicyError.reason(of: error))")
+            var line = PolicyError.line(of: error)
+            if case .duplicatedKeysInMapping(let duplicates, _) = error, let name = duplicates.first {
+                // Yams marks the mapping; name the line where the setting is given again.
+                let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+                let repeats = lines.indices.filter { lines[$0].trimmingCharacters(in: .whitespaces).hasPrefix(name + ":") }
+                if repeats.count >= 2 { line = repeats[1] + 1 }
+            }
+            throw PolicyError(file: file, line: line, message: "not valid YAML: \(PolicyError.reason(of: error))")
         } catch {
             throw PolicyError(file: file, line: nil, message: "not valid YAML: \(error)")
         }
@@ -152,7 +159,7 @@ public struct Policy: Sendable {
     /// Parses `23`, `23/tcp`, `23/tcp4`, `8000-8100/udp6`; nil when it is none of these.
     public static func portSpec(_ text: String) -> PortSpec? {
         let parts = text.lowercased().split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 1 || parts.count == 2 else { return nil }
+        guard parts.count == 1 || (parts.count == 2 && !parts[1].isEmpty) else { return nil }
         let bounds = parts[0].split(separator: "-", omittingEmptySubsequences: false)
         guard bounds.count == 1 || bounds.count == 2, let low = Int(bounds[0]), let high = Int(bounds.last ?? ""),
               (0...65_535).contains(low), (0...65_535).contains(high), low <= high else { return nil }
@@ -201,6 +208,7 @@ public struct PolicyError: Error, CustomStringConvertible, Sendable {
     static func line(of error: YamlError) -> Int? {
         switch error {
         case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
+        case .duplicatedKeysInMapping(_, let context): return context.mark.line
         default: return nil
         }
     }
@@ -208,6 +216,7 @@ public struct PolicyError: Error, CustomStringConvertible, Sendable {
     static func reason(of error: YamlError) -> String {
         switch error {
         case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): return problem
+        case .duplicatedKeysInMapping(let duplicates, _): return "a setting is given twice (\(duplicates.joined(separator: ", ")))"
         default: return "\(error)"
         }
     }
