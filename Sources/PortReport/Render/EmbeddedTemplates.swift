@@ -87,9 +87,12 @@ tr:target { background: #fff6d6; }
 .risk { color: var(--danger); }
 .warn td { background: #fff4f2; }
 .unused td { color: var(--muted); }
-code, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 12px; word-break: break-all; }
+code, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 12px; }
+code { white-space: nowrap; }
+.mono { word-break: break-all; }
 .scroll { overflow-x: auto; }
 svg.chart { max-width: 100%; height: auto; }
+svg.bars { width: 100%; max-width: 640px; display: block; }
 svg.bars text { font: 11px system-ui, sans-serif; fill: var(--ink); }
 svg.bars .label { font-family: ui-monospace, Menlo, Consolas, monospace; }
 svg .host { fill: var(--host); }

@@ -21,9 +21,9 @@ public struct RenderOptions: Sendable {
 
 /// The formats this build can write, by `--format` name and file extension.
 public enum ReportFormats {
-    public static let names = ["csv", "email", "html", "json", "xhtml"]
+    public static let names = ["csv", "email", "eml", "html", "json", "markdown", "xhtml"]
 
-    static let extensions = ["json": "json", "csv": "csv", "html": "html", "htm": "html", "xhtml": "xhtml"]
+    static let extensions = ["json": "json", "csv": "csv", "html": "html", "htm": "html", "xhtml": "xhtml", "md": "markdown", "eml": "eml"]
 
     /// The format for an output file's extension (`report.html` → `html`), if one is known.
     public static func format(forPath path: String) -> String? {
@@ -31,13 +31,17 @@ public enum ReportFormats {
         return extensions[String(path[path.index(after: dot)...]).lowercased()]
     }
 
-    public static func renderer(_ name: String, options: RenderOptions) -> (any ReportRenderer)? {
+    public static func renderer(_ name: String, options: RenderOptions) throws(ReportError) -> (any ReportRenderer)? {
         switch name {
         case JSONReportRenderer.format: return JSONReportRenderer()
         case CSVRankingRenderer.format: return CSVRankingRenderer()
         case HTMLReportRenderer.format: return HTMLReportRenderer(templates: options.templates)
         case XHTMLReportRenderer.format: return XHTMLReportRenderer(templates: options.templates)
         case EmailHTMLRenderer.format: return EmailHTMLRenderer(templates: options.templates)
+        case MarkdownRenderer.format:
+            let (template, templateName) = try options.templates.text("report.md")
+            return try MarkdownRenderer(template: template, templateName: templateName)
+        case EMLRenderer.format: return EMLRenderer(options: options)
         default: return nil
         }
     }

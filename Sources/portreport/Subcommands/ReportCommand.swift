@@ -7,18 +7,20 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Rank ports, compare hosts with containers, show trends and findings.",
         discussion: """
-            Writes the analysis of the store in scope: html (the full report, self-contained), \
-            xhtml (the same as well-formed XML), email (an HTML summary for mail clients), json \
-            (the whole analysis; schema in the README) and csv (the full ranking). -o may repeat; \
-            the format follows from each file's extension unless --format is given; -o - is \
-            standard output.
+            Imports any PATHs given (as 'portreport import' would), then writes the analysis of \
+            the store in scope: html (the full report, one self-contained file), xhtml (the same \
+            as well-formed XML), markdown (for tickets), email (an HTML summary for mail \
+            clients), eml (a MIME message with the Markdown text and the email HTML, for \
+            'sendmail -t'), json (the whole analysis; schema in the README) and csv (the \
+            ranking). -o may repeat; the format follows from each file's extension (.html, \
+            .xhtml, .md, .json, .csv, .eml) unless --format is given; -o - is standard output.
             """
     )
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var scopeOptions: ScopeOptions
 
-    @Option(name: .long, help: ArgumentHelp("json or csv (default: from the output file's extension, else json).", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("One of \(ReportFormats.names.joined(separator: ", ")) (default: from the output file's extension, else json).", valueName: "format"))
     var format: String?
 
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Output file (repeatable); - for standard output.", valueName: "file"))
@@ -36,34 +38,73 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A directory whose .xhtml/.css/.md files replace the built-in templates of the same name.", valueName: "dir"))
     var templates: String?
 
+    @Option(name: .long, help: ArgumentHelp("eml: the sender (default portreport@localhost).", valueName: "address"))
+    var from: String?
+
+    @Option(name: .long, help: ArgumentHelp("eml: a recipient (repeatable).", valueName: "address"))
+    var to: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("eml: the subject (default: the headline).", valueName: "text"))
+    var subject: String?
+
+    @Flag(name: .long, help: "eml: attach the full HTML report.")
+    var attachFull = false
+
+    @Argument(help: ArgumentHelp("Exports to import before reporting (files, directories, HAR, SQLite).", valueName: "path"))
+    var paths: [String] = []
+
+    var targets: [(path: String, format: String)] {
+        (output.isEmpty ? ["-"] : output).map { path in
+            (path, format ?? ReportFormats.format(forPath: path) ?? JSONReportRenderer.format)
+        }
+    }
+
     func validate() throws {
         if let format, !ReportFormats.names.contains(format) {
             throw ValidationError("--format expects one of \(ReportFormats.names.joined(separator: ", ")), not '\(format)'")
         }
         for path in output where path != "-" && format == nil && ReportFormats.format(forPath: path) == nil {
-            throw ValidationError("cannot tell the format of '\(path)' from its extension: give --format \(ReportFormats.names.joined(separator: "|"))")
+            throw ValidationError("cannot tell the format of '\(path)' from its extension (.html, .xhtml, .md, .json, .csv, .eml): give --format")
         }
         guard top >= 1 else { throw ValidationError("--top expects a number of rows, 1 or more") }
         if let now, parseTime(now) == nil { throw ValidationError("--now expects an RFC 3339 time or a date, not '\(now)'") }
+        if targets.contains(where: { $0.format == "eml" }) && to.isEmpty {
+            throw ValidationError("--format eml needs at least one --to address")
+        }
     }
 
     func run() throws {
         do {
-            let store = try openStoreForReading(storeOptions.storePath)
+            let storePath = storeOptions.storePath
+            if !paths.isEmpty {
+                let report = try Importer(store: try Store(path: storePath), options: ImportOptions(now: currentTime())).run(paths)
+                for warning in report.warnings { printError("warning: \(warning)") }
+                printError("imported: \(ImportSummary.totals(report, storePath: storePath))")
+            }
+            let store = try openStoreForReading(storePath)
             let loadedPolicy = try policy.map { try Policy.load(path: $0) } ?? .builtIn
             let result = try Analyzer(store: store).analyze(scope: scopeOptions.scope, top: top, policy: loadedPolicy, now: reportTime(now))
             for warning in result.warnings { printError("warning: \(warning)") }
             var options = RenderOptions()
             if let templates { options.templates = try TemplateSet.overriding(with: templates) }
-            let targets = output.isEmpty ? ["-"] : output
-            let storeURL = URL(fileURLWithPath: storeOptions.storePath).standardizedFileURL
+            options.from = from
+            options.to = to
+            options.subject = subject
+            options.attachFull = attachFull
+            let storeURL = URL(fileURLWithPath: storePath).standardizedFileURL
+            let inputURLs = Set(paths.map { URL(fileURLWithPath: $0).standardizedFileURL })
             for target in targets {
-                if target != "-" && URL(fileURLWithPath: target).standardizedFileURL == storeURL {
-                    throw ReportError("\(target) is the store: refusing to write a report over it")
+                if target.path != "-" {
+                    let url = URL(fileURLWithPath: target.path).standardizedFileURL
+                    if url == storeURL { throw ReportError("\(target.path) is the store: refusing to write a report over it") }
+                    if inputURLs.contains(url) { throw ReportError("\(target.path) is one of the inputs: refusing to write a report over it") }
                 }
-                let name = format ?? ReportFormats.format(forPath: target) ?? JSONReportRenderer.format
-                guard let renderer = ReportFormats.renderer(name, options: options) else { throw ReportError("unknown format \(name)") }
-                try OutputFile.write(try renderer.render(result), to: target)
+                guard let renderer = try ReportFormats.renderer(target.format, options: options) else { throw ReportError("unknown format \(target.format)") }
+                let bytes = try renderer.render(result)
+                if target.format == EmailHTMLRenderer.format {
+                    for problem in EmailCheck.problems(bytes) { printError("warning: \(target.path): \(problem)") }
+                }
+                try OutputFile.write(bytes, to: target.path)
             }
         } catch {
             throw fail(error)

@@ -1,0 +1,26 @@
+/// `--format eml`: a complete MIME message, `multipart/alternative` of the Markdown text and the
+/// email HTML, with the full HTML report attached when asked — ready for `sendmail -t`.
+public struct EMLRenderer: ReportRenderer {
+    public static let format = "eml"
+    let options: RenderOptions
+
+    public init(options: RenderOptions) {
+        self.options = options
+    }
+
+    public func render(_ result: AnalysisResult) throws -> [UInt8] {
+        let (template, name) = try options.templates.text("report.md")
+        let text = try MarkdownRenderer(template: template, templateName: name).render(result)
+        let html = try EmailHTMLRenderer(templates: options.templates).render(result)
+        var attachment: MIMEMessage.Attachment?
+        if options.attachFull {
+            let full = try HTMLReportRenderer(templates: options.templates).render(result)
+            attachment = MIMEMessage.Attachment(filename: "portreport-\(result.generatedAt.dateString).html", bytes: full)
+        }
+        guard !options.to.isEmpty else { throw ReportError("--format eml needs at least one --to address") }
+        let message = MIMEMessage(from: options.from ?? "portreport@localhost", to: options.to,
+                                  subject: options.subject ?? MIMEMessage.defaultSubject(for: result),
+                                  date: result.generatedAt, text: text, html: html, attachment: attachment)
+        return try message.encoded()
+    }
+}
