@@ -16,15 +16,10 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var scopeOptions: ScopeOptions
-
-    @Option(name: .long, help: ArgumentHelp("Policy file (YAML; see samples/policy.yaml).", valueName: "file"))
-    var policy: String?
+    @OptionGroup var policyOptions: PolicyOptions
 
     @Option(name: .long, help: ArgumentHelp("Kinds of finding that fail the check, comma-separated.", valueName: "kinds"))
     var failOn: String?
-
-    @Option(name: .long, help: ArgumentHelp("The time waivers are checked against; default: SOURCE_DATE_EPOCH, else the newest capture in scope.", valueName: "time"))
-    var now: String?
 
     var failingKinds: Set<Finding.Kind> {
         guard let failOn else { return Set(Finding.Kind.allCases) }
@@ -37,15 +32,13 @@ struct CheckCommand: ParsableCommand {
                 throw ValidationError("--fail-on expects kinds among \(Finding.Kind.allCases.map(\.rawValue).joined(separator: ", ")), not '\(word)'")
             }
         }
-        if let now, parseTime(now) == nil { throw ValidationError("--now expects an RFC 3339 time or a date, not '\(now)'") }
     }
 
     func run() throws {
         let result: AnalysisResult
         do {
             let store = try openStoreForReading(storeOptions.storePath)
-            let loadedPolicy = try policy.map { try Policy.load(path: $0) } ?? .builtIn
-            result = try Analyzer(store: store).analyze(scope: scopeOptions.scope, policy: loadedPolicy, now: reportTime(now))
+            result = try Analyzer(store: store).analyze(scope: scopeOptions.scope, policy: try policyOptions.loadPolicy(), now: policyOptions.time)
         } catch {
             throw fail(error)
         }

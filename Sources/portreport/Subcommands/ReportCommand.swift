@@ -19,6 +19,7 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var scopeOptions: ScopeOptions
+    @OptionGroup var policyOptions: PolicyOptions
 
     @Option(name: .long, help: ArgumentHelp("One of \(ReportFormats.names.joined(separator: ", ")) (default: from the output file's extension, else json).", valueName: "format"))
     var format: String?
@@ -28,12 +29,6 @@ struct ReportCommand: ParsableCommand {
 
     @Option(name: .long, help: "How many ranking rows reports show and draw series for.")
     var top = 20
-
-    @Option(name: .long, help: ArgumentHelp("Policy file (YAML; see samples/policy.yaml).", valueName: "file"))
-    var policy: String?
-
-    @Option(name: .long, help: ArgumentHelp("The report's time (generated_at, waiver expiry); default: SOURCE_DATE_EPOCH, else the newest capture in scope.", valueName: "time"))
-    var now: String?
 
     @Option(name: .long, help: ArgumentHelp("A directory whose .xhtml/.css/.md files replace the built-in templates of the same name.", valueName: "dir"))
     var templates: String?
@@ -67,7 +62,6 @@ struct ReportCommand: ParsableCommand {
             throw ValidationError("cannot tell the format of '\(path)' from its extension (.html, .xhtml, .md, .json, .csv, .eml): give --format")
         }
         guard top >= 1 else { throw ValidationError("--top expects a number of rows, 1 or more") }
-        if let now, parseTime(now) == nil { throw ValidationError("--now expects an RFC 3339 time or a date, not '\(now)'") }
         if targets.contains(where: { $0.format == "eml" }) && to.isEmpty {
             throw ValidationError("--format eml needs at least one --to address")
         }
@@ -82,8 +76,8 @@ struct ReportCommand: ParsableCommand {
                 printError("imported: \(ImportSummary.totals(report, storePath: storePath))")
             }
             let store = try openStoreForReading(storePath)
-            let loadedPolicy = try policy.map { try Policy.load(path: $0) } ?? .builtIn
-            let result = try Analyzer(store: store).analyze(scope: scopeOptions.scope, top: top, policy: loadedPolicy, now: reportTime(now))
+            let result = try Analyzer(store: store).analyze(scope: scopeOptions.scope, top: top, policy: try policyOptions.loadPolicy(),
+                                                            now: policyOptions.time)
             for warning in result.warnings { printError("warning: \(warning)") }
             var options = RenderOptions()
             if let templates { options.templates = try TemplateSet.overriding(with: templates) }

@@ -45,6 +45,25 @@ struct ScopeOptions: ParsableArguments {
     }
 }
 
+/// The policy and the report's time: shared by report and check.
+struct PolicyOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Policy file (YAML; see samples/policy.yaml). Default: new dangerous ports are findings.", valueName: "file"))
+    var policy: String?
+
+    @Option(name: .long, help: ArgumentHelp("The report's time (generated_at, waiver expiry); default: SOURCE_DATE_EPOCH, else the newest capture in scope.", valueName: "time"))
+    var now: String?
+
+    func validate() throws {
+        if let now, parseTime(now) == nil { throw ValidationError("--now expects an RFC 3339 time or a date, not '\(now)'") }
+    }
+
+    func loadPolicy() throws -> Policy {
+        try policy.map { try Policy.load(path: $0) } ?? .builtIn
+    }
+
+    var time: Timestamp? { reportTime(now) }
+}
+
 /// An RFC 3339 time, or a date (00:00:00Z that day).
 func parseTime(_ text: String) -> Timestamp? {
     if let time = Timestamp(rfc3339: text) { return time }
