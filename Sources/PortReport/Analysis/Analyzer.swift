@@ -224,21 +224,26 @@ private struct Computation {
         }
         let base7 = times.lastIndex { $0.secondsSinceEpoch <= last.secondsSinceEpoch - 7 * 86_400 }
         let base30 = times.lastIndex { $0.secondsSinceEpoch <= last.secondsSinceEpoch - 30 * 86_400 }
+        // One query per snapshot for every key drawn (not one lookup per key and snapshot):
+        // the cost follows the snapshots in the series and the keys drawn.
+        let keys = reasons.keys.sorted()
+        var nums: [Int64: [PortKey: Int64]] = [:]
+        for snapshots in contributors.values {
+            for snapshot in snapshots.compactMap({ $0 }).joined() where nums[snapshot.id] == nil {
+                nums[snapshot.id] = try reader.nums(of: keys, in: snapshot.id)
+                used.insert(snapshot.id)
+            }
+        }
         var result: [PortSeries] = []
-        for key in reasons.keys.sorted() {
+        for key in keys {
             var points: [SeriesPoint] = []
             points.reserveCapacity(times.count)
             for (index, time) in times.enumerated() {
-                func value(_ category: Category) throws -> Int64? {
+                func value(_ category: Category) -> Int64? {
                     guard let snapshots = contributors[category]?[index] else { return nil }
-                    var sum: Int64 = 0
-                    for snapshot in snapshots {
-                        sum += try reader.num(of: key, in: snapshot.id)
-                        used.insert(snapshot.id)
-                    }
-                    return sum
+                    return snapshots.reduce(Int64(0)) { $0 + (nums[$1.id]?[key] ?? 0) }
                 }
-                points.append(SeriesPoint(capturedAt: time, host: try value(.host), container: try value(.container)))
+                points.append(SeriesPoint(capturedAt: time, host: value(.host), container: value(.container)))
             }
             let open = points.filter { $0.total > 0 }
             let lastTotal = points.last?.total ?? 0

@@ -189,7 +189,7 @@ Policy: {{policy}}
 <table>
   <thead><tr><th class="num">#</th><th>Port</th><th>Service</th><th class="num">Hosts</th><th class="num">Containers</th><th class="num">Total</th><th class="num wide">Share</th><th>Vendor status</th><th class="wide">Risk</th><th class="wide">History</th></tr></thead>
   <tbody>
-    <tr t:repeat="row in ranking" t:attr="id row.anchor">
+    <tr t:repeat="row in ranking" t:attr="id row.id">
       <td class="num" t:text="row.rank">1</td>
       <td><code t:text="row.key">443/TCP</code></td>
       <td t:text="row.service">https</td>
@@ -230,9 +230,9 @@ Policy: {{policy}}
   <table>
     <thead><tr><th>Change</th><th>Port</th><th class="num">Before</th><th class="num">After</th><th class="num">Delta</th><th class="wide">History</th></tr></thead>
     <tbody>
-      <tr t:repeat="change in trend.new"><td>new</td><td><a t:attr="href change.href"><code t:text="change.key">port</code></a></td><td class="num" t:text="change.before">0</td><td class="num" t:text="change.after">0</td><td class="num" t:text="change.delta">0</td><td class="wide"><span t:if="change.sparkline" t:chart="change.sparkline"></span></td></tr>
-      <tr t:repeat="change in trend.gone"><td>gone</td><td><a t:attr="href change.href"><code t:text="change.key">port</code></a></td><td class="num" t:text="change.before">0</td><td class="num" t:text="change.after">0</td><td class="num" t:text="change.delta">0</td><td class="wide"><span t:if="change.sparkline" t:chart="change.sparkline"></span></td></tr>
-      <tr t:repeat="change in trend.changed"><td>changed</td><td><a t:attr="href change.href"><code t:text="change.key">port</code></a></td><td class="num" t:text="change.before">0</td><td class="num" t:text="change.after">0</td><td class="num" t:text="change.delta">0</td><td class="wide"><span t:if="change.sparkline" t:chart="change.sparkline"></span></td></tr>
+      <tr t:repeat="change in trend.new" t:attr="id change.id"><td>new</td><td><a t:attr="href change.href"><code t:text="change.key">port</code></a></td><td class="num" t:text="change.before">0</td><td class="num" t:text="change.after">0</td><td class="num" t:text="change.delta">0</td><td class="wide"><span t:if="change.sparkline" t:chart="change.sparkline"></span></td></tr>
+      <tr t:repeat="change in trend.gone" t:attr="id change.id"><td>gone</td><td><a t:attr="href change.href"><code t:text="change.key">port</code></a></td><td class="num" t:text="change.before">0</td><td class="num" t:text="change.after">0</td><td class="num" t:text="change.delta">0</td><td class="wide"><span t:if="change.sparkline" t:chart="change.sparkline"></span></td></tr>
+      <tr t:repeat="change in trend.changed" t:attr="id change.id"><td>changed</td><td><a t:attr="href change.href"><code t:text="change.key">port</code></a></td><td class="num" t:text="change.before">0</td><td class="num" t:text="change.after">0</td><td class="num" t:text="change.delta">0</td><td class="wide"><span t:if="change.sparkline" t:chart="change.sparkline"></span></td></tr>
     </tbody>
   </table>
   </div>
@@ -245,7 +245,7 @@ Policy: {{policy}}
 <p class="muted">Policy: <span t:text="policy">policy</span></p>
 <table t:if="findings">
   <thead><tr><th>Finding</th><th>Category</th><th>Port</th><th>What</th></tr></thead>
-  <tbody><tr t:repeat="finding in findings"><td class="finding-kind" t:text="finding.kind">kind</td><td t:text="finding.category">host</td><td><a t:attr="href finding.href"><code t:text="finding.key">port</code></a></td><td t:text="finding.message">message</td></tr></tbody>
+  <tbody><tr t:repeat="finding in findings" t:attr="id finding.id"><td class="finding-kind" t:text="finding.kind">kind</td><td t:text="finding.category">host</td><td><a t:attr="href finding.href"><code t:text="finding.key">port</code></a></td><td t:text="finding.message">message</td></tr></tbody>
 </table>
 <p t:if="not findings">No policy findings.</p>
 <div t:if="waived">
@@ -259,7 +259,7 @@ Policy: {{policy}}
 <p t:if="not dangerous">None of the catalogue's dangerous ports is open, and the vendor rates none as danger.</p>
 <table t:if="dangerous">
   <thead><tr><th>Port</th><th>Service</th><th class="num">Hosts</th><th class="num">Containers</th><th>Vendor status</th><th>Why it matters</th><th class="wide">Source</th></tr></thead>
-  <tbody><tr t:repeat="row in dangerous"><td><a t:attr="href row.href"><code t:text="row.key">port</code></a></td><td t:text="row.service">svc</td><td class="num" t:text="row.host">0</td><td class="num" t:text="row.container">0</td><td t:attr="class row.status_class" t:text="row.status">status</td><td class="risk" t:text="row.risk">reason</td><td class="wide muted" t:text="row.risk_source">source</td></tr></tbody>
+  <tbody><tr t:repeat="row in dangerous" t:attr="id row.id"><td><a t:attr="href row.href"><code t:text="row.key">port</code></a></td><td t:text="row.service">svc</td><td class="num" t:text="row.host">0</td><td class="num" t:text="row.container">0</td><td t:attr="class row.status_class" t:text="row.status">status</td><td class="risk" t:text="row.risk">reason</td><td class="wide muted" t:text="row.risk_source">source</td></tr></tbody>
 </table>
 
 <h2 id="snapshots">Snapshots and provenance</h2>
@@ -277,15 +277,6 @@ Policy: {{policy}}
 </table>
 </div>
 
-<div t:if="ranking_rest">
-<h2 id="all-ports">All other open ports</h2>
-<div class="scroll">
-<table>
-  <thead><tr><th class="num">#</th><th>Port</th><th>Service</th><th class="num">Hosts</th><th class="num">Containers</th><th class="num">Total</th><th>Vendor status</th></tr></thead>
-  <tbody><tr t:repeat="row in ranking_rest" t:attr="id row.anchor"><td class="num" t:text="row.rank">1</td><td><code t:text="row.key">port</code></td><td t:text="row.service">svc</td><td class="num" t:text="row.host">0</td><td class="num" t:text="row.container">0</td><td class="num" t:text="row.total">0</td><td t:text="row.status">status</td></tr></tbody>
-</table>
-</div>
-</div>
 <p class="muted">Generated by portreport <span t:text="tool_version">version</span> at <span t:text="generated_at">time</span> from the snapshots listed above. Figures count servers (hosts) or containers with the port open, as HSS reports them.</p>
 </div>
 </body>

@@ -6,13 +6,13 @@ import GRDBSQLite
 final class AnalysisReader {
     private let db: Database
     private let recordsStatement: Statement
-    private let numStatement: Statement
+    private var numsStatement: Statement?
+    private var numsPorts: [Int] = []
     private var recordCache: [Int64: [PortKey: RecordValue]] = [:]
 
     init(_ db: Database) throws {
         self.db = db
         recordsStatement = try db.makeStatement(sql: "SELECT port, type, num, status FROM record WHERE snapshot_id = ?")
-        numStatement = try db.makeStatement(sql: "SELECT num FROM record WHERE snapshot_id = ? AND port = ? AND type = ?")
     }
 
     /// Metadata of the snapshots in scope, oldest first. Uses the snapshot table only.
@@ -92,25 +92,36 @@ final class AnalysisReader {
         return result
     }
 
-    /// One port/type's num in one snapshot, by primary-key lookup; 0 when absent.
-    func num(of key: PortKey, in snapshotID: Int64) throws -> Int64 {
-        if let cached = recordCache[snapshotID] { return cached[key]?.num ?? 0 }
-        let handle = numStatement.sqliteStatement
+    /// The nums of `keys` in one snapshot (absent keys are left out): one statement whose
+    /// `port IN (...)` SQLite answers with a seek per port on the primary key.
+    func nums(of keys: [PortKey], in snapshotID: Int64) throws -> [PortKey: Int64] {
+        if let cached = recordCache[snapshotID] {
+            return Dictionary(uniqueKeysWithValues: keys.compactMap { key in cached[key].map { (key, $0.num) } })
+        }
+        let ports = Set(keys.map(\.port)).sorted()
+        guard !ports.isEmpty else { return [:] }
+        let wanted = Set(keys)
+        if ports != numsPorts {
+            // Ports are integers from the store, so the list is safe to write into the SQL.
+            numsStatement = try db.makeStatement(sql: "SELECT port, type, num FROM record WHERE snapshot_id = ? AND port IN (\(ports.map(String.init).joined(separator: ",")))")
+            numsPorts = ports
+        }
+        guard let handle = numsStatement?.sqliteStatement else { return [:] }
         sqlite3_reset(handle)
         sqlite3_bind_int64(handle, 1, snapshotID)
-        sqlite3_bind_int64(handle, 2, Int64(key.port))
-        let name = key.type.staticName
-        name.withUTF8Buffer { buffer in
-            _ = sqlite3_bind_text(handle, 3, UnsafeRawPointer(buffer.baseAddress)?.assumingMemoryBound(to: CChar.self), Int32(buffer.count), nil)
+        var result: [PortKey: Int64] = [:]
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { break }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+            guard let type = AnalysisReader.type(handle, 1) else { continue }
+            let key = PortKey(port: Int(sqlite3_column_int64(handle, 0)), type: type)
+            if wanted.contains(key) { result[key] = sqlite3_column_int64(handle, 2) }
         }
-        let code = sqlite3_step(handle)
-        defer { sqlite3_reset(handle) }
-        switch code {
-        case SQLITE_ROW: return sqlite3_column_int64(handle, 0)
-        case SQLITE_DONE: return 0
-        default:
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-        }
+        sqlite3_reset(handle)
+        return result
     }
 
     private static func text(_ handle: OpaquePointer, _ column: Int32) -> UnsafeBufferPointer<UInt8>? {

@@ -18,15 +18,18 @@ import Testing
         return try Analyzer(store: store).analyze(scope: AnalysisScope(), top: 20, policy: loaded)
     }
 
-    /// Element name → elements, and text of the document.
+    /// Element names, content by id (and how often each id occurs), and the document's text.
     static func elements(_ html: [UInt8]) -> (names: [String], byID: [String: String], text: String) {
         var names: [String] = []
         var byID: [String: String] = [:]
+        var idCounts: [String: Int] = [:]
+        defer { for (id, count) in idCounts where count > 1 { Issue.record("id \(id) occurs \(count) times") } }
         var text = ""
         _ = HTMLCheck.parse(html) { document in
             for element in HTMLCheck.elements(document) {
                 names.append(XMLNode.name(element).lowercased())
                 if let id = HTMLCheck.attribute(element, "id") {
+                    idCounts[id, default: 0] += 1
                     if let content = xmlNodeGetContent(element) {
                         byID[id] = String(cString: content)
                         portreport_xmlFree(content)
@@ -49,12 +52,19 @@ import Testing
         let (names, byID, text) = Self.elements(html)
         #expect(!names.contains("script"))
         #expect(text.contains(result.headline))
-        // Every port of the ranking has exactly one anchor, and its row shows its total.
-        for row in result.ranking {
+        // Every port the report shows has exactly one anchor (ids are checked unique above):
+        // the top rows of the ranking show their totals on their own row.
+        for row in result.ranking.prefix(result.top) {
             let content = try #require(byID[row.key.anchor], "no id=\(row.key.anchor)")
             #expect(content.contains(row.key.description))
             #expect(content.contains(String(row.total)))
         }
+        for trend in result.trends.values {
+            for change in trend.new.prefix(result.top) + trend.gone.prefix(result.top) + trend.changed.prefix(result.top) {
+                #expect(byID[change.key.anchor] != nil, "no id=\(change.key.anchor)")
+            }
+        }
+        for finding in result.findings { #expect(byID[finding.key.anchor] != nil, "no id=\(finding.key.anchor)") }
         // No URL leaves the file: no src, no external href, no @import.
         #expect(!String(decoding: html, as: UTF8.self).contains("http://") || String(decoding: html, as: UTF8.self).contains("http://www.w3.org/2000/svg") == false)
         #expect(!String(decoding: html, as: UTF8.self).contains("https://"))

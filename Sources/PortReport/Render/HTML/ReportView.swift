@@ -2,6 +2,12 @@
 /// figure is formatted here once, so that templates only place them.
 enum ReportView {
     static func make(_ result: AnalysisResult) -> [String: TemplateValue] {
+        // Each port shown gets its stable anchor (`id="tcp-443"`) once: on its first row, in
+        // the order ranking, trends, findings, dangerous ports. Later rows link to it.
+        var anchored = Set<String>()
+        func claim(_ key: PortKey) -> TemplateValue {
+            anchored.insert(key.anchor).inserted ? .text(key.anchor) : .text("")
+        }
         let seriesByKey = Dictionary(uniqueKeysWithValues: result.series.map { ($0.key, $0) })
         let topRows = Array(result.ranking.prefix(result.top))
         let maximumTotal = max(1, topRows.map(\.total).max() ?? 1)
@@ -14,25 +20,27 @@ enum ReportView {
         root["top"] = .text(String(result.top))
         root["figures"] = .list(figures(result).map { .record(["label": .text($0.0), "value": .text($0.1)]) })
         root["ranking"] = .list(topRows.map { row in
-            .record(rowRecord(row, maximumTotal: maximumTotal, series: seriesByKey[row.key]))
-        })
-        // Every port gets its anchor once: the top rows in the ranking, the rest in an appendix.
-        root["ranking_rest"] = .list(result.ranking.dropFirst(topRows.count).map { row in
-            .record(["rank": .text(String(row.rank)), "key": .text(row.key.description), "anchor": .text(row.key.anchor),
-                     "service": .text(row.service ?? "–"), "host": .text(String(row.host)), "container": .text(String(row.container)),
-                     "total": .text(String(row.total)), "status": .text(row.status?.rawValue ?? "–")])
+            var record = rowRecord(row, maximumTotal: maximumTotal, series: seriesByKey[row.key])
+            record["id"] = claim(row.key)
+            return .record(record)
         })
         root["bars"] = .chart(Chart(kind: .stackedBars(topRows.map { (label: $0.key.description, host: $0.host, container: $0.container) }),
                                     title: "Top \(topRows.count) ports by hosts and containers with the port open"))
         root["breakdown"] = breakdown(result.breakdown)
         root["trends"] = .list(Category.allCases.compactMap { category in
-            result.trends[category].map { trendRecord($0, top: result.top, series: seriesByKey) }
+            result.trends[category].map { trendRecord($0, top: result.top, series: seriesByKey, claim: claim) }
+        })
+        root["findings"] = .list(result.findings.map { finding in
+            guard case .record(var record) = findingRecord(finding) else { return .null }
+            record["id"] = claim(finding.key)
+            return .record(record)
         })
         let dangerous = result.ranking.filter { $0.risk != nil || $0.status == .danger }
         root["dangerous"] = .list(dangerous.map { row in
-            .record(rowRecord(row, maximumTotal: maximumTotal, series: seriesByKey[row.key]))
+            var record = rowRecord(row, maximumTotal: maximumTotal, series: seriesByKey[row.key])
+            record["id"] = claim(row.key)
+            return .record(record)
         })
-        root["findings"] = .list(result.findings.map(findingRecord))
         root["waived"] = .list(result.waived.map(findingRecord))
         root["warnings"] = .list(result.warnings.map { .text($0) })
         root["snapshots"] = .list(result.snapshots.map { listed in
@@ -140,10 +148,11 @@ enum ReportView {
         ])
     }
 
-    static func trendRecord(_ trend: CategoryTrend, top: Int, series: [PortKey: PortSeries]) -> TemplateValue {
+    static func trendRecord(_ trend: CategoryTrend, top: Int, series: [PortKey: PortSeries], claim: (PortKey) -> TemplateValue) -> TemplateValue {
         func changes(_ list: [TrendChange]) -> TemplateValue {
             .list(list.prefix(top).map { change in
                 .record(["key": .text(change.key.description), "anchor": .text(change.key.anchor), "href": .text("#" + change.key.anchor),
+                         "id": claim(change.key),
                          "before": .text(String(change.before)), "after": .text(String(change.after)),
                          "delta": .text((change.delta > 0 ? "+" : "") + String(change.delta)),
                          "sparkline": sparkline(series[change.key], key: change.key)])

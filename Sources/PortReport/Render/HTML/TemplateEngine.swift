@@ -36,7 +36,7 @@ indirect enum TemplateValue: Sendable {
 /// - `t:if="path"` / `t:if="not path"`: keep the element only when the value is non-empty;
 /// - `t:repeat="item in path"`: one copy of the element per list item, `item` bound inside;
 /// - `t:text="path"`: the element's content becomes the value, as text;
-/// - `t:attr="name path; name path"`: attributes set from values;
+/// - `t:attr="name path; name path"`: attributes set from values (an empty value sets none);
 /// - `t:include="name"`: the element's content becomes the named partial template's root content;
 /// - `t:chart="path"`: the element's content becomes the chart the value describes (inline SVG).
 ///
@@ -145,7 +145,8 @@ struct TemplateEngine {
                 }
                 let value = try lookup(words[1], scopes, tree: tree, node: node)
                 guard let text = value.textValue else { throw fail(tree, node, "t:attr: '\(words[1])' is not text") }
-                XMLNode.setAttribute(node, words[0], text)
+                // An empty value leaves the attribute out (an optional id, say).
+                if !text.isEmpty { XMLNode.setAttribute(node, words[0], text) }
             }
         }
         if let expression = directive(node, "text") {
