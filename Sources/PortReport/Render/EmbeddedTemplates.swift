@@ -269,6 +269,7 @@ Policy: {{policy}}
   <tbody><tr t:repeat="snapshot in snapshots" t:attr="class snapshot.row_class"><td class="num" t:text="snapshot.id">1</td><td t:text="snapshot.category">host</td><td class="mono" t:text="snapshot.project">p</td><td t:text="snapshot.captured_at">t</td><td class="num" t:text="snapshot.records">0</td><td class="num" t:text="snapshot.total_num">0</td><td t:text="snapshot.state">complete</td><td t:text="snapshot.used">used</td></tr></tbody>
 </table>
 </div>
+<p class="muted" t:if="history_note" t:text="history_note">note</p>
 <h3>Input files of the snapshots used</h3>
 <div class="scroll">
 <table>

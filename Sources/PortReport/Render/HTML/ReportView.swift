@@ -43,7 +43,18 @@ enum ReportView {
         })
         root["waived"] = .list(result.waived.map(findingRecord))
         root["warnings"] = .list(result.warnings.map { .text($0) })
-        root["snapshots"] = .list(result.snapshots.map { listed in
+        // The snapshots the figures come from (current, and the two sides of each trend), and
+        // those that could not be used; the rest only feed the history lines, and are counted.
+        let currentIDs = Set(result.current.values.flatMap { $0 }.map(\.id))
+        let shown = result.snapshots.filter { listed in
+            let info = listed.info
+            let trend = result.trends[info.category]
+            return currentIDs.contains(info.id) || !info.isUsable
+                || (listed.used && (info.capturedAt == trend?.from || info.capturedAt == trend?.to))
+        }
+        let historyOnly = result.snapshots.filter(\.used).count - shown.filter(\.used).count
+        root["history_note"] = .text(historyOnly > 0 ? "\(historyOnly) older snapshots feed the history lines; the JSON report lists them all." : "")
+        root["snapshots"] = .list(shown.map { listed in
             let info = listed.info
             let state = info.partial ? "partial (filtered: \(info.filters))" : (info.complete ? "complete" : "incomplete: \(info.note)")
             return .record([
@@ -55,7 +66,7 @@ enum ReportView {
             ])
         })
         var provenance: [TemplateValue] = []
-        for listed in result.snapshots where listed.used {
+        for listed in shown where listed.used {
             for source in result.sources[listed.info.id] ?? [] {
                 provenance.append(.record([
                     "snapshot": .text(String(listed.info.id)), "category": .text(listed.info.category.rawValue),
@@ -122,9 +133,15 @@ enum ReportView {
         return record
     }
 
+    /// A sparkline shows at most the last `sparklinePoints` exports: a 120-pixel line cannot
+    /// show more, and the page's cost then follows what it shows, not the length of the history.
+    static let sparklinePoints = 60
+
     static func sparkline(_ series: PortSeries?, key: PortKey) -> TemplateValue {
         guard let series, series.points.count > 1 else { return .null }
-        return .chart(Chart(kind: .sparkline(series.points.map(\.total)), title: "\(key) over \(series.points.count) exports"))
+        let points = series.points.suffix(sparklinePoints)
+        let span = points.count < series.points.count ? "the last \(points.count) exports" : "\(points.count) exports"
+        return .chart(Chart(kind: .sparkline(points.map(\.total)), title: "\(key) over \(span) (\(points.first?.capturedAt.dateString ?? "") to \(points.last?.capturedAt.dateString ?? ""))"))
     }
 
     static func breakdown(_ breakdown: Breakdown) -> TemplateValue {

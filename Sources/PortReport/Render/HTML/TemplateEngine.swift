@@ -69,7 +69,11 @@ struct TemplateEngine {
     }
 
     private func lookup(_ expression: String, _ scopes: [[String: TemplateValue]], tree: XMLTree, node: xmlNodePtr) throws(ReportError) -> TemplateValue {
-        let parts = expression.trimmingCharacters(in: .whitespaces).split(separator: ".").map(String.init)
+        // Split by hand: this runs for every directive of every repeated element, and
+        // Foundation's trimming was a fifth of a year report's rendering time.
+        let parts = expression.split(separator: ".").map { part in
+            String(part.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
+        }
         guard let first = parts.first else { throw fail(tree, node, "empty template expression") }
         var value: TemplateValue? = nil
         for scope in scopes.reversed() {
@@ -88,7 +92,7 @@ struct TemplateEngine {
     }
 
     private func condition(_ expression: String, _ scopes: [[String: TemplateValue]], tree: XMLTree, node: xmlNodePtr) throws(ReportError) -> Bool {
-        let trimmed = expression.trimmingCharacters(in: .whitespaces)
+        let trimmed = String(expression.drop(while: { $0 == " " }))
         if trimmed.hasPrefix("not ") {
             return !(try lookup(String(trimmed.dropFirst(4)), scopes, tree: tree, node: node).isTruthy)
         }
