@@ -70,7 +70,13 @@ import Testing
         #expect(!String(decoding: html, as: UTF8.self).contains("https://"))
         for finding in result.findings { #expect(text.contains(finding.message)) }
         for finding in result.waived { #expect(text.contains(finding.waiver?.ticket ?? "?")) }
-        for source in result.sources.values.flatMap({ $0 }) { #expect(text.contains(source.sha256)) }
+        // Provenance: every input file of the current snapshots, with its SHA-256.
+        for snapshot in result.current.values.flatMap({ $0 }) {
+            for source in result.sources[snapshot.id] ?? [] {
+                #expect(text.contains(source.sha256))
+                #expect(text.contains(source.path))
+            }
+        }
     }
 
     @Test func theXHTMLReportIsWellFormedXML() throws {
