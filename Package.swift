@@ -38,13 +38,20 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The fuzzing harness (.ci/fuzz builds it with -sanitize=fuzzer); a normal build makes
+        // a replay tool for saved inputs.
+        .executableTarget(
+            name: "portreport-fuzz",
+            dependencies: ["PortReport"]
+        ),
         .testTarget(
             name: "PortReportTests",
             dependencies: ["PortReport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "portreportCLITests",
-            dependencies: ["portreport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["portreport", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["FuzzCrashes"]
         ),
     ],
     swiftLanguageModes: [.v6]

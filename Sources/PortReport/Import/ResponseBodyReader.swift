@@ -101,6 +101,8 @@ enum ResponseBodyReader {
                     place = .member(key)
                     try scanner.skipValue(depth: 1)
                 }
+                // Between members (reading the next name) the place is the object itself.
+                place = .top
             }
             place = .top
             try scanner.expectEnd()

@@ -123,13 +123,15 @@ struct JSONScanner {
                 hasEscapes = true
                 offset += 2
             } else if c < 0x20 {
-                throw error(expected: "a closing '\"' (control characters must be escaped inside strings)")
+                // Not error(expected:): describing what is here scans this string again.
+                throw JSONSyntaxError(offset: offset, expected: "a closing '\"' (control characters must be escaped inside strings)",
+                                      found: "the control character U+\(String(repeating: "0", count: c < 0x10 ? 3 : 2))\(String(c, radix: 16, uppercase: true))")
             } else {
                 offset += 1
             }
         }
         offset = start
-        throw error(expected: "a closing '\"' before the end of the input")
+        throw JSONSyntaxError(offset: start, expected: "a closing '\"' before the end of the input", found: "an unterminated string")
     }
 
     /// Reads and decodes the string that starts here.
