@@ -26,6 +26,11 @@ public struct AnalysisResult: Sendable {
     public let sources: [Int64: [SnapshotSummary.Source]]
     /// The policy the findings come from (a file path, or the built-in policy).
     public let policySource: String
+    /// For ports a report shows in its trends but that have no series: their total over the
+    /// last `sparklineLength` capture times, oldest first (for sparklines, not in the JSON).
+    public let sparklines: [PortKey: [Int64]]
+    /// How many capture times a sparkline shows at most.
+    public static let sparklineLength = 60
 
     /// The newest capture time among the current snapshots, if any.
     public var newestCapture: Timestamp? { current.values.flatMap { $0 }.map(\.capturedAt).max() }
@@ -113,7 +118,7 @@ public struct SeriesPoint: Sendable, Equatable {
 
 public struct PortSeries: Sendable, Equatable {
     public let key: PortKey
-    /// Why it is drawn: `top`, `danger`, `finding`, `trend`.
+    /// Why it is drawn: `top`, `danger`, `finding`.
     public let reasons: [String]
     public let points: [SeriesPoint]
     /// First and last capture times with the port open (total > 0).

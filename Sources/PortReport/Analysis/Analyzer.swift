@@ -97,14 +97,20 @@ private struct Computation {
         for row in ranking.prefix(top) { seriesReasons[row.key, default: []].append("top") }
         for row in ranking where row.status == .danger { seriesReasons[row.key, default: []].append("danger") }
         for finding in findings + waived { seriesReasons[finding.key, default: []].append("finding") }
-        // Reports draw a sparkline beside each trend row they show (the first `top` of each list).
+        // Reports draw a sparkline beside each trend row they show (the first `top` of each
+        // list): those ports not in a series get the last `sparklineLength` exports only.
+        var sparklineKeys: [PortKey: [String]] = [:]
         for category in Category.allCases {
             guard let trend = trends[category] else { continue }
-            for change in trend.new.prefix(top) + trend.gone.prefix(top) + trend.changed.prefix(top) {
-                seriesReasons[change.key, default: []].append("trend")
+            for change in trend.new.prefix(top) + trend.gone.prefix(top) + trend.changed.prefix(top) where seriesReasons[change.key] == nil {
+                sparklineKeys[change.key] = ["trend"]
             }
         }
         let series = try makeSeries(seriesReasons, timelines: timelines, used: &usedIDs)
+        var sparklines: [PortKey: [Int64]] = [:]
+        for line in try makeSeries(sparklineKeys, timelines: timelines, used: &usedIDs, window: AnalysisResult.sparklineLength) {
+            sparklines[line.key] = line.points.map(\.total)
+        }
         let movers = try makeMovers(timelines: timelines, used: &usedIDs)
 
         let listed = infos.map { ListedSnapshot(info: $0, used: usedIDs.contains($0.id)) }
@@ -113,7 +119,7 @@ private struct Computation {
         return AnalysisResult(generatedAt: generatedAt, scope: scope, top: top, snapshots: listed, current: current, warnings: warnings,
                               ranking: ranking, breakdown: breakdown, perProject: perProject, trends: trends, series: series,
                               movers: movers, findings: findings, waived: waived, headline: headline, sources: sources,
-                              policySource: policy.source)
+                              policySource: policy.source, sparklines: sparklines)
     }
 
     private func describeScope() -> String {
@@ -211,8 +217,10 @@ private struct Computation {
 
     // MARK: Series and movers
 
-    func makeSeries(_ reasons: [PortKey: [String]], timelines: Timelines, used: inout Set<Int64>) throws -> [PortSeries] {
-        let times = timelines.allTimes
+    /// Series over every capture time in scope, or over the last `window` of them.
+    func makeSeries(_ reasons: [PortKey: [String]], timelines: Timelines, used: inout Set<Int64>, window: Int? = nil) throws -> [PortSeries] {
+        guard !reasons.isEmpty else { return [] }
+        let times = window.map { Array(timelines.allTimes.suffix($0)) } ?? timelines.allTimes
         guard let last = times.last else { return [] }
         // Which snapshots make up each category's figure at each time.
         var contributors: [Category: [[SnapshotInfo]?]] = [:]

@@ -28,7 +28,7 @@ enum ReportView {
                                     title: "Top \(topRows.count) ports by hosts and containers with the port open"))
         root["breakdown"] = breakdown(result.breakdown)
         root["trends"] = .list(Category.allCases.compactMap { category in
-            result.trends[category].map { trendRecord($0, top: result.top, series: seriesByKey, claim: claim) }
+            result.trends[category].map { trendRecord($0, top: result.top, series: seriesByKey, recent: result.sparklines, claim: claim) }
         })
         root["findings"] = .list(result.findings.map { finding in
             guard case .record(var record) = findingRecord(finding) else { return .null }
@@ -133,15 +133,20 @@ enum ReportView {
         return record
     }
 
-    /// A sparkline shows at most the last `sparklinePoints` exports: a 120-pixel line cannot
-    /// show more, and the page's cost then follows what it shows, not the length of the history.
-    static let sparklinePoints = 60
-
-    static func sparkline(_ series: PortSeries?, key: PortKey) -> TemplateValue {
-        guard let series, series.points.count > 1 else { return .null }
-        let points = series.points.suffix(sparklinePoints)
-        let span = points.count < series.points.count ? "the last \(points.count) exports" : "\(points.count) exports"
-        return .chart(Chart(kind: .sparkline(points.map(\.total)), title: "\(key) over \(span) (\(points.first?.capturedAt.dateString ?? "") to \(points.last?.capturedAt.dateString ?? ""))"))
+    /// A sparkline shows at most the last `AnalysisResult.sparklineLength` exports: a
+    /// 120-pixel line cannot show more, and the page's cost then follows what it shows, not the
+    /// length of the history.
+    static func sparkline(_ series: PortSeries?, key: PortKey, recent: [Int64]? = nil) -> TemplateValue {
+        let values: [Int64]
+        if let series {
+            values = series.points.suffix(AnalysisResult.sparklineLength).map(\.total)
+        } else if let recent {
+            values = recent
+        } else {
+            return .null
+        }
+        guard values.count > 1 else { return .null }
+        return .chart(Chart(kind: .sparkline(values), title: "\(key) over the last \(values.count) exports"))
     }
 
     static func breakdown(_ breakdown: Breakdown) -> TemplateValue {
@@ -165,14 +170,15 @@ enum ReportView {
         ])
     }
 
-    static func trendRecord(_ trend: CategoryTrend, top: Int, series: [PortKey: PortSeries], claim: (PortKey) -> TemplateValue) -> TemplateValue {
+    static func trendRecord(_ trend: CategoryTrend, top: Int, series: [PortKey: PortSeries], recent: [PortKey: [Int64]],
+                            claim: (PortKey) -> TemplateValue) -> TemplateValue {
         func changes(_ list: [TrendChange]) -> TemplateValue {
             .list(list.prefix(top).map { change in
                 .record(["key": .text(change.key.description), "anchor": .text(change.key.anchor), "href": .text("#" + change.key.anchor),
                          "id": claim(change.key),
                          "before": .text(String(change.before)), "after": .text(String(change.after)),
                          "delta": .text((change.delta > 0 ? "+" : "") + String(change.delta)),
-                         "sparkline": sparkline(series[change.key], key: change.key)])
+                         "sparkline": sparkline(series[change.key], key: change.key, recent: recent[change.key])])
             })
         }
         func more(_ list: [TrendChange]) -> TemplateValue {
