@@ -32,6 +32,24 @@ public struct AnalysisResult: Sendable {
     /// How many capture times a sparkline shows at most.
     public static let sparklineLength = 60
 
+    /// The snapshots a report lists: those the figures come from (current, and both sides of
+    /// each trend) and those that could not be used. The others only feed the history lines;
+    /// the JSON lists every snapshot, and `historyOnlyCount` says how many are left out here.
+    public var reportedSnapshots: [ListedSnapshot] {
+        let currentIDs = Set(current.values.flatMap { $0 }.map(\.id))
+        return snapshots.filter { listed in
+            let info = listed.info
+            let trend = trends[info.category]
+            return currentIDs.contains(info.id) || !info.isUsable
+                || (listed.used && (info.capturedAt == trend?.from || info.capturedAt == trend?.to))
+        }
+    }
+
+    /// How many used snapshots `reportedSnapshots` leaves out.
+    public var historyOnlyCount: Int {
+        snapshots.filter(\.used).count - reportedSnapshots.filter(\.used).count
+    }
+
     /// The newest capture time among the current snapshots, if any.
     public var newestCapture: Timestamp? { current.values.flatMap { $0 }.map(\.capturedAt).max() }
 }

@@ -10,11 +10,11 @@ public struct EMLRenderer: ReportRenderer {
 
     public func render(_ result: AnalysisResult) throws -> [UInt8] {
         let (template, name) = try options.templates.text("report.md")
-        let text = try MarkdownRenderer(template: template, templateName: name).render(result)
-        let html = try EmailHTMLRenderer(templates: options.templates).render(result)
+        let text = try options.rendered[MarkdownRenderer.format] ?? MarkdownRenderer(template: template, templateName: name).render(result)
+        let html = try options.rendered[EmailHTMLRenderer.format] ?? EmailHTMLRenderer(templates: options.templates).render(result)
         var attachment: MIMEMessage.Attachment?
         if options.attachFull {
-            let full = try HTMLReportRenderer(templates: options.templates).render(result)
+            let full = try options.rendered[HTMLReportRenderer.format] ?? HTMLReportRenderer(templates: options.templates).render(result)
             attachment = MIMEMessage.Attachment(filename: "portreport-\(result.generatedAt.dateString).html", bytes: full)
         }
         guard !options.to.isEmpty else { throw ReportError("--format eml needs at least one --to address") }

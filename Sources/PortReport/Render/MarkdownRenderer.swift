@@ -401,7 +401,7 @@ private struct Sections {
         guard !result.snapshots.isEmpty else { return lines + [Self.note("No snapshots in scope.")] }
         var currentIDs = Set<Int64>()
         for category in Category.allCases { currentIDs.formUnion((result.current[category] ?? []).map(\.id)) }
-        let rows = result.snapshots.map { listed -> [String] in
+        let rows = result.reportedSnapshots.map { listed -> [String] in
             let info = listed.info
             let state: String
             if info.partial {
@@ -415,8 +415,12 @@ private struct Sections {
             return [String(info.id), info.category.rawValue, E.inline(info.projectID), E.inline(info.enterpriseProjectID), info.capturedAt.rfc3339,
                     String(info.records), info.totalNum.map { String($0) } ?? "", state, role]
         }
-        return lines + Self.table(["Snapshot", "Category", "Project", "Enterprise project", "Captured", "Records", "API total", "State", "Role"],
-                                  "rllllrrll", rows)
+        var table = Self.table(["Snapshot", "Category", "Project", "Enterprise project", "Captured", "Records", "API total", "State", "Role"],
+                               "rllllrrll", rows)
+        if result.historyOnlyCount > 0 {
+            table += ["", Self.note("\(result.historyOnlyCount) older snapshots feed the history lines; the JSON report lists them all.")]
+        }
+        return lines + table
     }
 
     func provenance() -> [String] {
@@ -428,7 +432,7 @@ private struct Sections {
         ]
         let captured = Dictionary(result.snapshots.map { ($0.info.id, $0.info) }, uniquingKeysWith: { first, _ in first })
         var rows: [[String]] = []
-        for id in result.sources.keys.sorted() {
+        for id in result.reportedSnapshots.filter(\.used).map(\.info.id).sorted() {
             for source in result.sources[id] ?? [] {
                 let place = source.entry.map { "HAR entry \($0)" } ?? source.query.map { "query: " + E.inline($0) } ?? ""
                 rows.append([String(id), captured[id].map { $0.capturedAt.rfc3339 } ?? "", E.inline(source.path), place,

@@ -15,6 +15,9 @@ public struct RenderOptions: Sendable {
     public var subject: String?
     /// For `eml`: attach the full HTML report.
     public var attachFull = false
+    /// Outputs already rendered in this run, by format, which `eml` reuses instead of
+    /// rendering the Markdown, the email HTML and the full report again.
+    public var rendered: [String: [UInt8]] = [:]
 
     public init() {}
 }
@@ -25,8 +28,10 @@ public enum ReportFormats {
 
     static let extensions = ["json": "json", "csv": "csv", "html": "html", "htm": "html", "xhtml": "xhtml", "md": "markdown", "eml": "eml"]
 
-    /// The format for an output file's extension (`report.html` → `html`), if one is known.
+    /// The format for an output file's extension (`report.html` → `html`, `summary.email.html`
+    /// → `email`), if one is known.
     public static func format(forPath path: String) -> String? {
+        if path.lowercased().hasSuffix(".email.html") { return EmailHTMLRenderer.format }
         guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return nil }
         return extensions[String(path[path.index(after: dot)...]).lowercased()]
     }

@@ -13,7 +13,8 @@ struct ReportCommand: ParsableCommand {
             clients), eml (a MIME message with the Markdown text and the email HTML, for \
             'sendmail -t'), json (the whole analysis; schema in the README) and csv (the \
             ranking). -o may repeat; the format follows from each file's extension (.html, \
-            .xhtml, .md, .json, .csv, .eml) unless --format is given; -o - is standard output.
+            .xhtml, .md, .json, .csv, .eml, and .email.html for the email HTML) unless --format \
+            is given; -o - is standard output.
             """
     )
 
@@ -59,7 +60,7 @@ struct ReportCommand: ParsableCommand {
             throw ValidationError("--format expects one of \(ReportFormats.names.joined(separator: ", ")), not '\(format)'")
         }
         for path in output where path != "-" && format == nil && ReportFormats.format(forPath: path) == nil {
-            throw ValidationError("cannot tell the format of '\(path)' from its extension (.html, .xhtml, .md, .json, .csv, .eml): give --format")
+            throw ValidationError("cannot tell the format of '\(path)' from its extension (.html, .xhtml, .md, .json, .csv, .eml, .email.html): give --format")
         }
         guard top >= 1 else { throw ValidationError("--top expects a number of rows, 1 or more") }
         if targets.contains(where: { $0.format == "eml" }) && to.isEmpty {
@@ -87,14 +88,16 @@ struct ReportCommand: ParsableCommand {
             options.attachFull = attachFull
             let storeURL = URL(fileURLWithPath: storePath).standardizedFileURL
             let inputURLs = Set(paths.map { URL(fileURLWithPath: $0).standardizedFileURL })
-            for target in targets {
+            // The message last, so that it reuses the parts already rendered for other files.
+            for target in targets.sorted(by: { ($0.format == EMLRenderer.format ? 1 : 0) < ($1.format == EMLRenderer.format ? 1 : 0) }) {
                 if target.path != "-" {
                     let url = URL(fileURLWithPath: target.path).standardizedFileURL
                     if url == storeURL { throw ReportError("\(target.path) is the store: refusing to write a report over it") }
                     if inputURLs.contains(url) { throw ReportError("\(target.path) is one of the inputs: refusing to write a report over it") }
                 }
                 guard let renderer = try ReportFormats.renderer(target.format, options: options) else { throw ReportError("unknown format \(target.format)") }
-                let bytes = try renderer.render(result)
+                let bytes = try options.rendered[target.format] ?? renderer.render(result)
+                options.rendered[target.format] = bytes
                 if target.format == EmailHTMLRenderer.format {
                     for problem in EmailCheck.problems(bytes) { printError("warning: \(target.path): \(problem)") }
                 }

@@ -43,16 +43,8 @@ enum ReportView {
         })
         root["waived"] = .list(result.waived.map(findingRecord))
         root["warnings"] = .list(result.warnings.map { .text($0) })
-        // The snapshots the figures come from (current, and the two sides of each trend), and
-        // those that could not be used; the rest only feed the history lines, and are counted.
-        let currentIDs = Set(result.current.values.flatMap { $0 }.map(\.id))
-        let shown = result.snapshots.filter { listed in
-            let info = listed.info
-            let trend = result.trends[info.category]
-            return currentIDs.contains(info.id) || !info.isUsable
-                || (listed.used && (info.capturedAt == trend?.from || info.capturedAt == trend?.to))
-        }
-        let historyOnly = result.snapshots.filter(\.used).count - shown.filter(\.used).count
+        let shown = result.reportedSnapshots
+        let historyOnly = result.historyOnlyCount
         root["history_note"] = .text(historyOnly > 0 ? "\(historyOnly) older snapshots feed the history lines; the JSON report lists them all." : "")
         root["snapshots"] = .list(shown.map { listed in
             let info = listed.info
