@@ -159,6 +159,11 @@ enum HARReader {
 }
 
 enum ErrorBody {
+    /// "an HSS error response", or "an API gateway error response" for the gateway's codes.
+    static func kind(code: String?) -> String {
+        code?.uppercased().hasPrefix("APIGW") == true ? "an API gateway error response" : "an HSS error response"
+    }
+
     static func summary(code: String?, message: String?) -> String {
         switch (code, message) {
         case let (code?, message?): return "\(code): \(message)"

@@ -135,6 +135,10 @@ public struct Importer {
             try importHAR(file, writer: writer, report: &report)
             return
         }
+        if file.bytes.starts(with: [0xFF, 0xFE]) || file.bytes.starts(with: [0xFE, 0xFF])
+            || (file.bytes.count >= 2 && (file.bytes[0] == 0 || file.bytes[1] == 0)) {
+            throw InputError(file: path, message: "the file is UTF-16 encoded (as Windows PowerShell saves files); JSON must be UTF-8: convert it with iconv -f UTF-16 -t UTF-8")
+        }
         let content: ResponseBodyReader.Content
         do {
             content = try file.bytes.withUnsafeBufferPointer { try ResponseBodyReader.read($0) }
@@ -145,7 +149,7 @@ public struct Importer {
         case .harCapture:
             try importHAR(file, writer: writer, report: &report)
         case .errorResponse(let code, let message):
-            throw InputError(file: path, predicate: "is an HSS error response (\(ErrorBody.summary(code: code, message: message))), not port statistics: export it again")
+            throw InputError(file: path, predicate: "is \(ErrorBody.kind(code: code)) (\(ErrorBody.summary(code: code, message: message))), not port statistics: export it again")
         case .page(let page):
             let (key, provenance, warning) = try rawBodyMetadata(file)
             if let warning { report.warnings.append(warning) }
@@ -181,7 +185,7 @@ public struct Importer {
             case .harCapture:
                 throw InputError(file: file.displayPath, place: place, message: "expected the statistics response body, found a HAR document")
             case .errorResponse(let code, let message):
-                throw InputError(file: file.displayPath, place: place, message: "HTTP 200 but the body is an HSS error response (\(ErrorBody.summary(code: code, message: message)))")
+                throw InputError(file: file.displayPath, place: place, message: "HTTP 200 but the body is \(ErrorBody.kind(code: code)) (\(ErrorBody.summary(code: code, message: message)))")
             case .page(let page):
                 let added = try writer.add(
                     SnapshotWriter.Page(key: harPage.key, provenance: harPage.provenance, path: file.displayPath, entry: harPage.entry,

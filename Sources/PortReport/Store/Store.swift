@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The portreport store: one SQLite file that keeps every snapshot ever imported.
@@ -12,7 +13,7 @@ public final class Store: Sendable {
     /// from other SQLite files when it is given to `import`.
     static let applicationID: Int32 = 0x5052_5054
     /// The newest schema this build knows.
-    public static let schemaVersion = 1
+    public static var schemaVersion: Int { migrations.count }
 
     /// Opens (creating when absent) the store at `path`.
     public init(path: String, readOnly: Bool = false, busyTimeoutSeconds: Double = 60) throws(StoreError) {
@@ -23,7 +24,17 @@ public final class Store: Sendable {
         configuration.busyMode = .timeout(busyTimeoutSeconds)
         configuration.label = "portreport store"
         do {
-            database = try DatabaseQueue(path: path, configuration: configuration)
+            let usual = try? DatabaseQueue(path: path, configuration: configuration)
+            if let usual, !readOnly || (try? usual.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") }) != nil {
+                database = usual
+            } else if readOnly, FileManager.default.fileExists(atPath: path), let immutable = Store.immutableURI(path) {
+                // A WAL store on a read-only file system cannot be read the usual way (SQLite
+                // cannot make its -shm file); nothing can change it there, so read it as
+                // immutable instead.
+                database = try DatabaseQueue(path: immutable, configuration: configuration)
+            } else {
+                database = try DatabaseQueue(path: path, configuration: configuration)
+            }
         } catch {
             throw StoreError(path: path, message: "cannot open the store: \(Store.describe(error))")
         }
@@ -35,14 +46,34 @@ public final class Store: Sendable {
                 }
             } else {
                 // Only once the file is known to be ours (or new) is anything written to it.
-                try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
-                try Store.migrator.migrate(database)
+                try database.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA journal_mode = WAL")
+                    try db.inTransaction(.immediate) {
+                        let current = try Store.checkIdentity(db, path: path)
+                        for (index, migration) in Store.migrations.enumerated() where index >= current {
+                            try db.execute(sql: migration.sql)
+                        }
+                        if current < Store.migrations.count {
+                            try db.execute(sql: "PRAGMA application_id = \(Store.applicationID); PRAGMA user_version = \(Store.migrations.count)")
+                        }
+                        return .commit
+                    }
+                }
             }
         } catch let error as StoreError {
             throw error
         } catch {
             throw StoreError(path: path, message: "cannot open the store: \(Store.describe(error))")
         }
+    }
+
+    /// `file:PATH?immutable=1`, percent-encoding what a URI path may not hold.
+    static func immutableURI(_ path: String) -> String? {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#%")
+        guard let encoded = absolute.addingPercentEncoding(withAllowedCharacters: allowed) else { return nil }
+        return "file:" + encoded + "?immutable=1"
     }
 
     /// Refuses files that are not portreport stores and stores from a newer portreport; returns
@@ -61,11 +92,11 @@ public final class Store: Sendable {
         return version
     }
 
-    static let migrator: DatabaseMigrator = {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1: snapshots, sources, records") { db in
-            try db.execute(sql: """
-                PRAGMA application_id = \(Store.applicationID);
+    /// Named, append-only migrations; the store's `PRAGMA user_version` is how many are applied.
+    /// They run inside one IMMEDIATE transaction with the identity check, so that processes that
+    /// create the same new store at once wait for each other instead of racing.
+    static let migrations: [(name: String, sql: String)] = [
+        (name: "v1: snapshots, sources, records", sql: """
                 CREATE TABLE snapshot (
                     id INTEGER PRIMARY KEY,
                     project_id TEXT NOT NULL,               -- '' when unknown
@@ -112,11 +143,8 @@ public final class Store: Sendable {
                     source_id INTEGER NOT NULL,             -- the page it came from
                     PRIMARY KEY (snapshot_id, port, type)
                 ) WITHOUT ROWID;
-                PRAGMA user_version = 1;
-                """)
-        }
-        return migrator
-    }()
+                """),
+    ]
 
     /// The schema version of the store on disk.
     public func storedSchemaVersion() throws(StoreError) -> Int {
@@ -139,7 +167,7 @@ public final class Store: Sendable {
             case .SQLITE_BUSY, .SQLITE_LOCKED:
                 return "the store is busy: another portreport process is writing to it (try again when it has finished)"
             case .SQLITE_FULL:
-                return "the disk is full; nothing from this run was stored"
+                return "the disk is full"
             case .SQLITE_READONLY:
                 return "the store is read-only (check the file's permissions)"
             case .SQLITE_NOTADB:

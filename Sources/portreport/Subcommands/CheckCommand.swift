@@ -43,14 +43,14 @@ struct CheckCommand: ParsableCommand {
             throw fail(error)
         }
         for warning in result.warnings { printError("warning: \(warning)") }
-        print(result.headline)
+        print(terminalSafe(result.headline))
         for finding in result.findings {
             let failing = failingKinds.contains(finding.kind)
-            print("\(failing ? "finding" : "note"): [\(finding.kind.rawValue)] \(finding.category.rawValue): \(finding.message)")
+            print(terminalSafe("\(failing ? "finding" : "note"): [\(finding.kind.rawValue)] \(finding.category.rawValue): \(finding.message)"))
         }
         for finding in result.waived {
             if let waiver = finding.waiver {
-                print("waived: [\(finding.kind.rawValue)] \(finding.category.rawValue): \(finding.message) — \(waiver.ticket), \(waiver.reason), until \(waiver.expiresOn)")
+                print(terminalSafe("waived: [\(finding.kind.rawValue)] \(finding.category.rawValue): \(finding.message) — \(waiver.ticket), \(waiver.reason), until \(waiver.expiresOn)"))
             }
         }
         if result.findings.contains(where: { failingKinds.contains($0.kind) }) {

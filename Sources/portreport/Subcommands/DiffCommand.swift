@@ -38,7 +38,7 @@ struct DiffCommand: ParsableCommand {
         case .json:
             FileHandle.standardOutput.write(Data(DiffRendering.json(diff)))
         case .table:
-            print(DiffRendering.table(diff))
+            print(terminalSafe(DiffRendering.table(diff)))
         }
     }
 }

@@ -87,15 +87,12 @@ struct ImportCommand: ParsableCommand {
         options.skipInvalid = skipInvalid
 
         let storePath = storeOptions.storePath
-        let storeExisted = FileManager.default.fileExists(atPath: storePath)
         let report: ImportReport
         do {
+            // A failed run into a new store leaves it empty (schema only): deleting the file
+            // could delete what a concurrent import has just stored there.
             report = try importInto(storePath, options: options, paths: paths, quiet: quiet)
         } catch {
-            if !storeExisted {
-                // A run that stored nothing leaves no new, empty store behind either.
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: storePath + suffix) }
-            }
             throw fail(error)
         }
         for warning in report.warnings {
@@ -106,7 +103,7 @@ struct ImportCommand: ParsableCommand {
         }
         if !quiet {
             for line in report.snapshots {
-                print(ImportSummary.line(for: line))
+                print(terminalSafe(ImportSummary.line(for: line)))
             }
             print(ImportSummary.totals(report, storePath: storeOptions.storePath))
         }

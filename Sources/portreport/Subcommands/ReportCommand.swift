@@ -71,6 +71,8 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         do {
             let storePath = storeOptions.storePath
+            // Before anything is imported: a refused report changes nothing.
+            try OutputFile.checkTargets(targets.map(\.path), store: storePath, inputs: paths)
             if !paths.isEmpty {
                 let report = try Importer(store: try Store(path: storePath), options: ImportOptions(now: currentTime())).run(paths)
                 for warning in report.warnings { printError("warning: \(warning)") }
@@ -86,15 +88,8 @@ struct ReportCommand: ParsableCommand {
             options.to = to
             options.subject = subject
             options.attachFull = attachFull
-            let storeURL = URL(fileURLWithPath: storePath).standardizedFileURL
-            let inputURLs = Set(paths.map { URL(fileURLWithPath: $0).standardizedFileURL })
             // The message last, so that it reuses the parts already rendered for other files.
             for target in targets.sorted(by: { ($0.format == EMLRenderer.format ? 1 : 0) < ($1.format == EMLRenderer.format ? 1 : 0) }) {
-                if target.path != "-" {
-                    let url = URL(fileURLWithPath: target.path).standardizedFileURL
-                    if url == storeURL { throw ReportError("\(target.path) is the store: refusing to write a report over it") }
-                    if inputURLs.contains(url) { throw ReportError("\(target.path) is one of the inputs: refusing to write a report over it") }
-                }
                 guard let renderer = try ReportFormats.renderer(target.format, options: options) else { throw ReportError("unknown format \(target.format)") }
                 let bytes = try options.rendered[target.format] ?? renderer.render(result)
                 options.rendered[target.format] = bytes

@@ -44,7 +44,7 @@ struct SnapshotsCommand: ParsableCommand {
                 throw fail(error)
             }
         case .table:
-            print(SnapshotTable.render(snapshots))
+            print(terminalSafe(SnapshotTable.render(snapshots)))
             print("\(snapshots.count) snapshot\(snapshots.count == 1 ? "" : "s") in \(path) (schema version \(version))")
         }
     }

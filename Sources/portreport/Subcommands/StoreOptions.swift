@@ -96,9 +96,25 @@ func currentTime() -> Timestamp {
     return Timestamp(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))
 }
 
-/// Writes a line to standard error.
+/// Writes a line to standard error, with control characters from inputs made visible.
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    FileHandle.standardError.write(Data((terminalSafe(text) + "\n").utf8))
+}
+
+/// Text from inputs (error messages of saved responses, file names, project ids) may hold
+/// escape sequences: shown as `\u{1b}` instead of reaching the terminal. Line ends stay.
+func terminalSafe(_ text: String) -> String {
+    var result = ""
+    result.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
+    for scalar in text.unicodeScalars {
+        let value = scalar.value
+        if (value < 0x20 && scalar != "\n") || value == 0x7F || (0x80...0x9F).contains(value) {
+            result += "\\u{\(String(value, radix: 16))}"
+        } else {
+            result.unicodeScalars.append(scalar)
+        }
+    }
+    return result
 }
 
 /// Prints a failure the way every command does and picks the exit status.
