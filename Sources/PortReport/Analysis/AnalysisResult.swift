@@ -22,8 +22,9 @@ public struct AnalysisResult: Sendable {
     /// Findings a valid waiver covers: shown apart, never failing a check.
     public let waived: [Finding]
     public let headline: String
-    /// Where the snapshots the analysis used came from (input files, SHA-256, HAR entries).
-    public let sources: [Int64: [SnapshotSummary.Source]]
+    /// Where the snapshots a report lists (`reportedSnapshots`) came from: input files,
+    /// SHA-256, HAR entries. (Not those that only feed the history lines.)
+    public internal(set) var sources: [Int64: [SnapshotSummary.Source]]
     /// The policy the findings come from (a file path, or the built-in policy).
     public let policySource: String
     /// For ports a report shows in its trends but that have no series: their total over the

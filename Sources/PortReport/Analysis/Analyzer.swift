@@ -114,12 +114,13 @@ private struct Computation {
         let movers = try makeMovers(timelines: timelines, used: &usedIDs)
 
         let listed = infos.map { ListedSnapshot(info: $0, used: usedIDs.contains($0.id)) }
-        let sources = try reader.sources(of: usedIDs.sorted())
         let headline = Headline.make(findings: findings, aggregates: aggregates, current: current, trends: trends, policy: policy)
-        return AnalysisResult(generatedAt: generatedAt, scope: scope, top: top, snapshots: listed, current: current, warnings: warnings,
+        var result = AnalysisResult(generatedAt: generatedAt, scope: scope, top: top, snapshots: listed, current: current, warnings: warnings,
                               ranking: ranking, breakdown: breakdown, perProject: perProject, trends: trends, series: series,
-                              movers: movers, findings: findings, waived: waived, headline: headline, sources: sources,
+                              movers: movers, findings: findings, waived: waived, headline: headline, sources: [:],
                               policySource: policy.source, sparklines: sparklines)
+        result.sources = try reader.sources(of: result.reportedSnapshots.filter(\.used).map(\.info.id).sorted())
+        return result
     }
 
     private func describeScope() -> String {
