@@ -57,13 +57,7 @@ final class AnalysisReader {
         var result: [Int64: [SnapshotSummary.Source]] = [:]
         let statement = try db.makeStatement(sql: "SELECT path, entry, sha256, size, total_num, records, query FROM source WHERE snapshot_id = ? ORDER BY path, entry, id")
         for id in snapshotIDs {
-            let rows = try Row.fetchAll(statement, arguments: [id])
-            result[id] = rows.map { row in
-                let entry: Int = row["entry"]
-                let query: String = row["query"]
-                return SnapshotSummary.Source(path: row["path"], entry: entry >= 0 ? entry : nil, sha256: row["sha256"], size: row["size"],
-                                              totalNum: row["total_num"], records: row["records"], query: query.isEmpty ? nil : query)
-            }
+            result[id] = try Row.fetchAll(statement, arguments: [id]).map(SnapshotSummary.Source.init(row:))
         }
         return result
     }

@@ -84,6 +84,16 @@ public struct SnapshotSummary: Sendable, Equatable, Encodable {
     }
 }
 
+extension SnapshotSummary.Source {
+    /// A row of the `source` table.
+    init(row: Row) {
+        let entry: Int = row["entry"]
+        let query: String = row["query"]
+        self.init(path: row["path"], entry: entry >= 0 ? entry : nil, sha256: row["sha256"], size: row["size"],
+                  totalNum: row["total_num"], records: row["records"], query: query.isEmpty ? nil : query)
+    }
+}
+
 extension Store {
     /// Every snapshot, oldest capture first (then project, enterprise project, category, filters).
     public func snapshots() throws(StoreError) -> [SnapshotSummary] {
@@ -93,11 +103,7 @@ extension Store {
                 """)
             var sourcesBySnapshot: [Int64: [SnapshotSummary.Source]] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT * FROM source ORDER BY snapshot_id, path, entry, id") {
-                let entry: Int = row["entry"]
-                let query: String = row["query"]
-                sourcesBySnapshot[row["snapshot_id"], default: []].append(SnapshotSummary.Source(
-                    path: row["path"], entry: entry >= 0 ? entry : nil, sha256: row["sha256"], size: row["size"],
-                    totalNum: row["total_num"], records: row["records"], query: query.isEmpty ? nil : query))
+                sourcesBySnapshot[row["snapshot_id"], default: []].append(SnapshotSummary.Source(row: row))
             }
             return try rows.map { row in
                 let id: Int64 = row["id"]
