@@ -65,7 +65,7 @@ private struct Computation {
         if aggregates.count == 1 && scope.category == nil, let only = aggregates.keys.first {
             warnings.append("only \(only.rawValue) snapshots are usable: the host-versus-container comparison is not possible")
         }
-        let perProject = makePerProject(current, aggregates: aggregates)
+        let perProject = try makePerProject(current)
 
         // Trends compare each project's two newest complete snapshots (a project with one
         // snapshot counts the same on both sides), so exports made at different times still
@@ -202,17 +202,19 @@ private struct Computation {
         return Breakdown(host: summary(aggregates[.host]), container: summary(aggregates[.container]), both: both, hostOnly: hostOnly, containerOnly: containerOnly)
     }
 
-    func makePerProject(_ current: [Category: [SnapshotInfo]], aggregates: [Category: Aggregate]) -> [ProjectRow] {
+    func makePerProject(_ current: [Category: [SnapshotInfo]]) throws -> [ProjectRow] {
         var origins = Set<Origin>()
         for snapshots in current.values { origins.formUnion(snapshots.map(\.origin)) }
-        return origins.sorted().map { origin in
+        // The records are cached by the reader: the current snapshots were read for the ranking.
+        func instances(_ snapshot: SnapshotInfo?) throws -> Int64 {
+            guard let snapshot else { return 0 }
+            return try reader.records(of: snapshot.id).values.reduce(0) { $0 + $1.num }
+        }
+        return try origins.sorted().map { origin in
             let host = current[.host]?.first { $0.origin == origin }
             let container = current[.container]?.first { $0.origin == origin }
-            func instances(_ snapshot: SnapshotInfo?) -> Int64 {
-                guard let snapshot, let records = try? reader.records(of: snapshot.id) else { return 0 }
-                return records.values.reduce(0) { $0 + $1.num }
-            }
-            return ProjectRow(origin: origin, host: host, container: container, hostInstances: instances(host), containerInstances: instances(container))
+            return ProjectRow(origin: origin, host: host, container: container,
+                              hostInstances: try instances(host), containerInstances: try instances(container))
         }
     }
 

@@ -125,7 +125,9 @@ public struct Importer {
             return
         }
         let isHAR = path.lowercased().hasSuffix(".har") || path.lowercased().hasSuffix(".har.gz")
-        if !isHAR, let key = try? rawBodyMetadata(file).key,
+        // The path and flags give a raw body's metadata before it is parsed; worked out once.
+        let metadata = isHAR ? nil : Result { () throws(InputError) in try rawBodyMetadata(file) }
+        if let key = try? metadata?.get().key,
            try writer.hasSource(key: key, sha256: file.sha256, entry: -1) {
             try writer.noteUnchanged(key)
             report.alreadyImportedPages += 1
@@ -151,7 +153,8 @@ public struct Importer {
         case .errorResponse(let code, let message):
             throw InputError(file: path, predicate: "is \(ErrorBody.kind(code: code)) (\(ErrorBody.summary(code: code, message: message))), not port statistics: export it again")
         case .page(let page):
-            let (key, provenance, warning) = try rawBodyMetadata(file)
+            guard let metadata else { throw InputError(file: path, message: "expected a response body, found a HAR capture") }
+            let (key, provenance, warning) = try metadata.get()
             if let warning { report.warnings.append(warning) }
             let added = try writer.add(
                 SnapshotWriter.Page(key: key, provenance: provenance, path: path, entry: -1, sha256: file.sha256, size: file.size, totalNum: page.totalNum),
