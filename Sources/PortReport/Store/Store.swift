@@ -46,17 +46,16 @@ public final class Store: Sendable {
                 }
             } else {
                 // Only once the file is known to be ours (or new) is anything written to it.
-                try database.writeWithoutTransaction { db in
-                    try db.execute(sql: "PRAGMA journal_mode = WAL")
-                    try db.inTransaction(.immediate) {
-                        let current = try Store.checkIdentity(db, path: path)
-                        for (index, migration) in Store.migrations.enumerated() where index >= current {
-                            try db.execute(sql: migration.sql)
-                        }
-                        if current < Store.migrations.count {
-                            try db.execute(sql: "PRAGMA application_id = \(Store.applicationID); PRAGMA user_version = \(Store.migrations.count)")
-                        }
-                        return .commit
+                // Switching a new file to WAL takes an exclusive lock, for which SQLite may
+                // answer BUSY at once (rather than wait) while another process creates the same
+                // store: retry until the busy timeout, as every other write waits.
+                let deadline = Date().addingTimeInterval(busyTimeoutSeconds)
+                while true {
+                    do {
+                        try prepareForWriting(path: path)
+                        break
+                    } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
+                        Thread.sleep(forTimeInterval: 0.05)
                     }
                 }
             }
@@ -64,6 +63,24 @@ public final class Store: Sendable {
             throw error
         } catch {
             throw StoreError(path: path, message: "cannot open the store: \(Store.describe(error))")
+        }
+    }
+
+    /// WAL mode, then the identity check and the migrations in one IMMEDIATE transaction, so
+    /// that processes creating the same new store at once take turns.
+    private func prepareForWriting(path: String) throws {
+        try database.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            try db.inTransaction(.immediate) {
+                let current = try Store.checkIdentity(db, path: path)
+                for (index, migration) in Store.migrations.enumerated() where index >= current {
+                    try db.execute(sql: migration.sql)
+                }
+                if current < Store.migrations.count {
+                    try db.execute(sql: "PRAGMA application_id = \(Store.applicationID); PRAGMA user_version = \(Store.migrations.count)")
+                }
+                return .commit
+            }
         }
     }
 
