@@ -37,7 +37,7 @@ enum StoreInspection {
         return try queue.read { db in
             var counts: [String: Int] = [:]
             for table in ["snapshot", "source", "record"] {
-                counts[table] = try db.tableExists(table) ? Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0 : 0
+                counts[table] = try (db.tableExists(table) || db.viewExists(table)) ? Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0 : 0
             }
             return counts
         }

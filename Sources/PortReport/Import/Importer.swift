@@ -73,7 +73,7 @@ public struct Importer {
                 try db.inTransaction(.immediate) {
                     let writer = try SnapshotWriter(db: db, importedAt: options.now)
                     for (index, path) in files.enumerated() {
-                        writer.beginInput()
+                        try writer.beginInput()
                         let before = report
                         do {
                             try db.inSavepoint {

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// Reads snapshots out of an SQLite file given to `import`: another portreport store is merged
@@ -61,19 +62,11 @@ struct SQLiteSnapshotReader {
                 let provenance = MetadataProvenance(project: snapshot["project_source"], enterpriseProject: snapshot["enterprise_project_source"],
                                                     category: snapshot["category_source"], capturedAt: snapshot["captured_at_source"])
                 let sources = try Row.fetchAll(db, sql: "SELECT * FROM source WHERE snapshot_id = ? ORDER BY id", arguments: [id])
+                // Schema v2 on keeps a snapshot's records in one blob; v1 in the record table.
+                let bySource = try version >= 2 ? blobRecords(db, snapshotID: id) : tableRecords(db, snapshotID: id)
                 for sourceRow in sources {
                     let sourceID: Int64 = sourceRow["id"]
-                    let rows = try Row.fetchAll(db, sql: "SELECT port, type, num, status FROM record WHERE snapshot_id = ? AND source_id = ? ORDER BY port, type",
-                                                arguments: [id, sourceID])
-                    var records: [PortRecord] = []
-                    records.reserveCapacity(rows.count)
-                    for row in rows {
-                        guard let type = PortType(rawValue: row["type"]) else {
-                            throw InputError(file: path, place: "snapshot \(id)", message: "damaged record: type is not TCP, TCP6, UDP or UDP6")
-                        }
-                        let status: String? = row["status"]
-                        records.append(PortRecord(port: row["port"], type: type, num: row["num"], status: status.flatMap(VendorStatus.init(rawValue:))))
-                    }
+                    let records = bySource[sourceID] ?? []
                     let page = SnapshotWriter.Page(key: key, provenance: provenance, path: sourceRow["path"], entry: sourceRow["entry"],
                                                    sha256: sourceRow["sha256"], size: sourceRow["size"], totalNum: sourceRow["total_num"],
                                                    query: sourceRow["query"])
@@ -85,6 +78,31 @@ struct SQLiteSnapshotReader {
                 }
             }
         }
+    }
+
+    /// A v2 store's records of one snapshot, by the page they came from.
+    private func blobRecords(_ db: Database, snapshotID: Int64) throws -> [Int64: [PortRecord]] {
+        let data = try Data.fetchOne(db, sql: "SELECT data FROM snapshot_records WHERE snapshot_id = ?", arguments: [snapshotID]) ?? Data()
+        let entries: [RecordBlob.Entry]
+        do {
+            entries = try data.withUnsafeBytes { bytes throws(RecordBlob.Damage) in try RecordBlob.View(bytes).entries() }
+        } catch {
+            throw InputError(file: file.displayPath, place: "snapshot \(snapshotID)", message: "damaged records: \(error)")
+        }
+        return Dictionary(grouping: entries, by: \.sourceID).mapValues { $0.map(\.record) }
+    }
+
+    /// A v1 store's records of one snapshot, by the page they came from.
+    private func tableRecords(_ db: Database, snapshotID: Int64) throws -> [Int64: [PortRecord]] {
+        var result: [Int64: [PortRecord]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT port, type, num, status, source_id FROM record WHERE snapshot_id = ? ORDER BY port, type", arguments: [snapshotID]) {
+            guard let type = PortType(rawValue: row["type"]) else {
+                throw InputError(file: file.displayPath, place: "snapshot \(snapshotID)", message: "damaged record: type is not TCP, TCP6, UDP or UDP6")
+            }
+            let status: String? = row["status"]
+            result[row["source_id"], default: []].append(PortRecord(port: row["port"], type: type, num: row["num"], status: status.flatMap(VendorStatus.init(rawValue:))))
+        }
+        return result
     }
 
     // MARK: Any other database

@@ -5,14 +5,12 @@ import GRDBSQLite
 /// while an import runs sees one consistent state.
 final class AnalysisReader {
     private let db: Database
-    private let recordsStatement: Statement
-    private var numsStatement: Statement?
-    private var numsPorts: [Int] = []
+    private let blobStatement: Statement
     private var recordCache: [Int64: [PortKey: RecordValue]] = [:]
 
     init(_ db: Database) throws {
         self.db = db
-        recordsStatement = try db.makeStatement(sql: "SELECT port, type, num, status FROM record WHERE snapshot_id = ?")
+        blobStatement = try db.makeStatement(sql: "SELECT data FROM snapshot_records WHERE snapshot_id = ?")
     }
 
     /// Metadata of the snapshots in scope, oldest first. Uses the snapshot table only.
@@ -62,73 +60,55 @@ final class AnalysisReader {
         return result
     }
 
-    /// Every record of a snapshot (read by the primary key's prefix; cached).
+    /// Every record of a snapshot (decoded from its blob; cached).
     func records(of snapshotID: Int64) throws -> [PortKey: RecordValue] {
         if let cached = recordCache[snapshotID] { return cached }
-        let handle = recordsStatement.sqliteStatement
-        sqlite3_reset(handle)
-        sqlite3_bind_int64(handle, 1, snapshotID)
-        var result: [PortKey: RecordValue] = [:]
-        while true {
-            let code = sqlite3_step(handle)
-            if code == SQLITE_DONE { break }
-            guard code == SQLITE_ROW else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        let result = try withBlob(of: snapshotID) { (view) throws(RecordBlob.Damage) in
+            var result: [PortKey: RecordValue] = Dictionary(minimumCapacity: view.count)
+            for entry in try view.entries() {
+                result[PortKey(port: entry.port, type: entry.type)] = RecordValue(num: entry.num, status: entry.status)
             }
-            let port = Int(sqlite3_column_int64(handle, 0))
-            guard let type = AnalysisReader.type(handle, 1) else { continue }
-            let num = sqlite3_column_int64(handle, 2)
-            let status = AnalysisReader.status(handle, 3)
-            result[PortKey(port: port, type: type)] = RecordValue(num: num, status: status)
+            return result
         }
-        sqlite3_reset(handle)
         recordCache[snapshotID] = result
         return result
     }
 
-    /// The nums of `keys` in one snapshot (absent keys are left out): one statement whose
-    /// `port IN (...)` SQLite answers with a seek per port on the primary key.
+    /// The nums of `keys` in one snapshot (absent keys are left out): a binary search each in the
+    /// snapshot's blob, read in place.
     func nums(of keys: [PortKey], in snapshotID: Int64) throws -> [PortKey: Int64] {
         if let cached = recordCache[snapshotID] {
             return Dictionary(uniqueKeysWithValues: keys.compactMap { key in cached[key].map { (key, $0.num) } })
         }
-        let ports = Set(keys.map(\.port)).sorted()
-        guard !ports.isEmpty else { return [:] }
-        let wanted = Set(keys)
-        if ports != numsPorts {
-            // Ports are integers from the store, so the list is safe to write into the SQL.
-            numsStatement = try db.makeStatement(sql: "SELECT port, type, num FROM record WHERE snapshot_id = ? AND port IN (\(ports.map(String.init).joined(separator: ",")))")
-            numsPorts = ports
+        return try withBlob(of: snapshotID) { (view) throws(RecordBlob.Damage) in
+            var result: [PortKey: Int64] = Dictionary(minimumCapacity: keys.count)
+            for key in keys {
+                if let index = view.index(of: UInt32(key.port) << 2 | UInt32(key.type.order)) {
+                    result[key] = view.num(at: index)
+                }
+            }
+            return result
         }
-        guard let handle = numsStatement?.sqliteStatement else { return [:] }
+    }
+
+    /// Runs `body` over the snapshot's blob where SQLite holds it (an empty one when it has none).
+    private func withBlob<T>(of snapshotID: Int64, _ body: (RecordBlob.View) throws(RecordBlob.Damage) -> T) throws -> T {
+        let handle = blobStatement.sqliteStatement
         sqlite3_reset(handle)
         sqlite3_bind_int64(handle, 1, snapshotID)
-        var result: [PortKey: Int64] = [:]
-        while true {
-            let code = sqlite3_step(handle)
-            if code == SQLITE_DONE { break }
-            guard code == SQLITE_ROW else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-            }
-            guard let type = AnalysisReader.type(handle, 1) else { continue }
-            let key = PortKey(port: Int(sqlite3_column_int64(handle, 0)), type: type)
-            if wanted.contains(key) { result[key] = sqlite3_column_int64(handle, 2) }
+        defer { sqlite3_reset(handle) }
+        let code = sqlite3_step(handle)
+        var bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+        if code == SQLITE_ROW {
+            bytes = UnsafeRawBufferPointer(start: sqlite3_column_blob(handle, 0), count: Int(sqlite3_column_bytes(handle, 0)))
+        } else if code != SQLITE_DONE {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
         }
-        sqlite3_reset(handle)
-        return result
-    }
-
-    private static func text(_ handle: OpaquePointer, _ column: Int32) -> UnsafeBufferPointer<UInt8>? {
-        guard let pointer = sqlite3_column_text(handle, column) else { return nil }
-        return UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, column)))
-    }
-
-    private static func type(_ handle: OpaquePointer, _ column: Int32) -> PortType? {
-        text(handle, column).flatMap { PortType(asciiCaseInsensitive: $0) }
-    }
-
-    private static func status(_ handle: OpaquePointer, _ column: Int32) -> VendorStatus? {
-        text(handle, column).flatMap { VendorStatus(vendorBytes: $0) }
+        do {
+            return try body(RecordBlob.View(bytes))
+        } catch {
+            throw StoreDamage(message: "snapshot \(snapshotID) is damaged: \(error)")
+        }
     }
 }
 
@@ -139,6 +119,8 @@ extension Store {
             return try database.read { db in try body(AnalysisReader(db)) }
         } catch let error as StoreError {
             throw error
+        } catch let error as StoreDamage {
+            throw StoreError(path: path, message: error.description)
         } catch let error as DatabaseError {
             throw StoreError(path: path, message: Store.describe(error))
         }

@@ -3,10 +3,11 @@ import GRDBSQLite
 
 /// Writes snapshots into the store inside one import transaction.
 ///
-/// Pages are added as they are read, so memory stays flat however many files a run has:
-/// each page's records go straight into the `record` table under their snapshot. A record that
-/// is already there with the same values is kept once; with different values it is a conflict.
-/// `finish()` then settles each touched snapshot: record count, completeness, digest.
+/// A snapshot's records are gathered in memory while its pages are read and written as one
+/// blob (`RecordBlob`) when the run finishes with it; only a few snapshots are held at once, so
+/// memory stays flat however many files a run has. A record that is already in the snapshot with
+/// the same values is kept once; with different values it is a conflict. `finish()` then settles
+/// each touched snapshot: record count, completeness, digest.
 final class SnapshotWriter {
     /// What became of a snapshot in this run.
     struct Outcome: Sendable, Equatable {
@@ -36,30 +37,68 @@ final class SnapshotWriter {
         let existed: Bool
         var addedRecords = 0
         var addedSources = 0
+        /// Set when the records were last written to the blob.
+        var settled: (count: Int, digest: String)?
     }
 
+    /// The records of a snapshot being added to, until they are written to its blob.
+    private final class Records {
+        var entries: [RecordBlob.Entry]
+        /// Entry index by `RecordBlob.Entry.key`.
+        var index: [UInt32: Int32]
+        var changed = false
+
+        init(_ entries: [RecordBlob.Entry]) {
+            self.entries = entries
+            index = Dictionary(minimumCapacity: max(entries.count, 256))
+            for (position, entry) in entries.enumerated() { index[entry.key] = Int32(position) }
+        }
+
+        /// Forgets the entries from `count` on.
+        func truncate(to count: Int) {
+            for entry in entries[count...] { index[entry.key] = nil }
+            entries.removeSubrange(count...)
+        }
+    }
+
+    /// How many snapshots' records are held in memory between inputs (the pages of one export are
+    /// normally read one after another, so a few suffice).
+    private static let heldLimit = 8
+
     private let db: Database
-    private let insertRecord: Statement
+    private let insertBlob: Statement
+    private let selectBlob: Statement
     private var groups: [SnapshotKey: Group] = [:]
     private var order: [SnapshotKey] = []
+    private var held: [SnapshotKey: Records] = [:]
+    /// Held snapshots, least recently used first.
+    private var heldOrder: [SnapshotKey] = []
     private let importedAt: String
 
     init(db: Database, importedAt: Timestamp) throws {
         self.db = db
         self.importedAt = importedAt.rfc3339
-        insertRecord = try db.makeStatement(sql: "INSERT OR IGNORE INTO record (snapshot_id, port, type, num, status, source_id) VALUES (?, ?, ?, ?, ?, ?)")
+        insertBlob = try db.makeStatement(sql: "INSERT OR REPLACE INTO snapshot_records (snapshot_id, data) VALUES (?, ?)")
+        selectBlob = try db.makeStatement(sql: "SELECT data FROM snapshot_records WHERE snapshot_id = ?")
     }
 
-    /// Undo log of the input being read: the state of each group before the input touched it, so
+    /// Undo log of the input being read: the state of each group before the input touched it, and
+    /// how many records each held snapshot had (nil: it was taken into memory by this input), so
     /// that a rolled-back input (its savepoint undone) leaves no trace here either. Cheaper than
     /// copying every group per input, which showed up in profiles of a year's import.
     private var undo: [SnapshotKey: Group?] = [:]
+    private var heldUndo: [SnapshotKey: Int?] = [:]
     private var orderCountAtInputStart = 0
 
-    /// Starts a new input: what follows can be undone with `rollBackInput()`.
-    func beginInput() {
+    /// Starts a new input: what follows can be undone with `rollBackInput()`. Between inputs is
+    /// when held records are written out, so that no input's savepoint covers them.
+    func beginInput() throws {
         undo.removeAll(keepingCapacity: true)
+        heldUndo.removeAll(keepingCapacity: true)
         orderCountAtInputStart = order.count
+        while heldOrder.count > SnapshotWriter.heldLimit {
+            try release(heldOrder[0])
+        }
     }
 
     /// Forgets everything the current input did (its savepoint was rolled back).
@@ -67,8 +106,17 @@ final class SnapshotWriter {
         for (key, previous) in undo {
             groups[key] = previous
         }
+        for (key, count) in heldUndo {
+            if let count, let records = held[key] {
+                records.truncate(to: count)
+            } else {
+                held[key] = nil
+                heldOrder.removeAll { $0 == key }
+            }
+        }
         order.removeSubrange(orderCountAtInputStart...)
         undo.removeAll(keepingCapacity: true)
+        heldUndo.removeAll(keepingCapacity: true)
     }
 
     private func setGroup(_ group: Group, for key: SnapshotKey) {
@@ -119,6 +167,66 @@ final class SnapshotWriter {
         return group
     }
 
+    /// The held records of `group`, reading its blob when the store has one.
+    private func records(of group: Group) throws -> Records {
+        if let records = held[group.key] {
+            if heldUndo[group.key] == nil { heldUndo[group.key] = .some(records.entries.count) }
+            if heldOrder.last != group.key {
+                heldOrder.removeAll { $0 == group.key }
+                heldOrder.append(group.key)
+            }
+            return records
+        }
+        var entries: [RecordBlob.Entry] = []
+        if group.existed || group.settled != nil {
+            let handle = selectBlob.sqliteStatement
+            sqlite3_reset(handle)
+            sqlite3_bind_int64(handle, 1, group.id)
+            defer { sqlite3_reset(handle) }
+            let code = sqlite3_step(handle)
+            if code == SQLITE_ROW {
+                let count = Int(sqlite3_column_bytes(handle, 0))
+                do {
+                    entries = try RecordBlob.View(UnsafeRawBufferPointer(start: sqlite3_column_blob(handle, 0), count: count)).entries()
+                } catch {
+                    throw StoreDamage(message: "snapshot \(group.id) is damaged: \(error)")
+                }
+            } else if code != SQLITE_DONE {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+        }
+        let records = Records(entries)
+        held[group.key] = records
+        heldOrder.append(group.key)
+        if heldUndo[group.key] == nil { heldUndo[group.key] = .some(nil) }
+        return records
+    }
+
+    /// Writes a held snapshot's records to its blob (when they changed) and lets them go.
+    private func release(_ key: SnapshotKey) throws {
+        guard let records = held[key] else { return }
+        if records.changed, var group = groups[key] {
+            records.entries.sort { $0.key < $1.key }
+            let blob = RecordBlob.encode(records.entries)
+            let handle = insertBlob.sqliteStatement
+            sqlite3_reset(handle)
+            sqlite3_bind_int64(handle, 1, group.id)
+            let code = blob.withUnsafeBytes { bytes in
+                // A zero-length blob still needs a non-null pointer to be a blob rather than NULL.
+                sqlite3_bind_blob(handle, 2, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(bytes.count), nil)
+                return sqlite3_step(handle)
+            }
+            sqlite3_reset(handle)
+            guard code == SQLITE_DONE else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+            group.settled = (records.entries.count, SnapshotDigest.compute(records.entries, key: key))
+            groups[key] = group
+        }
+        held[key] = nil
+        heldOrder.removeAll { $0 == key }
+    }
+
     /// One page (a file, a HAR entry, a query result, another store's snapshot) to add.
     struct Page {
         let key: SnapshotKey
@@ -148,78 +256,62 @@ final class SnapshotWriter {
         group.addedSources += 1
         setGroup(group, for: page.key)
 
-        let statement = insertRecord.sqliteStatement
-        let connection = db.sqliteConnection
+        let held = try self.records(of: group)
+        held.changed = true
+        held.entries.reserveCapacity(held.entries.count + records.count)
         var added = 0
-        for (index, record) in records.enumerated() {
-            sqlite3_reset(statement)
-            sqlite3_bind_int64(statement, 1, group.id)
-            sqlite3_bind_int64(statement, 2, Int64(record.port))
-            let typeName = record.type.staticName
-            typeName.withUTF8Buffer { buffer in
-                _ = sqlite3_bind_text(statement, 3, UnsafeRawPointer(buffer.baseAddress)?.assumingMemoryBound(to: CChar.self), Int32(buffer.count), nil)
+        for (position, record) in records.enumerated() {
+            let entry = RecordBlob.Entry(port: record.port, type: record.type, status: record.status, sourceID: sourceID, num: record.num)
+            do {
+                try RecordBlob.validate(entry)
+            } catch {
+                throw InputError(file: page.path, line: recordLine(position), place: recordPlace(position), message: "cannot be stored: \(error)")
             }
-            sqlite3_bind_int64(statement, 4, record.num)
-            if let status = record.status {
-                status.staticName.withUTF8Buffer { buffer in
-                    _ = sqlite3_bind_text(statement, 5, UnsafeRawPointer(buffer.baseAddress)?.assumingMemoryBound(to: CChar.self), Int32(buffer.count), nil)
-                }
+            let key = entry.key
+            if let existing = held.index[key] {
+                try checkDuplicate(entry, against: held.entries[Int(existing)], page: page, place: recordPlace(position), line: recordLine(position))
             } else {
-                sqlite3_bind_null(statement, 5)
-            }
-            sqlite3_bind_int64(statement, 6, sourceID)
-            let code = sqlite3_step(statement)
-            guard code == SQLITE_DONE else {
-                let message = String(cString: sqlite3_errmsg(connection))
-                sqlite3_reset(statement)
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message)
-            }
-            if sqlite3_changes(connection) == 1 {
+                held.index[key] = Int32(held.entries.count)
+                held.entries.append(entry)
                 added += 1
-            } else {
-                try checkDuplicate(record, group: group, sourceID: sourceID, page: page, place: recordPlace(index), line: recordLine(index))
             }
         }
-        sqlite3_reset(statement)
         group.addedRecords += added
         setGroup(group, for: page.key)
         return added
     }
 
     /// A record already in the snapshot: the same values are kept once, others are a conflict.
-    private func checkDuplicate(_ record: PortRecord, group: Group, sourceID: Int64, page: Page, place: String, line: Int?) throws {
-        guard let row = try Row.fetchOne(db, sql: """
-            SELECT record.num, record.status, record.source_id, source.path, source.entry
-            FROM record JOIN source ON source.id = record.source_id
-            WHERE record.snapshot_id = ? AND record.port = ? AND record.type = ?
-            """, arguments: [group.id, record.port, record.type.rawValue]) else { return }
-        let num: Int64 = row["num"]
-        let status: String? = row["status"]
-        if num == record.num && status == record.status?.rawValue { return }
-        let otherSource: Int64 = row["source_id"]
-        let otherPath: String = row["path"]
-        let otherEntry: Int = row["entry"]
-        let where_ = otherSource == sourceID ? "earlier in this same page"
-            : "in \(otherPath)\(otherEntry >= 0 ? " log.entries[\(otherEntry)]" : "")"
-        func describe(_ num: Int64, _ status: String?) -> String { "num \(num)" + (status.map { ", status \($0)" } ?? "") }
+    private func checkDuplicate(_ entry: RecordBlob.Entry, against other: RecordBlob.Entry, page: Page, place: String, line: Int?) throws {
+        if entry.num == other.num && entry.status == other.status { return }
+        var where_ = "earlier in this same page"
+        if other.sourceID != entry.sourceID,
+           let row = try Row.fetchOne(db, sql: "SELECT path, entry FROM source WHERE id = ?", arguments: [other.sourceID]) {
+            let otherPath: String = row["path"]
+            let otherEntry: Int = row["entry"]
+            where_ = "in \(otherPath)\(otherEntry >= 0 ? " log.entries[\(otherEntry)]" : "")"
+        }
+        func describe(_ num: Int64, _ status: VendorStatus?) -> String { "num \(num)" + (status.map { ", status \($0.rawValue)" } ?? "") }
         throw InputError(
             file: page.path, line: line, place: place,
-            message: "\(record.port)/\(record.type.rawValue) has \(describe(record.num, record.status?.rawValue)) here but \(describe(num, status)) \(where_), in the same snapshot (\(page.key.category.rawValue), captured \(page.key.capturedAt.rfc3339)); pages of one export must agree")
+            message: "\(entry.port)/\(entry.type.rawValue) has \(describe(entry.num, entry.status)) here but \(describe(other.num, other.status)) \(where_), in the same snapshot (\(page.key.category.rawValue), captured \(page.key.capturedAt.rfc3339)); pages of one export must agree")
     }
 
     /// Settles every snapshot this run touched and says what became of each.
     func finish() throws -> [Outcome] {
+        while let key = heldOrder.first {
+            try release(key)
+        }
         var outcomes: [Outcome] = []
         for key in order {
             guard let group = groups[key] else { continue }
-            if group.existed && group.addedSources == 0 {
+            guard let (count, digest) = group.settled, group.addedSources > 0 else {
                 // Nothing was added: report the snapshot as it stands.
                 guard let row = try Row.fetchOne(db, sql: "SELECT record_count, total_num, complete, note FROM snapshot WHERE id = ?", arguments: [group.id]) else { continue }
                 outcomes.append(Outcome(id: group.id, key: key, kind: .alreadyImported, records: row["record_count"], addedRecords: 0,
                                         addedSources: 0, totalNum: row["total_num"], complete: row["complete"], note: row["note"]))
                 continue
             }
-            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM record WHERE snapshot_id = ?", arguments: [group.id]) ?? 0
             let totals = try Int64.fetchAll(db, sql: "SELECT DISTINCT total_num FROM source WHERE snapshot_id = ? AND total_num IS NOT NULL ORDER BY total_num", arguments: [group.id])
             let totalNum = totals.last
             var note = ""
@@ -236,10 +328,9 @@ final class SnapshotWriter {
                 complete = false
                 note = "\(count) records but total_num says \(totalNum): the data changed while it was paged"
             }
-            let digest = try SnapshotDigest.compute(db, snapshotID: group.id, key: key)
             try db.execute(sql: "UPDATE snapshot SET record_count = ?, total_num = ?, complete = ?, note = ?, digest = ? WHERE id = ?",
                            arguments: [count, totalNum, complete ? 1 : 0, note, digest, group.id])
-            let kind: Outcome.Kind = !group.existed ? .stored : (group.addedSources == 0 && group.addedRecords == 0 ? .alreadyImported : .merged)
+            let kind: Outcome.Kind = group.existed ? .merged : .stored
             outcomes.append(Outcome(id: group.id, key: key, kind: kind, records: count, addedRecords: group.addedRecords,
                                     addedSources: group.addedSources, totalNum: totalNum, complete: complete, note: note))
         }
@@ -247,44 +338,40 @@ final class SnapshotWriter {
     }
 }
 
+/// A store whose stored data cannot be read back as written.
+struct StoreDamage: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message + ": restore the store from a backup" }
+}
+
 /// The identity of a snapshot: SHA-256 of its key and its records in canonical order.
 enum SnapshotDigest {
-    static func compute(_ db: Database, snapshotID: Int64, key: SnapshotKey) throws -> String {
+    /// `entries` sorted by port and type.
+    static func compute(_ entries: [RecordBlob.Entry], key: SnapshotKey) -> String {
         var hasher = SHA256Hasher()
         hasher.update("portreport snapshot v1\nproject=\(key.projectID)\nenterprise_project=\(key.enterpriseProjectID)\ncategory=\(key.category.rawValue)\ncaptured_at=\(key.capturedAt.rfc3339)\nfilters=\(key.filters)\n")
-        let statement = try db.makeStatement(sql: "SELECT port, type, num, status FROM record WHERE snapshot_id = ? ORDER BY port, type")
-        try statement.setArguments([snapshotID])
-        let handle = statement.sqliteStatement
         var buffer = [UInt8]()
         buffer.reserveCapacity(1 << 16)
-        while true {
-            let code = sqlite3_step(handle)
-            if code == SQLITE_DONE { break }
-            guard code == SQLITE_ROW else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-            }
-            appendDecimal(sqlite3_column_int64(handle, 0), to: &buffer)
+        for entry in entries {
+            appendDecimal(Int64(entry.port), to: &buffer)
             buffer.append(0x20)
-            appendText(handle, 1, to: &buffer)
+            append(entry.type.staticName, to: &buffer)
             buffer.append(0x20)
-            appendDecimal(sqlite3_column_int64(handle, 2), to: &buffer)
+            appendDecimal(entry.num, to: &buffer)
             buffer.append(0x20)
-            if sqlite3_column_type(handle, 3) == SQLITE_NULL { buffer.append(UInt8(ascii: "-")) } else { appendText(handle, 3, to: &buffer) }
+            if let status = entry.status { append(status.staticName, to: &buffer) } else { buffer.append(UInt8(ascii: "-")) }
             buffer.append(0x0A)
             if buffer.count >= 60_000 {
                 hasher.update(buffer)
                 buffer.removeAll(keepingCapacity: true)
             }
         }
-        sqlite3_reset(handle)
         hasher.update(buffer)
         return hasher.finalizeHex()
     }
 
-    private static func appendText(_ handle: OpaquePointer, _ column: Int32, to buffer: inout [UInt8]) {
-        guard let text = sqlite3_column_text(handle, column) else { return }
-        let length = Int(sqlite3_column_bytes(handle, column))
-        buffer.append(contentsOf: UnsafeBufferPointer(start: text, count: length))
+    private static func append(_ text: StaticString, to buffer: inout [UInt8]) {
+        buffer.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     private static func appendDecimal(_ value: Int64, to buffer: inout [UInt8]) {
@@ -292,13 +379,18 @@ enum SnapshotDigest {
             buffer.append(0x30)
             return
         }
-        var digits: [UInt8] = []
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
         var v = value.magnitude
-        while v > 0 {
-            digits.append(UInt8(v % 10) + 0x30)
-            v /= 10
+        withUnsafeMutableBytes(of: &digits) { digits in
+            while v > 0 {
+                digits[count] = UInt8(v % 10) + 0x30
+                v /= 10
+                count += 1
+            }
+            if value < 0 { buffer.append(UInt8(ascii: "-")) }
+            for index in stride(from: count - 1, through: 0, by: -1) { buffer.append(digits[index]) }
         }
-        if value < 0 { buffer.append(UInt8(ascii: "-")) }
-        buffer.append(contentsOf: digits.reversed())
     }
 }

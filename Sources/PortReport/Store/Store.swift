@@ -74,7 +74,7 @@ public final class Store: Sendable {
             try db.inTransaction(.immediate) {
                 let current = try Store.checkIdentity(db, path: path)
                 for (index, migration) in Store.migrations.enumerated() where index >= current {
-                    try db.execute(sql: migration.sql)
+                    try migration.apply(db)
                 }
                 if current < Store.migrations.count {
                     try db.execute(sql: "PRAGMA application_id = \(Store.applicationID); PRAGMA user_version = \(Store.migrations.count)")
@@ -112,8 +112,8 @@ public final class Store: Sendable {
     /// Named, append-only migrations; the store's `PRAGMA user_version` is how many are applied.
     /// They run inside one IMMEDIATE transaction with the identity check, so that processes that
     /// create the same new store at once wait for each other instead of racing.
-    static let migrations: [(name: String, sql: String)] = [
-        (name: "v1: snapshots, sources, records", sql: """
+    static let migrations: [(name: String, apply: @Sendable (Database) throws -> Void)] = [
+        (name: "v1: snapshots, sources, records", apply: { db in try db.execute(sql: """
                 CREATE TABLE snapshot (
                     id INTEGER PRIMARY KEY,
                     project_id TEXT NOT NULL,               -- '' when unknown
@@ -160,7 +160,8 @@ public final class Store: Sendable {
                     source_id INTEGER NOT NULL,             -- the page it came from
                     PRIMARY KEY (snapshot_id, port, type)
                 ) WITHOUT ROWID;
-                """),
+                """) }),
+        (name: "v2: a snapshot's records as one blob", apply: { db in try RecordBlob.migrateRecordTable(db) }),
     ]
 
     /// The schema version of the store on disk.

@@ -254,7 +254,8 @@ struct ReliabilityStoreHealth: CustomStringConvertible {
         return try queue.read { db in
             let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
             let fk = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count
-            let hasTables = try db.tableExists("snapshot") && db.tableExists("source") && db.tableExists("record")
+            // `record` is a table in schema v1 and a view (over the blobs) from v2 on.
+            let hasTables = try db.tableExists("snapshot") && db.tableExists("source") && (db.tableExists("record") || db.viewExists("record"))
             var snapshots: [SnapshotRow] = []
             var orphanRecords = 0, orphanSources = 0, misattributed = 0
             if hasTables {
