@@ -15,7 +15,7 @@ public enum InputLimits {
 }
 
 /// The bytes of one input file (decompressed if it was gzip), with what provenance needs.
-struct InputFile {
+struct InputFile: Sendable {
     /// The path as shown to the user; `-` for standard input.
     let displayPath: String
     /// The content as read (gzip already inflated).
@@ -31,6 +31,11 @@ struct InputFile {
     var isStandardInput: Bool { displayPath == "-" }
 
     static let sqliteMagic: [UInt8] = Array("SQLite format 3\0".utf8)
+
+    /// Whether the content starts like UTF-16 (a byte order mark, or a NUL in its first two bytes).
+    var looksUTF16: Bool {
+        bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) || (bytes.count >= 2 && (bytes[0] == 0 || bytes[1] == 0))
+    }
 
     /// Whether the file starts like an SQLite database (checked on the raw bytes).
     var isSQLite: Bool { !wasGzip && bytes.starts(with: InputFile.sqliteMagic) }

@@ -4,7 +4,7 @@
 /// path of the first problem, and it skips unknown members without building them.
 enum ResponseBodyReader {
     /// What a body turned out to be.
-    enum Content {
+    enum Content: Sendable {
         /// A page of statistics.
         case page(ResponsePage)
         /// A saved error response (`error_code`/`error_msg` and its variants, no `data_list`).
@@ -14,7 +14,7 @@ enum ResponseBodyReader {
     }
 
     /// A problem at a place in the body.
-    struct Problem: Error, Equatable {
+    struct Problem: Error, Equatable, Sendable {
         /// JSON path such as `data_list[17].port`; empty for the top level.
         let path: String
         let message: String

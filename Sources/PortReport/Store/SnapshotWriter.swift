@@ -127,15 +127,20 @@ final class SnapshotWriter {
     /// The snapshot id for `key`, if the store already has it.
     func existingSnapshot(_ key: SnapshotKey) throws -> Int64? {
         if let group = groups[key] { return group.id }
-        return try Int64.fetchOne(db, sql: """
+        return try Int64.fetchOne(db.cachedStatement(sql: """
             SELECT id FROM snapshot WHERE project_id = ? AND enterprise_project_id = ? AND category = ? AND captured_at = ? AND filters = ?
-            """, arguments: [key.projectID, key.enterpriseProjectID, key.category.rawValue, key.capturedAt.rfc3339, key.filters])
+            """), arguments: [key.projectID, key.enterpriseProjectID, key.category.rawValue, key.capturedAt.rfc3339, key.filters])
     }
 
     /// Whether this exact file (or HAR entry) is already part of the snapshot with `key`.
     func hasSource(key: SnapshotKey, sha256: String, entry: Int, query: String = "") throws -> Bool {
         guard let id = try existingSnapshot(key) else { return false }
-        return try Bool.fetchOne(db, sql: "SELECT 1 FROM source WHERE snapshot_id = ? AND sha256 = ? AND entry = ? AND query = ?", arguments: [id, sha256, entry, query]) ?? false
+        return try hasSource(snapshotID: id, sha256: sha256, entry: entry, query: query)
+    }
+
+    private func hasSource(snapshotID: Int64, sha256: String, entry: Int, query: String) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM source WHERE snapshot_id = ? AND sha256 = ? AND entry = ? AND query = ?"),
+                          arguments: [snapshotID, sha256, entry, query]) ?? false
     }
 
     /// Records that a page of the existing snapshot `key` was seen again, unchanged, so that the
@@ -152,12 +157,12 @@ final class SnapshotWriter {
         if let id = try existingSnapshot(key) {
             group = Group(id: id, key: key, existed: true)
         } else {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO snapshot (project_id, enterprise_project_id, category, captured_at, filters, record_count, total_num,
                     complete, partial, note, digest, project_source, enterprise_project_source, category_source, captured_at_source,
                     imported_at, tool_version)
                 VALUES (?, ?, ?, ?, ?, 0, NULL, 0, ?, '', '', ?, ?, ?, ?, ?, ?)
-                """, arguments: [key.projectID, key.enterpriseProjectID, key.category.rawValue, key.capturedAt.rfc3339, key.filters,
+                """).execute(arguments: [key.projectID, key.enterpriseProjectID, key.category.rawValue, key.capturedAt.rfc3339, key.filters,
                                  key.isPartial ? 1 : 0, provenance.project, provenance.enterpriseProject, provenance.category,
                                  provenance.capturedAt, importedAt, PortReportVersion.string])
             group = Group(id: db.lastInsertedRowID, key: key, existed: false)
@@ -247,11 +252,11 @@ final class SnapshotWriter {
     @discardableResult
     func add(_ page: Page, records: [PortRecord], recordPlace: (Int) -> String, recordLine: (Int) -> Int?) throws -> Int? {
         var group = try group(for: page.key, provenance: page.provenance)
-        if try Bool.fetchOne(db, sql: "SELECT 1 FROM source WHERE snapshot_id = ? AND sha256 = ? AND entry = ? AND query = ?", arguments: [group.id, page.sha256, page.entry, page.query]) == true {
+        if try hasSource(snapshotID: group.id, sha256: page.sha256, entry: page.entry, query: page.query) {
             return nil
         }
-        try db.execute(sql: "INSERT INTO source (snapshot_id, path, entry, sha256, size, total_num, records, query) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       arguments: [group.id, page.path, page.entry, page.sha256, page.size, page.totalNum, records.count, page.query])
+        try db.cachedStatement(sql: "INSERT INTO source (snapshot_id, path, entry, sha256, size, total_num, records, query) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [group.id, page.path, page.entry, page.sha256, page.size, page.totalNum, records.count, page.query])
         let sourceID = db.lastInsertedRowID
         group.addedSources += 1
         setGroup(group, for: page.key)

@@ -1,0 +1,87 @@
+import Foundation
+
+/// Reads, hashes and parses the inputs of a run on a second thread, in order and a few files
+/// ahead, while the importer writes the store on its own: on the 2-core machines portreport runs
+/// on, reading and parsing a year of exports costs about as much as storing it.
+///
+/// Only the pure part is done ahead — the file's bytes and SHA-256, and a raw body's parse.
+/// Everything that looks at the store (is this page already imported? is the record a
+/// conflict?) stays on the importer's thread, in input order, so a run's outcome does not depend
+/// on the timing of the two threads.
+final class InputPrefetcher: @unchecked Sendable {
+    /// One input, read.
+    struct Item: Sendable {
+        let file: Result<InputFile, InputError>
+        /// The body parsed, for what may be a raw response body (nil for SQLite files, HAR
+        /// captures by name and UTF-16 files, which the importer reads itself).
+        let content: Result<ResponseBodyReader.Content, ResponseBodyReader.Problem>?
+    }
+
+    private let condition = NSCondition()
+    private var ready: [Int: Item] = [:]
+    private var taken = 0
+    private var cancelled = false
+    private let lookahead: Int
+
+    /// Starts reading `paths` at once. `lookahead` bounds the files held (and so the memory).
+    init(paths: [String], lookahead: Int = 8) {
+        self.lookahead = lookahead
+        let thread = Thread { [self] in
+            for (index, path) in paths.enumerated() {
+                condition.lock()
+                while !cancelled && index - taken >= lookahead { condition.wait() }
+                let stop = cancelled
+                condition.unlock()
+                if stop { return }
+                let item = InputPrefetcher.read(path)
+                condition.lock()
+                ready[index] = item
+                condition.broadcast()
+                condition.unlock()
+            }
+        }
+        thread.name = "portreport input reader"
+        thread.start()
+    }
+
+    /// The input at `index` (taken in order, each once), waiting for it if it is not read yet.
+    func item(_ index: Int) -> Item {
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            if let item = ready.removeValue(forKey: index) {
+                taken = index + 1
+                condition.broadcast()
+                return item
+            }
+            condition.wait()
+        }
+    }
+
+    /// Stops reading ahead (the run ended early).
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// What the importer would do first with the file at `path`: read it, and parse it when it may
+    /// be a raw response body.
+    static func read(_ path: String) -> Item {
+        let file: InputFile
+        do {
+            file = try InputFile.load(path)
+        } catch {
+            return Item(file: .failure(error), content: nil)
+        }
+        let lowercased = path.lowercased()
+        guard !file.isSQLite, !lowercased.hasSuffix(".har"), !lowercased.hasSuffix(".har.gz"), !file.looksUTF16 else {
+            return Item(file: .success(file), content: nil)
+        }
+        let content = Result { () throws(ResponseBodyReader.Problem) in
+            try file.bytes.withUnsafeBufferPointer { bytes throws(ResponseBodyReader.Problem) in try ResponseBodyReader.read(bytes) }
+        }
+        return Item(file: .success(file), content: content)
+    }
+}
