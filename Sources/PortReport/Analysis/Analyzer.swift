@@ -235,26 +235,33 @@ private struct Computation {
         }
         let base7 = times.lastIndex { $0.secondsSinceEpoch <= last.secondsSinceEpoch - 7 * 86_400 }
         let base30 = times.lastIndex { $0.secondsSinceEpoch <= last.secondsSinceEpoch - 30 * 86_400 }
-        // One query per snapshot for every key drawn (not one lookup per key and snapshot):
-        // the cost follows the snapshots in the series and the keys drawn.
+        // One read per snapshot for every key drawn (not one lookup per key and snapshot): the
+        // cost follows the snapshots in the series and the keys drawn. The nums go into one flat
+        // table, a row per snapshot and a column per key.
         let keys = reasons.keys.sorted()
-        var nums: [Int64: [PortKey: Int64]] = [:]
-        for snapshots in contributors.values {
-            for snapshot in snapshots.compactMap({ $0 }).joined() where nums[snapshot.id] == nil {
-                nums[snapshot.id] = try reader.nums(of: keys, in: snapshot.id)
+        var rowOf: [Int64: Int] = [:]
+        var table: [Int64] = []
+        for category in scope.categories {
+            for snapshot in (contributors[category] ?? []).compactMap({ $0 }).joined() where rowOf[snapshot.id] == nil {
+                rowOf[snapshot.id] = rowOf.count
+                table.append(contentsOf: try reader.nums(of: keys, in: snapshot.id))
                 used.insert(snapshot.id)
             }
         }
+        // Each category's contributing rows at each time; nil where the category has no figure.
+        func rows(_ category: Category) -> [[Int]?] {
+            (contributors[category] ?? times.map { _ in nil }).map { snapshots in snapshots.map { $0.compactMap { rowOf[$0.id] } } }
+        }
+        let hostRows = rows(.host), containerRows = rows(.container)
         var result: [PortSeries] = []
-        for key in keys {
+        for (column, key) in keys.enumerated() {
             var points: [SeriesPoint] = []
             points.reserveCapacity(times.count)
             for (index, time) in times.enumerated() {
-                func value(_ category: Category) -> Int64? {
-                    guard let snapshots = contributors[category]?[index] else { return nil }
-                    return snapshots.reduce(Int64(0)) { $0 + (nums[$1.id]?[key] ?? 0) }
+                func value(_ rows: [[Int]?]) -> Int64? {
+                    rows[index].map { $0.reduce(Int64(0)) { $0 + table[$1 * keys.count + column] } }
                 }
-                points.append(SeriesPoint(capturedAt: time, host: value(.host), container: value(.container)))
+                points.append(SeriesPoint(capturedAt: time, host: value(hostRows), container: value(containerRows)))
             }
             let open = points.filter { $0.total > 0 }
             let lastTotal = points.last?.total ?? 0

@@ -74,20 +74,14 @@ final class AnalysisReader {
         return result
     }
 
-    /// The nums of `keys` in one snapshot (absent keys are left out): a binary search each in the
-    /// snapshot's blob, read in place.
-    func nums(of keys: [PortKey], in snapshotID: Int64) throws -> [PortKey: Int64] {
+    /// The nums of `keys` in one snapshot, in the order of `keys` (0 for a key it does not have):
+    /// a binary search each in the snapshot's blob, read in place.
+    func nums(of keys: [PortKey], in snapshotID: Int64) throws -> [Int64] {
         if let cached = recordCache[snapshotID] {
-            return Dictionary(uniqueKeysWithValues: keys.compactMap { key in cached[key].map { (key, $0.num) } })
+            return keys.map { cached[$0]?.num ?? 0 }
         }
         return try withBlob(of: snapshotID) { (view) throws(RecordBlob.Damage) in
-            var result: [PortKey: Int64] = Dictionary(minimumCapacity: keys.count)
-            for key in keys {
-                if let index = view.index(of: UInt32(key.port) << 2 | UInt32(key.type.order)) {
-                    result[key] = view.num(at: index)
-                }
-            }
-            return result
+            keys.map { key in view.index(of: UInt32(key.port) << 2 | UInt32(key.type.order)).map { view.num(at: $0) } ?? 0 }
         }
     }
 

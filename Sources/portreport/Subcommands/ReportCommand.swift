@@ -88,11 +88,9 @@ struct ReportCommand: ParsableCommand {
             options.to = to
             options.subject = subject
             options.attachFull = attachFull
-            // The message last, so that it reuses the parts already rendered for other files.
-            for target in targets.sorted(by: { ($0.format == EMLRenderer.format ? 1 : 0) < ($1.format == EMLRenderer.format ? 1 : 0) }) {
-                guard let renderer = try ReportFormats.renderer(target.format, options: options) else { throw ReportError("unknown format \(target.format)") }
-                let bytes = try options.rendered[target.format] ?? renderer.render(result)
-                options.rendered[target.format] = bytes
+            let rendered = try ReportBatch.render(targets.map(\.format), result, options: options)
+            for target in targets {
+                guard let bytes = rendered[target.format] else { throw ReportError("unknown format \(target.format)") }
                 if target.format == EmailHTMLRenderer.format {
                     for problem in EmailCheck.problems(bytes) { printError("warning: \(target.path): \(problem)") }
                 }
