@@ -44,6 +44,15 @@ public final class Store: Sendable {
                 guard version > 0 else {
                     throw StoreError(path: path, message: "this store is empty: import some exports first (portreport import PATH)")
                 }
+                if version < Store.schemaVersion {
+                    // A store from an older portreport: upgrade it once (its migrations keep every
+                    // snapshot), then read it as usual.
+                    do {
+                        _ = try Store(path: path, readOnly: false, busyTimeoutSeconds: busyTimeoutSeconds)
+                    } catch {
+                        throw StoreError(path: path, message: "this store has schema version \(version), from an older portreport, and cannot be upgraded here (\(error.message)): run portreport import on it where it can be written, or on a copy")
+                    }
+                }
             } else {
                 // Only once the file is known to be ours (or new) is anything written to it.
                 // Switching a new file to WAL takes an exclusive lock, for which SQLite may

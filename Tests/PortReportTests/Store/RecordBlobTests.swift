@@ -161,6 +161,18 @@ struct RecordBlobTests {
         #expect(nums == [12, 0, 5])
     }
 
+    @Test("reading a schema v1 store (a report) upgrades it first")
+    func readingUpgrades() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let path = directory.appendingPathComponent("v1.sqlite").path
+        try makeVersion1Store(path)
+        let store = try Store(path: path, readOnly: true)
+        #expect(try store.storedSchemaVersion() == 2)
+        let records = try store.withAnalysisReader { reader in try reader.records(of: 1) }
+        #expect(records.count == 3)
+        #expect(records[PortKey(port: 443, type: .tcp)] == RecordValue(num: 12, status: .danger))
+    }
+
     @Test("a schema v1 store given to import is merged from its record table, page by page")
     func mergesVersion1() throws {
         let directory = try Fixtures.temporaryDirectory()
