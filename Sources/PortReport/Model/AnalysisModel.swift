@@ -17,7 +17,15 @@ public struct PortKey: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var description: String { "\(port)/\(type.rawValue)" }
 
     /// A stable anchor for links across reports: `tcp-443`.
-    public var anchor: String { "\(type.rawValue.lowercased())-\(port)" }
+    public var anchor: String {
+        let prefix: String = switch type {
+        case .tcp: "tcp-"
+        case .tcp6: "tcp6-"
+        case .udp: "udp-"
+        case .udp6: "udp6-"
+        }
+        return prefix + String(port)
+    }
 }
 
 /// The IANA port range a port falls in.

@@ -110,6 +110,8 @@ public struct JSONReportRenderer: ReportRenderer {
                 }
             }
             w.array("series") { w in
+                // Every series has a point per export: each time is formatted once.
+                var times: [Timestamp: String] = [:]
                 for series in result.series {
                     w.elementObject { w in
                         Self.key(&w, series.key)
@@ -121,7 +123,9 @@ public struct JSONReportRenderer: ReportRenderer {
                         w.array("points") { w in
                             for point in series.points {
                                 w.elementObject { w in
-                                    w.string("captured_at", point.capturedAt.rfc3339)
+                                    let time = times[point.capturedAt] ?? point.capturedAt.rfc3339
+                                    times[point.capturedAt] = time
+                                    w.string("captured_at", time)
                                     w.int("host", point.host)
                                     w.int("container", point.container)
                                 }

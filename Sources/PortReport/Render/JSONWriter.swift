@@ -24,7 +24,8 @@ struct JSONWriter {
     private mutating func key(_ name: String) {
         beforeValue()
         appendString(name)
-        bytes.append(contentsOf: Array(": ".utf8))
+        bytes.append(UInt8(ascii: ":"))
+        bytes.append(UInt8(ascii: " "))
     }
 
     mutating func object(_ body: (inout JSONWriter) -> Void) {
@@ -58,7 +59,7 @@ struct JSONWriter {
     mutating func string(_ name: String, _ value: String?) { key(name); valueString(value) }
     mutating func int(_ name: String, _ value: Int64?) { key(name); valueInt(value) }
     mutating func int(_ name: String, _ value: Int) { key(name); valueInt(Int64(value)) }
-    mutating func bool(_ name: String, _ value: Bool) { key(name); bytes.append(contentsOf: Array((value ? "true" : "false").utf8)) }
+    mutating func bool(_ name: String, _ value: Bool) { key(name); appendLiteral(value ? "true" : "false") }
     /// A fraction, written with 6 decimals (`0.123457`): enough for shares, and stable.
     mutating func fraction(_ name: String, _ value: Double) { key(name); valueFraction(value) }
 
@@ -68,17 +69,35 @@ struct JSONWriter {
     mutating func elementObject(_ body: (inout JSONWriter) -> Void) { beforeValue(); object(body) }
 
     private mutating func valueString(_ value: String?) {
-        guard let value else { return bytes.append(contentsOf: Array("null".utf8)) }
+        guard let value else { return appendLiteral("null") }
         appendString(value)
     }
 
     private mutating func valueInt(_ value: Int64?) {
-        guard let value else { return bytes.append(contentsOf: Array("null".utf8)) }
-        bytes.append(contentsOf: Array(String(value).utf8))
+        guard let value else { return appendLiteral("null") }
+        // Digits written straight into the output: a report's series are tens of thousands of
+        // numbers, and a String per number was most of the JSON's cost.
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for UInt64.max's 20 digits
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { digits in
+            repeat {
+                digits[count] = UInt8(truncatingIfNeeded: magnitude % 10) &+ UInt8(ascii: "0")
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(digits[index]) }
+        }
+    }
+
+    private mutating func appendLiteral(_ text: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     private mutating func valueFraction(_ value: Double) {
-        bytes.append(contentsOf: Array(Decimals.fixed(value, places: 6).utf8))
+        var text = Decimals.fixed(value, places: 6)
+        text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
     private mutating func appendString(_ text: String) {
@@ -129,14 +148,42 @@ struct JSONWriter {
 enum Decimals {
     static func fixed(_ value: Double, places: Int) -> String {
         var scale: Double = 1
-        for _ in 0..<places { scale *= 10 }
+        var divisor: UInt64 = 1
+        for _ in 0..<places {
+            scale *= 10
+            divisor *= 10
+        }
         let scaled = (value * scale).rounded(.toNearestOrEven)
         guard scaled.isFinite, abs(scaled) < 9e15 else { return "0" }
         let integer = Int64(scaled)
-        let negative = integer < 0
-        var digits = String(integer.magnitude)
-        if digits.count <= places { digits = String(repeating: "0", count: places - digits.count + 1) + digits }
-        let split = digits.index(digits.endIndex, offsetBy: -places)
-        return (negative ? "-" : "") + digits[..<split] + (places > 0 ? "." + digits[split...] : "")
+        // Built as bytes: a report writes three of these for every ranked port.
+        return String(unsafeUninitializedCapacity: 24 + places) { buffer in
+            var count = 0
+            if integer < 0 {
+                buffer[0] = UInt8(ascii: "-")
+                count = 1
+            }
+            func put(_ value: UInt64, width: Int) {
+                var digits = 1, rest = value / 10
+                while rest > 0 {
+                    digits += 1
+                    rest /= 10
+                }
+                let written = max(digits, width)
+                var v = value
+                for offset in stride(from: written - 1, through: 0, by: -1) {
+                    buffer[count + offset] = UInt8(truncatingIfNeeded: v % 10) &+ UInt8(ascii: "0")
+                    v /= 10
+                }
+                count += written
+            }
+            put(integer.magnitude / divisor, width: 1)
+            if places > 0 {
+                buffer[count] = UInt8(ascii: ".")
+                count += 1
+                put(integer.magnitude % divisor, width: places)
+            }
+            return count
+        }
     }
 }
