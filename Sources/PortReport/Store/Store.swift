@@ -173,6 +173,16 @@ public final class Store: Sendable {
         (name: "v2: a snapshot's records as one blob", apply: { db in try RecordBlob.migrateRecordTable(db) }),
     ]
 
+    /// Closes the connection now rather than when the store is released. The last connection to
+    /// close checkpoints the write-ahead log into the file (a write and an fsync).
+    public func close() throws(StoreError) {
+        do {
+            try database.close()
+        } catch {
+            throw StoreError(path: path, message: "cannot close the store: \(Store.describe(error))")
+        }
+    }
+
     /// The schema version of the store on disk.
     public func storedSchemaVersion() throws(StoreError) -> Int {
         try read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
