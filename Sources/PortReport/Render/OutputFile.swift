@@ -26,6 +26,49 @@ public enum OutputFile {
         }
     }
 
+    /// Writes several reports, files side by side (each is written and synced on its own), then
+    /// standard output in order. The first failure in `outputs` order is thrown, after every
+    /// other write has finished.
+    public static func writeAll(_ outputs: [(bytes: [UInt8], path: String)]) throws(ReportError) {
+        let files = outputs.enumerated().filter { $0.element.path != "-" }
+        let failures = WriteFailures(count: outputs.count)
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+            let (position, output) = files[index]
+            do throws(ReportError) {
+                try write(output.bytes, to: output.path)
+            } catch {
+                failures.set(position, error)
+            }
+        }
+        for (position, output) in outputs.enumerated() where output.path == "-" {
+            do throws(ReportError) {
+                try write(output.bytes, to: output.path)
+            } catch {
+                failures.set(position, error)
+            }
+        }
+        if let first = failures.first { throw first }
+    }
+
+    private final class WriteFailures: @unchecked Sendable {
+        private let lock = NSLock()
+        private var errors: [ReportError?]
+
+        init(count: Int) { errors = Array(repeating: nil, count: count) }
+
+        func set(_ index: Int, _ error: ReportError) {
+            lock.lock()
+            errors[index] = error
+            lock.unlock()
+        }
+
+        var first: ReportError? {
+            lock.lock()
+            defer { lock.unlock() }
+            return errors.compactMap { $0 }.first
+        }
+    }
+
     public static func write(_ bytes: [UInt8], to path: String) throws(ReportError) {
         if path == "-" {
             FileHandle.standardOutput.write(Data(bytes))

@@ -102,13 +102,15 @@ struct ReportCommand: ParsableCommand {
             options.subject = subject
             options.attachFull = attachFull
             let rendered = try ReportBatch.render(targets.map(\.format), result, options: options)
+            var outputs: [(bytes: [UInt8], path: String)] = []
             for target in targets {
                 guard let bytes = rendered[target.format] else { throw ReportError("unknown format \(target.format)") }
                 if target.format == EmailHTMLRenderer.format {
                     for problem in EmailCheck.problems(bytes) { printError("warning: \(target.path): \(problem)") }
                 }
-                try OutputFile.write(bytes, to: target.path)
+                outputs.append((bytes, target.path))
             }
+            try OutputFile.writeAll(outputs)
         } catch {
             throw fail(error)
         }
