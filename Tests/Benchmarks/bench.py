@@ -101,9 +101,13 @@ def median_of(runs, action):
 
 
 def clean(*paths):
+    """Removes stores from an earlier run, and lets the disk settle: without the sync, the
+    write-back of the previous run's 26 MB landed in the next run's fsyncs (for every
+    pipeline alike), which was most of the run-to-run noise."""
     for path in paths:
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(str(path) + suffix).unlink(missing_ok=True)
+    os.sync()
 
 
 def render_all(portreport, store, out, paths=()):

@@ -146,22 +146,30 @@ enum InputExpansion {
             errors.append(InputError(file: directory, message: "cannot read directory: \(errnoText())"))
             return
         }
-        var names: [String] = []
+        // The entry's type from the directory itself where the file system gives it (one
+        // lstat per file less: a year of exports is 8,000 entries); else from lstat.
+        var entries: [(name: String, type: UInt8)] = []
         while let entry = readdir(handle) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
             if name.hasPrefix(".") { continue }
-            names.append(name)
+            entries.append((name, entry.pointee.d_type))
         }
         closedir(handle)
-        names.sort { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        entries.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         let prefix = directory.hasSuffix("/") ? directory : directory + "/"
-        for name in names {
+        for (name, type) in entries {
             let path = prefix + name
             var info = stat()
-            // stat follows links to files; links to directories are not followed (no cycles).
-            guard lstat(path, &info) == 0 else { continue }
+            if type == UInt8(DT_REG) {
+                info.st_mode = S_IFREG
+            } else if type == UInt8(DT_DIR) {
+                info.st_mode = S_IFDIR
+            } else {
+                // stat follows links to files; links to directories are not followed (no cycles).
+                guard lstat(path, &info) == 0 else { continue }
+            }
             let isLink = (info.st_mode & S_IFMT) == S_IFLNK
             if isLink { guard stat(path, &info) == 0 else { continue } }
             switch info.st_mode & S_IFMT {

@@ -341,12 +341,13 @@ final class SnapshotWriter {
             guard let group = groups[key] else { continue }
             guard let (count, digest) = group.settled, group.addedSources > 0 else {
                 // Nothing was added: report the snapshot as it stands.
-                guard let row = try Row.fetchOne(db, sql: "SELECT record_count, total_num, complete, note FROM snapshot WHERE id = ?", arguments: [group.id]) else { continue }
+                guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT record_count, total_num, complete, note FROM snapshot WHERE id = ?"), arguments: [group.id]) else { continue }
                 outcomes.append(Outcome(id: group.id, key: key, kind: .alreadyImported, records: row["record_count"], addedRecords: 0,
                                         addedSources: 0, totalNum: row["total_num"], complete: row["complete"], note: row["note"]))
                 continue
             }
-            let totals = try Int64.fetchAll(db, sql: "SELECT DISTINCT total_num FROM source WHERE snapshot_id = ? AND total_num IS NOT NULL ORDER BY total_num", arguments: [group.id])
+            let totals = try Int64.fetchAll(db.cachedStatement(sql: "SELECT DISTINCT total_num FROM source WHERE snapshot_id = ? AND total_num IS NOT NULL ORDER BY total_num"),
+                                            arguments: [group.id])
             let totalNum = totals.last
             var note = ""
             var complete = true
@@ -362,8 +363,8 @@ final class SnapshotWriter {
                 complete = false
                 note = "\(count) records but total_num says \(totalNum): the data changed while it was paged"
             }
-            try db.execute(sql: "UPDATE snapshot SET record_count = ?, total_num = ?, complete = ?, note = ?, digest = ? WHERE id = ?",
-                           arguments: [count, totalNum, complete ? 1 : 0, note, digest, group.id])
+            try db.cachedStatement(sql: "UPDATE snapshot SET record_count = ?, total_num = ?, complete = ?, note = ?, digest = ? WHERE id = ?")
+                .execute(arguments: [count, totalNum, complete ? 1 : 0, note, digest, group.id])
             let kind: Outcome.Kind = group.existed ? .merged : .stored
             outcomes.append(Outcome(id: group.id, key: key, kind: kind, records: count, addedRecords: group.addedRecords,
                                     addedSources: group.addedSources, totalNum: totalNum, complete: complete, note: note))
