@@ -14,8 +14,9 @@ of --runs runs (wall time; peak memory of the process, from wait4):
   render          every format from the store alone (year vs month)
 
 The reference pipeline (reference_pipeline.py) is json.load + executemany + SQL + Jinja2.
-The floor (floor.c) inserts the same pre-parsed rows through one prepared statement in one
-transaction, into a table shaped like portreport's. Nothing here asserts a timing.
+The floors (floor.c) store the same pre-parsed records in one transaction: one row per record
+through one prepared statement, into a table shaped like schema v1's `record` (the issue's
+floor), and one packed blob per snapshot as schema v2 stores them. Nothing here asserts a timing.
 """
 import argparse
 import json
@@ -142,6 +143,12 @@ def measure(size, runs, portreport, floor):
         return float(out.split()[1]), peak
     results["floor"] = median_of(runs, floor_run)
 
+    def blob_floor_run():
+        clean(floor_db)
+        _, peak, out = run([floor, rows, floor_db, "blobs"])
+        return float(out.split()[1]), peak
+    results["blob_floor"] = median_of(runs, blob_floor_run)
+
     # The stores above hold the history: copy them for the daily job, so every run starts alike.
     daily_store, daily_ref = scratch / "daily.sqlite", scratch / "daily-ref.sqlite"
 
@@ -170,17 +177,17 @@ def measure(size, runs, portreport, floor):
 
 def table(all_results, runs):
     lines = [f"Median of {runs} run(s) each; peak memory is the largest of the runs.", "",
-             "| workload | step | portreport | reference (Python) | ratio (reference / portreport) | floor | portreport / floor | portreport records/s | portreport MB/s | peak memory |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| workload | step | portreport | reference (Python) | ratio (reference / portreport) | floor: rows | portreport / floor | floor: blobs | portreport / blob floor | portreport records/s | portreport MB/s | peak memory |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in all_results:
         name = f"{r['size']} ({r['files']} files, {r['records']:,} records, {r['megabytes']:.0f} MB)"
-        cold, ref, floor = r["cold"], r["reference_load"], r["floor"]
+        cold, ref, floor, blob_floor = r["cold"], r["reference_load"], r["floor"], r["blob_floor"]
         lines.append(f"| {name} | cold import | {cold[0]:.2f} s | {ref[0]:.2f} s | {ref[0] / cold[0]:.1f}× | {floor[0]:.2f} s | {cold[0] / floor[0]:.2f}× | "
-                     f"{r['records'] / cold[0]:,.0f} | {r['megabytes'] / cold[0]:.0f} | {cold[1]:.0f} MB |")
+                     f"{blob_floor[0]:.2f} s | {cold[0] / blob_floor[0]:.2f}× | {r['records'] / cold[0]:,.0f} | {r['megabytes'] / cold[0]:.0f} | {cold[1]:.0f} MB |")
         daily, ref_daily = r["daily"], r["reference_daily"]
-        lines.append(f"| | daily job (import 1 day + every format) | {daily[0] * 1000:.0f} ms | {ref_daily[0] * 1000:.0f} ms | {ref_daily[0] / daily[0]:.1f}× | | | | | {daily[1]:.0f} MB |")
+        lines.append(f"| | daily job (import 1 day + every format) | {daily[0] * 1000:.0f} ms | {ref_daily[0] * 1000:.0f} ms | {ref_daily[0] / daily[0]:.1f}× | | | | | | | {daily[1]:.0f} MB |")
         render, ref_render = r["render"], r["reference_render"]
-        lines.append(f"| | render every format | {render[0] * 1000:.0f} ms | {ref_render[0] * 1000:.0f} ms (HTML only) | {ref_render[0] / render[0]:.1f}× | | | | | {render[1]:.0f} MB |")
+        lines.append(f"| | render every format | {render[0] * 1000:.0f} ms | {ref_render[0] * 1000:.0f} ms (HTML only) | {ref_render[0] / render[0]:.1f}× | | | | | | | {render[1]:.0f} MB |")
     by = {r["size"]: r for r in all_results}
     if "month" in by and "year" in by:
         lines += ["", f"Rendering on the year store takes {by['year']['render'][0] / by['month']['render'][0]:.2f}× the month store's time."]
