@@ -28,20 +28,27 @@ enum ResponseBodyReader {
     /// JSON path such as `data_list[17].port` only when a problem is reported.
     enum Place {
         case top
-        case member(JSONKey)
+        /// A member of the body, by where its name starts (only read back for a message: a
+        /// place holds no string, so keeping it current on every field costs nothing).
+        case member(keyAt: Int)
         case dataList
         case record(Int)
         case field(Int, StaticString)
-        case otherField(Int, JSONKey)
+        case otherField(Int, keyAt: Int)
 
-        var path: String {
+        func path(in bytes: UnsafeBufferPointer<UInt8>) -> String {
+            func name(at offset: Int) -> String {
+                var scanner = JSONScanner(bytes)
+                scanner.offset = offset
+                return (try? scanner.readString()) ?? "?"
+            }
             switch self {
             case .top: return ""
-            case .member(let key): return key.string
+            case .member(let offset): return name(at: offset)
             case .dataList: return "data_list"
             case .record(let index): return "data_list[\(index)]"
             case .field(let index, let name): return "data_list[\(index)].\(name)"
-            case .otherField(let index, let key): return "data_list[\(index)].\(key.string)"
+            case .otherField(let index, let offset): return "data_list[\(index)].\(name(at: offset))"
             }
         }
     }
@@ -84,21 +91,21 @@ enum ResponseBodyReader {
                         place = .dataList
                     }
                 } else if key.equals("total_num") {
-                    place = .member(key)
+                    place = .member(keyAt: key.offset)
                     try checkOnce("total_num", &seen, scanner)
                     totalNum = try readCount(&scanner, what: "a non-negative integer (records across all pages)")
                 } else if key.equals("error_code") || key.equals("errorCode") || key.equals("code") {
-                    place = .member(key)
+                    place = .member(keyAt: key.offset)
                     errorCode = try readLooseText(&scanner)
                 } else if key.equals("error_msg") || key.equals("errorMsg") || key.equals("message") {
-                    place = .member(key)
+                    place = .member(keyAt: key.offset)
                     errorMessage = try readLooseText(&scanner)
                 } else if key.equals("log") {
                     sawLog = true
-                    place = .member(key)
+                    place = .member(keyAt: key.offset)
                     try scanner.skipValue(depth: 1)
                 } else {
-                    place = .member(key)
+                    place = .member(keyAt: key.offset)
                     try scanner.skipValue(depth: 1)
                 }
                 // Between members (reading the next name) the place is the object itself.
@@ -107,7 +114,7 @@ enum ResponseBodyReader {
             place = .top
             try scanner.expectEnd()
         } catch {
-            throw syntax(error, place.path)
+            throw syntax(error, place.path(in: bytes))
         }
 
         if !sawDataList {
@@ -141,6 +148,7 @@ enum ResponseBodyReader {
     }
 
     private static func readCount(_ scanner: inout JSONScanner, what: String) throws(JSONSyntaxError) -> Int64 {
+        if let value = scanner.readPlainInteger() { return value }
         let start = scanner.offset
         guard let c = scanner.peek(), c == UInt8(ascii: "-") || (c >= 0x30 && c <= 0x39) else {
             throw JSONSyntaxError(offset: scanner.offset, expected: what, found: scanner.describeHere())
@@ -166,6 +174,14 @@ enum ResponseBodyReader {
             if key.equals("port") {
                 place = .field(index, "port")
                 guard port == nil else { throw duplicate("port", scanner) }
+                let before = scanner.offset
+                if let value = scanner.readPlainInteger() {
+                    if value <= 65_535 {
+                        port = Int(value)
+                        return
+                    }
+                    scanner.offset = before
+                }
                 let start = scanner.offset
                 let expected = "an integer 0–65535"
                 guard let c = scanner.peek(), c == UInt8(ascii: "-") || (c >= 0x30 && c <= 0x39) else {
@@ -196,7 +212,7 @@ enum ResponseBodyReader {
                 status = try readWord(&scanner, expected: "\"danger\", \"normal\" or \"unknown\"",
                                       bytes: VendorStatus.init(vendorBytes:), text: VendorStatus.init(vendor:))
             } else {
-                place = .otherField(index, key)
+                place = .otherField(index, keyAt: key.offset)
                 try scanner.skipValue(depth: 3)
             }
         }

@@ -102,9 +102,9 @@ struct JSONScanner {
         let hasEscapes = try scanString()
         if hasEscapes {
             offset = start - 1
-            return JSONKey(raw: nil, decoded: try readString())
+            return JSONKey(raw: nil, decoded: try readString(), offset: start - 1)
         }
-        return JSONKey(raw: UnsafeBufferPointer(rebasing: bytes[start..<(offset - 1)]), decoded: nil)
+        return JSONKey(raw: UnsafeBufferPointer(rebasing: bytes[start..<(offset - 1)]), decoded: nil, offset: start - 1)
     }
 
     /// Moves past the string that starts here; returns whether it contains escapes.
@@ -257,6 +257,29 @@ struct JSONScanner {
         }
         guard magnitude <= UInt64(Int64.max) else { return JSONNumber(integer: nil, text: text) }
         return JSONNumber(integer: Int64(magnitude), text: text)
+    }
+
+    /// A non-negative integer of at most 18 digits written plainly (no sign, fraction, exponent
+    /// or leading zero), read without building anything; nil (and nothing consumed) otherwise.
+    @inline(__always)
+    mutating func readPlainInteger() -> Int64? {
+        skipWhitespace()
+        var i = offset
+        var value: Int64 = 0
+        let start = i
+        while i < bytes.count, i - start < 18 {
+            let c = bytes[i]
+            guard c >= 0x30, c <= 0x39 else { break }
+            value = value &* 10 &+ Int64(c &- 0x30)
+            i += 1
+        }
+        guard i > start, i < bytes.count else { return nil }
+        let next = bytes[i]
+        guard next != UInt8(ascii: "."), next != UInt8(ascii: "e"), next != UInt8(ascii: "E"),
+              next < 0x30 || next > 0x39, !(i - start > 1 && bytes[start] == 0x30)
+        else { return nil }
+        offset = i
+        return value
     }
 
     /// Fast path for the common case of a small non-negative integer; falls back to `readNumber`.
@@ -416,6 +439,8 @@ struct JSONScanner {
 struct JSONKey {
     let raw: UnsafeBufferPointer<UInt8>?
     let decoded: String?
+    /// Where the name's opening quote is.
+    let offset: Int
 
     @inline(__always)
     func equals(_ name: StaticString) -> Bool {

@@ -72,6 +72,9 @@ import Testing
     /// Each bad body, the JSON path the error must name, and words the message must contain.
     @Test(arguments: [
         (#"{"total_num": 1, "data_list": [{"port": 65536, "type": "TCP", "num": 1}]}"#, "data_list[0].port", "expected an integer 0–65535, found 65536"),
+        // A member name with escapes is named decoded in the path, for the body and a record.
+        (#"{"total_num": 1, "data_list": [{"port": 22, "type": "TCP", "num": 1, "x\u0041": [1, }]}"#, "data_list[0].xA", "expected a JSON value, found '}'"),
+        (#"{"tot\u0061l_num": -1, "data_list": []}"#, "total_num", "expected a non-negative integer"),
         (#"{"total_num": 1, "data_list": [{"port": -1, "type": "TCP", "num": 1}]}"#, "data_list[0].port", "found -1"),
         (#"{"total_num": 1, "data_list": [{"port": "22", "type": "TCP", "num": 1}]}"#, "data_list[0].port", "found the string \"22\""),
         (#"{"total_num": 1, "data_list": [{"port": 1e3, "type": "TCP", "num": 1}]}"#, "data_list[0].port", "found 1e3"),
