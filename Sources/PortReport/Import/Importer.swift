@@ -134,7 +134,8 @@ public struct Importer {
     private func importFile(_ path: String, _ item: InputPrefetcher.Item, writer: SnapshotWriter, db: Database, report: inout ImportReport) throws {
         // Fast path: a raw body whose metadata the path or flags give, already in the store,
         // is recognised by its digest (its parse, done ahead, goes unused).
-        let file = try item.file.get()
+        var file = try item.file.get()
+        file.computeSHA256()
         report.files += 1
         if file.isSQLite {
             try SQLiteSnapshotReader(file: file, options: options).read(into: writer, report: &report)

@@ -20,8 +20,11 @@ struct InputFile: Sendable {
     let displayPath: String
     /// The content as read (gzip already inflated).
     let bytes: [UInt8]
-    /// SHA-256 of the file as it is on disk (before decompression), hex.
-    let sha256: String
+    /// SHA-256 of the file as it is on disk (before decompression), hex; empty until
+    /// `computeSHA256()` when the file was loaded with `hashing: false`.
+    private(set) var sha256: String
+    /// The bytes on disk, kept until hashed when they differ from `bytes` (gzip).
+    private var unhashed: [UInt8]?
     /// Size on disk, in bytes.
     let size: Int
     /// The file's modification time; nil for standard input.
@@ -29,6 +32,13 @@ struct InputFile: Sendable {
     let wasGzip: Bool
 
     var isStandardInput: Bool { displayPath == "-" }
+
+    /// Computes the SHA-256 of the bytes on disk if `load` left it.
+    mutating func computeSHA256() {
+        guard sha256.isEmpty else { return }
+        sha256 = SHA256Hasher.hex(of: unhashed ?? bytes)
+        unhashed = nil
+    }
 
     static let sqliteMagic: [UInt8] = Array("SQLite format 3\0".utf8)
 
@@ -40,8 +50,9 @@ struct InputFile: Sendable {
     /// Whether the file starts like an SQLite database (checked on the raw bytes).
     var isSQLite: Bool { !wasGzip && bytes.starts(with: InputFile.sqliteMagic) }
 
-    /// Reads a file (or standard input for `-`), inflating gzip content.
-    static func load(_ path: String) throws(InputError) -> InputFile {
+    /// Reads a file (or standard input for `-`), inflating gzip content. With `hashing: false`
+    /// the SHA-256 is left to `computeSHA256()`, for a thread with more time to spare.
+    static func load(_ path: String, hashing: Bool = true) throws(InputError) -> InputFile {
         var raw: [UInt8]
         var mtime: Timestamp?
         if path == "-" {
@@ -59,7 +70,7 @@ struct InputFile: Sendable {
             mtime = Timestamp(secondsSinceEpoch: Int64(info.st_mtim.tv_sec))
             raw = try readAll(fd: fd, path: path, sizeHint: Int(info.st_size))
         }
-        let sha = SHA256Hasher.hex(of: raw)
+        let sha = hashing ? SHA256Hasher.hex(of: raw) : ""
         let size = raw.count
         if Gzip.isGzip(raw) {
             let inflated: [UInt8]
@@ -73,9 +84,10 @@ struct InputFile: Sendable {
                     throw InputError(file: path, message: "not valid gzip: \(reason)")
                 }
             }
-            return InputFile(displayPath: path, bytes: inflated, sha256: sha, size: size, modificationTime: mtime, wasGzip: true)
+            return InputFile(displayPath: path, bytes: inflated, sha256: sha, unhashed: hashing ? nil : raw, size: size,
+                             modificationTime: mtime, wasGzip: true)
         }
-        return InputFile(displayPath: path, bytes: raw, sha256: sha, size: size, modificationTime: mtime, wasGzip: false)
+        return InputFile(displayPath: path, bytes: raw, sha256: sha, unhashed: nil, size: size, modificationTime: mtime, wasGzip: false)
     }
 
     private static func readAll(fd: Int32, path: String, sizeHint: Int) throws(InputError) -> [UInt8] {
