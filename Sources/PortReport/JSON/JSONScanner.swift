@@ -285,25 +285,7 @@ struct JSONScanner {
     /// Fast path for the common case of a small non-negative integer; falls back to `readNumber`.
     @inline(__always)
     mutating func readInteger() throws(JSONSyntaxError) -> JSONNumber {
-        skipWhitespace()
-        readNumberFast: do {
-            var i = offset
-            var value: Int64 = 0
-            let start = i
-            while i < bytes.count, i - start < 18 {
-                let c = bytes[i]
-                guard c >= 0x30, c <= 0x39 else { break }
-                value = value &* 10 &+ Int64(c &- 0x30)
-                i += 1
-            }
-            guard i > start, i < bytes.count else { break readNumberFast }
-            let next = bytes[i]
-            guard next != UInt8(ascii: "."), next != UInt8(ascii: "e"), next != UInt8(ascii: "E"),
-                  next < 0x30 || next > 0x39, !(i - start > 1 && bytes[start] == 0x30)
-            else { break readNumberFast }
-            offset = i
-            return JSONNumber(integer: value, text: nil)
-        }
+        if let value = readPlainInteger() { return JSONNumber(integer: value, text: nil) }
         return try readNumber()
     }
 
