@@ -15,6 +15,13 @@ final class InputPrefetcher: @unchecked Sendable {
         /// The body parsed, for what may be a raw response body (nil for SQLite files, HAR
         /// captures by name and UTF-16 files, which the importer reads itself).
         let content: Result<ResponseBodyReader.Content, ResponseBodyReader.Problem>?
+
+        /// About what the item holds in memory.
+        var size: Int {
+            let bytes = (try? file.get())?.bytes.count ?? 0
+            guard case .success(.page(let page))? = content else { return bytes }
+            return bytes + page.records.count * (MemoryLayout<PortRecord>.stride + MemoryLayout<Int>.stride)
+        }
     }
 
     private let condition = NSCondition()
@@ -22,18 +29,25 @@ final class InputPrefetcher: @unchecked Sendable {
     private var taken = 0
     private var cancelled = false
     private let lookahead: Int
+    /// Bytes held ahead, and their bound: inputs may be up to 256 MiB each, and sixteen of those
+    /// ahead would be far more memory than a run should take. The next file the importer needs
+    /// is always read, whatever its size.
+    private var readyBytes = 0
+    private let byteBudget: Int
     /// Who is waiting: each side wakes the other only then (a wake-up per file cost 30,000
     /// futex calls in a year's import).
     private var readerWaits = false
     private var importerWaits = false
 
-    /// Starts reading `paths` at once. `lookahead` bounds the files held (and so the memory).
-    init(paths: [String], lookahead: Int = 16) {
+    /// Starts reading `paths` at once. `lookahead` and `byteBudget` bound the files held ahead
+    /// (and so the memory).
+    init(paths: [String], lookahead: Int = 16, byteBudget: Int = 24 << 20) {
         self.lookahead = lookahead
+        self.byteBudget = byteBudget
         let thread = Thread { [self] in
             for (index, path) in paths.enumerated() {
                 condition.lock()
-                while !cancelled && index - taken >= lookahead {
+                while !cancelled && (index - taken >= lookahead || (index > taken && readyBytes >= byteBudget)) {
                     readerWaits = true
                     condition.wait()
                 }
@@ -42,8 +56,10 @@ final class InputPrefetcher: @unchecked Sendable {
                 condition.unlock()
                 if stop { return }
                 let item = InputPrefetcher.read(path)
+                let size = item.size
                 condition.lock()
                 ready[index] = item
+                readyBytes += size
                 if importerWaits { condition.broadcast() }
                 condition.unlock()
             }
@@ -60,8 +76,9 @@ final class InputPrefetcher: @unchecked Sendable {
             if let item = ready.removeValue(forKey: index) {
                 importerWaits = false
                 taken = index + 1
+                readyBytes -= item.size
                 // The reader waits for room: let it go on once half the look-ahead is free.
-                if readerWaits && ready.count <= lookahead / 2 { condition.broadcast() }
+                if readerWaits && ready.count <= lookahead / 2 && readyBytes <= byteBudget / 2 { condition.broadcast() }
                 return item
             }
             importerWaits = true
