@@ -4,6 +4,9 @@ measured in the same invocation on the same machine, so that the results are rat
 
     python3 Tests/Benchmarks/bench.py [--size small|month|year|all] [--runs N] [--write BENCHMARKS.md]
 
+portreport and the reference run in turn (one, the other, one, ...) for each step, so that
+drifting conditions on a shared machine affect both alike.
+
 Workloads are daily host and container exports made by samples/generate_exports.py
 (deterministic; 2,000 records per snapshot, paged at 200; `small` is 5 days of 200 records,
 for CI). They are generated once into .build/bench/ and reused. Measured, each as the median
@@ -101,6 +104,16 @@ def median_of(runs, action):
     return statistics.median(r[0] for r in results), max(r[1] for r in results)
 
 
+def medians_interleaved(runs, *actions):
+    """Runs the actions in turn (a, b, a, b, ...), so that each sees the machine as the other
+    does: on a shared virtual machine, conditions drift over a benchmark's minutes."""
+    results = [[] for _ in actions]
+    for _ in range(runs):
+        for index, action in enumerate(actions):
+            results[index].append(action())
+    return [(statistics.median(r[0] for r in rs), max(r[1] for r in rs)) for rs in results]
+
+
 def clean(*paths):
     """Removes stores from an earlier run, and lets the disk settle: without the sync, the
     write-back of the previous run's 26 MB landed in the next run's fsyncs (for every
@@ -130,12 +143,11 @@ def measure(size, runs, portreport, floor):
     def cold():
         clean(store)
         return run([portreport, "import", "-q", "--store", store, *history])
-    results["cold"] = median_of(runs, cold)
 
     def reference_load():
         clean(ref_db)
         return run([sys.executable, HERE / "reference_pipeline.py", "load-dirs", ref_db, *history])
-    results["reference_load"] = median_of(runs, reference_load)
+    results["cold"], results["reference_load"] = medians_interleaved(runs, cold, reference_load)
 
     def floor_run():
         clean(floor_db)
@@ -159,7 +171,6 @@ def measure(size, runs, portreport, floor):
         os.sync()
         wall, peak, _ = render_all(portreport, daily_store, scratch / "out", extra)
         return wall, peak
-    results["daily"] = median_of(runs, daily)
 
     def reference_daily():
         clean(daily_ref)
@@ -168,10 +179,11 @@ def measure(size, runs, portreport, floor):
         a = run([sys.executable, HERE / "reference_pipeline.py", "load-dirs", daily_ref, *extra])
         b = run([sys.executable, HERE / "reference_pipeline.py", "report", daily_ref, scratch / "ref.html"])
         return a[0] + b[0], max(a[1], b[1])
-    results["reference_daily"] = median_of(runs, reference_daily)
+    results["daily"], results["reference_daily"] = medians_interleaved(runs, daily, reference_daily)
 
-    results["render"] = median_of(runs, lambda: render_all(portreport, store, scratch / "out"))
-    results["reference_render"] = median_of(runs, lambda: run([sys.executable, HERE / "reference_pipeline.py", "report", ref_db, scratch / "ref.html"]))
+    results["render"], results["reference_render"] = medians_interleaved(
+        runs, lambda: render_all(portreport, store, scratch / "out"),
+        lambda: run([sys.executable, HERE / "reference_pipeline.py", "report", ref_db, scratch / "ref.html"]))
     return results
 
 
