@@ -1,4 +1,4 @@
 /// The tool's version, written into provenance and `--version`.
 public enum PortReportVersion {
-    public static let string = "0.1.0"
+    public static let string = "0.2.0"
 }
