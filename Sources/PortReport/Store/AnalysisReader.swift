@@ -38,15 +38,17 @@ final class AnalysisReader {
             SELECT id, project_id, enterprise_project_id, category, captured_at, record_count, total_num, complete, partial, filters, note
             FROM snapshot \(whereClause) ORDER BY captured_at, project_id, enterprise_project_id, category, filters, id
             """, arguments: StatementArguments(arguments))
+        // Columns by position (the order of the SELECT above): looking each up by name was most
+        // of reading a year's 730 snapshots.
         return try rows.map { row in
-            let categoryText: String = row["category"]
-            let capturedText: String = row["captured_at"]
+            let categoryText: String = row[3]
+            let capturedText: String = row[4]
             guard let category = Category(rawValue: categoryText), let capturedAt = Timestamp(rfc3339: capturedText) else {
-                throw ReportError("snapshot \(row["id"] as Int64) is damaged (category '\(categoryText)', captured_at '\(capturedText)')")
+                throw ReportError("snapshot \(row[0] as Int64) is damaged (category '\(categoryText)', captured_at '\(capturedText)')")
             }
-            return SnapshotInfo(id: row["id"], projectID: row["project_id"], enterpriseProjectID: row["enterprise_project_id"],
-                                category: category, capturedAt: capturedAt, records: row["record_count"], totalNum: row["total_num"],
-                                complete: row["complete"], partial: row["partial"], filters: row["filters"], note: row["note"])
+            return SnapshotInfo(id: row[0], projectID: row[1], enterpriseProjectID: row[2],
+                                category: category, capturedAt: capturedAt, records: row[5], totalNum: row[6],
+                                complete: row[7], partial: row[8], filters: row[9], note: row[10])
         }
     }
 
