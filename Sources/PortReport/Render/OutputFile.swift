@@ -31,7 +31,7 @@ public enum OutputFile {
     /// other write has finished.
     public static func writeAll(_ outputs: [(bytes: [UInt8], path: String)]) throws(ReportError) {
         let files = outputs.enumerated().filter { $0.element.path != "-" }
-        let failures = WriteFailures(count: outputs.count)
+        let failures = IndexedSlots<ReportError>(count: outputs.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             let (position, output) = files[index]
             do throws(ReportError) {
@@ -47,26 +47,7 @@ public enum OutputFile {
                 failures.set(position, error)
             }
         }
-        if let first = failures.first { throw first }
-    }
-
-    private final class WriteFailures: @unchecked Sendable {
-        private let lock = NSLock()
-        private var errors: [ReportError?]
-
-        init(count: Int) { errors = Array(repeating: nil, count: count) }
-
-        func set(_ index: Int, _ error: ReportError) {
-            lock.lock()
-            errors[index] = error
-            lock.unlock()
-        }
-
-        var first: ReportError? {
-            lock.lock()
-            defer { lock.unlock() }
-            return errors.compactMap { $0 }.first
-        }
+        if let first = failures.all.compactMap({ $0 }).first { throw first }
     }
 
     public static func write(_ bytes: [UInt8], to path: String) throws(ReportError) {

@@ -40,13 +40,14 @@ public enum ReportBatch {
         // libxml2 must be initialised once, on one thread, before threads use it.
         xmlInitParser()
         let allJobs = jobs
-        let outcomes = Outcomes(count: allJobs.count)
+        let outcomes = IndexedSlots<Result<[(String, [UInt8])], any Error>>(count: allJobs.count)
         DispatchQueue.concurrentPerform(iterations: allJobs.count) { index in
             outcomes.set(index, Result { try allJobs[index]() })
         }
         var rendered: [String: [UInt8]] = [:]
         for outcome in outcomes.all {
             // The first failure in job order, whichever thread met it first.
+            guard let outcome else { throw ReportError("a rendering did not finish") }
             for (format, bytes) in try outcome.get() { rendered[format] = bytes }
         }
         if formats.contains(EMLRenderer.format) {
@@ -55,25 +56,5 @@ public enum ReportBatch {
             rendered[EMLRenderer.format] = try EMLRenderer(options: messageOptions).render(result)
         }
         return rendered
-    }
-
-    /// Results written by the worker threads, each to its own slot.
-    private final class Outcomes: @unchecked Sendable {
-        private let lock = NSLock()
-        private var slots: [Result<[(String, [UInt8])], any Error>?]
-
-        init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-        func set(_ index: Int, _ outcome: Result<[(String, [UInt8])], any Error>) {
-            lock.lock()
-            slots[index] = outcome
-            lock.unlock()
-        }
-
-        var all: [Result<[(String, [UInt8])], any Error>] {
-            lock.lock()
-            defer { lock.unlock() }
-            return slots.map { $0 ?? .failure(ReportError("a rendering did not finish")) }
-        }
     }
 }

@@ -52,9 +52,16 @@ enum RecordBlob {
 
     /// Checks what the v1 schema's CHECK constraints checked; the blob cannot hold anything else.
     static func validate(_ entry: Entry) throws(Damage) {
-        guard (0...65_535).contains(entry.port) else { throw Damage(description: "port \(entry.port) is outside 0–65535") }
-        guard entry.num >= 0 else { throw Damage(description: "num \(entry.num) is negative") }
+        if let problem = problem(port: entry.port, num: entry.num) { throw Damage(description: problem) }
         guard (1...Int64(UInt32.max)).contains(entry.sourceID) else { throw Damage(description: "source id \(entry.sourceID) does not fit the store's layout") }
+    }
+
+    /// Why a record's port or num cannot be stored, or nil when they can.
+    @inline(__always)
+    static func problem(port: Int, num: Int64) -> String? {
+        if !(0...65_535).contains(port) { return "port \(port) is outside 0–65535" }
+        if num < 0 { return "num \(num) is negative" }
+        return nil
     }
 
     /// Packs entries already sorted by `key`, with no key twice.

@@ -287,8 +287,7 @@ final class SnapshotWriter {
         entries.reserveCapacity(entries.count + records.count)
         var added = 0
         for (position, record) in records.enumerated() {
-            guard (0...65_535).contains(record.port), record.num >= 0 else {
-                let problem = record.num < 0 ? "num \(record.num) is negative" : "port \(record.port) is outside 0–65535"
+            if let problem = RecordBlob.problem(port: record.port, num: record.num) {
                 throw InputError(file: page.path, line: recordLine(position), place: recordPlace(position), message: "cannot be stored: \(problem)")
             }
             let entry = RecordBlob.Entry(port: record.port, type: record.type, status: record.status, sourceID: sourceID, num: record.num)
