@@ -139,7 +139,7 @@ public struct Policy: Sendable {
                         })
                     }
                     guard let expiresNode = fields["expires"], let expiresText = expiresNode.string,
-                          let day = PathMetadata.captureTime(in: expiresText), day.text == expiresText, !day.hasTime else {
+                          let day = Timestamp(date: expiresText) else {
                         throw reader.fail(fields["expires"] ?? item, "expected expires as a date such as 2027-01-31")
                     }
                     guard let reason = try reader.text(fields["reason"]), let ticket = try reader.text(fields["ticket"]), !reason.isEmpty, !ticket.isEmpty else {
@@ -147,7 +147,7 @@ public struct Policy: Sendable {
                     }
                     return Waiver(ports: try reader.ports(fields["ports"]), category: try reader.category(fields["category"]), kinds: kinds,
                                   reason: reason, ticket: ticket, expiresOn: expiresText,
-                                  validUntil: Timestamp(secondsSinceEpoch: day.timestamp.secondsSinceEpoch + 86_399))
+                                  validUntil: day.endOfDay)
                 }
             default:
                 throw reader.fail(keyNode, "unknown setting '\(key)': expected forbid, limits, allow, new_ports, new_dangerous or waivers")

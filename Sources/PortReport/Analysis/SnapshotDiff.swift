@@ -33,8 +33,8 @@ extension Analyzer {
             candidates = infos.filter { $0.id == id }
         } else if let time = Timestamp(rfc3339: reference) {
             candidates = infos.filter { $0.capturedAt == time }
-        } else if let day = PathMetadata.captureTime(in: reference), day.text == reference, !day.hasTime {
-            candidates = infos.filter { $0.capturedAt.dateString == day.timestamp.dateString }
+        } else if let day = Timestamp(date: reference) {
+            candidates = infos.filter { $0.capturedAt.dateString == day.dateString }
         } else {
             throw ReportError("'\(reference)' is neither a snapshot id nor a capture time (2026-11-28T02:00:00Z or 2026-11-28)")
         }

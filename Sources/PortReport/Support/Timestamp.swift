@@ -106,6 +106,37 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         self.secondsSinceEpoch = local.secondsSinceEpoch - offsetSeconds
     }
 
+    /// Parses a calendar date alone, `2026-11-28`, as 00:00:00Z that day. Nil for anything else.
+    public init?(date text: String) {
+        let b = Array(text.utf8)
+        guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-") else { return nil }
+        func digits(_ range: Range<Int>) -> Int64? {
+            var value: Int64 = 0
+            for i in range {
+                guard b[i] >= 0x30, b[i] <= 0x39 else { return nil }
+                value = value * 10 + Int64(b[i] - 0x30)
+            }
+            return value
+        }
+        guard let year = digits(0..<4), let month = digits(5..<7), let day = digits(8..<10),
+              let midnight = Timestamp(year: year, month: month, day: day)
+        else { return nil }
+        self = midnight
+    }
+
+    /// An RFC 3339 time, or a date alone (00:00:00Z that day), as the command line takes them.
+    public init?(timeOrDate text: String) {
+        guard let time = Timestamp(rfc3339: text) ?? Timestamp(date: text) else { return nil }
+        self = time
+    }
+
+    /// The last second of this instant's UTC day (`--as-of 2026-11-28` means the store as it
+    /// stood at the end of that day).
+    public var endOfDay: Timestamp {
+        let days = secondsSinceEpoch >= 0 ? secondsSinceEpoch / 86_400 : (secondsSinceEpoch - 86_399) / 86_400
+        return Timestamp(secondsSinceEpoch: days * 86_400 + 86_399)
+    }
+
     static func daysInMonth(year: Int64, month: Int64) -> Int64 {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
