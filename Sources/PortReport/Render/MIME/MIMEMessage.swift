@@ -16,16 +16,16 @@ import Foundation
 /// any address that is not `local@domain` or `Display Name <local@domain>` (ASCII; a
 /// non-ASCII display name is fine). The body never holds a line that is a lone `.` (which ends
 /// the message for `sendmail` without `-i`) nor one starting `From ` (mangled by mbox).
-public struct MIMEMessage: Sendable, Equatable {
-    public struct Attachment: Sendable, Equatable {
+struct MIMEMessage: Sendable, Equatable {
+    struct Attachment: Sendable, Equatable {
         /// The name the recipient sees (path components and quotes are removed).
-        public var filename: String
+        var filename: String
         /// A MIME type with parameters, e.g. `text/html; charset=utf-8`.
-        public var contentType: String
+        var contentType: String
         /// Sent unchanged (base64), so the attachment is byte for byte the report file.
-        public var bytes: [UInt8]
+        var bytes: [UInt8]
 
-        public init(filename: String, contentType: String = "text/html; charset=utf-8", bytes: [UInt8]) {
+        init(filename: String, contentType: String = "text/html; charset=utf-8", bytes: [UInt8]) {
             self.filename = filename
             self.contentType = contentType
             self.bytes = bytes
@@ -33,18 +33,18 @@ public struct MIMEMessage: Sendable, Equatable {
     }
 
     /// `reports@example.com` or `Port reports <reports@example.com>`.
-    public var from: String
+    var from: String
     /// One mailbox per element, same forms as `from`.
-    public var to: [String]
-    public var subject: String
-    public var date: Timestamp
+    var to: [String]
+    var subject: String
+    var date: Timestamp
     /// The plain-text alternative (UTF-8): the Markdown report.
-    public var text: [UInt8]
+    var text: [UInt8]
     /// The HTML alternative (UTF-8): the email HTML.
-    public var html: [UInt8]
-    public var attachment: Attachment?
+    var html: [UInt8]
+    var attachment: Attachment?
 
-    public init(from: String, to: [String], subject: String, date: Timestamp, text: [UInt8], html: [UInt8], attachment: Attachment? = nil) {
+    init(from: String, to: [String], subject: String, date: Timestamp, text: [UInt8], html: [UInt8], attachment: Attachment? = nil) {
         self.from = from
         self.to = to
         self.subject = subject
@@ -54,17 +54,17 @@ public struct MIMEMessage: Sendable, Equatable {
         self.attachment = attachment
     }
 
-    public init(from: String, to: [String], subject: String, date: Timestamp, text: String, html: String, attachment: Attachment? = nil) {
+    init(from: String, to: [String], subject: String, date: Timestamp, text: String, html: String, attachment: Attachment? = nil) {
         self.init(from: from, to: to, subject: subject, date: date, text: Array(text.utf8), html: Array(html.utf8), attachment: attachment)
     }
 
     /// The subject used when none is given: the report's headline.
-    public static func defaultSubject(for result: AnalysisResult) -> String {
+    static func defaultSubject(for result: AnalysisResult) -> String {
         "Open ports: " + result.headline
     }
 
     /// The whole message, CRLF line ends, ready for `sendmail -t`.
-    public func encoded() throws(ReportError) -> [UInt8] {
+    func encoded() throws(ReportError) -> [UInt8] {
         let sender = try Mailbox(parsing: from, role: "--from")
         guard !to.isEmpty else { throw ReportError("an email needs at least one recipient (--to)") }
         var recipients: [Mailbox] = []

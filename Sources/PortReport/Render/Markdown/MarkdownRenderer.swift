@@ -14,14 +14,14 @@
 /// table row, a heading, a link, emphasis or raw HTML. Output depends only on the result and the
 /// template: lists come from the result's arrays in their order, dictionaries are read in a
 /// fixed key order.
-public struct MarkdownRenderer: ReportRenderer {
-    public static let format = "markdown"
+struct MarkdownRenderer: ReportRenderer {
+    static let format = "markdown"
 
     /// The built-in layout: the embedded copy of `templates/report.md` (templates/embed).
-    public static let defaultTemplate: String = EmbeddedTemplates.files["report.md"] ?? ""
+    static let defaultTemplate: String = EmbeddedTemplates.files["report.md"] ?? ""
 
     /// Placeholders that stand alone on a line and become a block.
-    public enum Section: String, CaseIterable, Sendable {
+    enum Section: String, CaseIterable, Sendable {
         case headline
         case keyFigures = "key_figures"
         case ranking
@@ -34,7 +34,7 @@ public struct MarkdownRenderer: ReportRenderer {
     }
 
     /// Placeholders that become a short piece of text inside a line.
-    public enum Inline: String, CaseIterable, Sendable {
+    enum Inline: String, CaseIterable, Sendable {
         case generatedAt = "generated_at"
         case newestCapture = "newest_capture"
         case top
@@ -46,7 +46,7 @@ public struct MarkdownRenderer: ReportRenderer {
     let lines: [Line]
 
     /// The built-in layout.
-    public init() {
+    init() {
         // The built-in template is checked by a test; it cannot fail here.
         do {
             lines = try Self.parse(Self.defaultTemplate, name: "report.md")
@@ -57,18 +57,18 @@ public struct MarkdownRenderer: ReportRenderer {
 
     /// A layout from a template's text. `templateName` is how errors name it (the path as the
     /// user gave it, e.g. `my-templates/report.md`).
-    public init(template: String, templateName: String) throws(ReportError) {
+    init(template: String, templateName: String) throws(ReportError) {
         lines = try Self.parse(template, name: templateName)
     }
 
     /// Every placeholder name, sorted, for messages.
-    public static var placeholderNames: [String] {
+    static var placeholderNames: [String] {
         (Section.allCases.map(\.rawValue) + Inline.allCases.map(\.rawValue)).sorted()
     }
 
     // MARK: Rendering
 
-    public func render(_ result: AnalysisResult) throws -> [UInt8] {
+    func render(_ result: AnalysisResult) throws -> [UInt8] {
         let sections = MarkdownSections(result)
         var out: [String] = []
         for line in lines {
