@@ -95,6 +95,22 @@ struct ReportVocabularyTests {
         #expect(ReportVocabulary.snapshotState(partial) { "<" + $0 + ">" } == "partial (filtered: <port=22>)")
     }
 
+    @Test("a category in scope without a usable snapshot is named, with no figures")
+    func categoryWithoutSnapshot() throws {
+        let containersOnly = Breakdown(host: nil, container: ReportFixture.breakdown.container, both: [], hostOnly: [], containerOnly: [])
+        let result = ReportFixture.result(breakdown: containersOnly)
+        let words = ReportVocabulary(result)
+        #expect(words.categories == [
+            ReportVocabulary.CategoryFigures(category: .host, ports: nil, instances: nil),
+            ReportVocabulary.CategoryFigures(category: .container, ports: ReportVocabulary.Figure(label: "Ports open in containers", value: "3"),
+                                             instances: ReportVocabulary.Figure(label: "Container instances", value: "9")),
+        ])
+        #expect(words.keyFigures.map(\.label) == ["Ports open in containers", "Container instances", "Dangerous ports open", "Policy findings", "Snapshots used"])
+        let markdown = String(decoding: try MarkdownRenderer().render(result), as: UTF8.self)
+        #expect(markdown.contains("\n- Ports open on hosts: no complete, unfiltered snapshot in scope\n- Ports open in containers: 3\n- Container instances: 9\n"))
+        #expect(markdown.contains("\n| Open ports | — | 3 |\n"))
+    }
+
     @Test("the breakdown rows: one label per figure, no value for a category without a usable snapshot")
     func breakdownRows() {
         let rows = ReportVocabulary.breakdownRows(ReportFixture.result().breakdown)

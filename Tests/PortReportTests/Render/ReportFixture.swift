@@ -72,8 +72,14 @@ enum ReportFixture {
                                records: records, query: query)
     }
 
-    /// The result, with `scope` and `top` as given (the defaults are those of the canned files).
-    static func result(scope: AnalysisScope = AnalysisScope(), top: Int = 3) -> AnalysisResult {
+    static let breakdown = Breakdown(
+        host: CategoryBreakdown(ports: 4, instances: 11, types: [.tcp: 4], ranges: [.wellKnown: 4]),
+        container: CategoryBreakdown(ports: 3, instances: 9, types: [.tcp: 3], ranges: [.wellKnown: 2, .registered: 1]),
+        both: [key(80), key(443)], hostOnly: [key(22), key(23)], containerOnly: [key(2375)])
+
+    /// The result, with `scope`, `top` and `breakdown` as given (the defaults are those of the
+    /// canned files).
+    static func result(scope: AnalysisScope = AnalysisScope(), top: Int = 3, breakdown: Breakdown = ReportFixture.breakdown) -> AnalysisResult {
         AnalysisResult(
             generatedAt: generatedAt,
             scope: scope,
@@ -83,10 +89,7 @@ enum ReportFixture {
             current: [.host: [hostCurrent], .container: [containerCurrent]],
             warnings: ["snapshot 6 (host, 2026-11-28T04:00:00Z) is incomplete (2 of 6 records: 4 missing) and was not used; the figures use 2026-11-28T00:00:00Z"],
             ranking: ranking,
-            breakdown: Breakdown(
-                host: CategoryBreakdown(ports: 4, instances: 11, types: [.tcp: 4], ranges: [.wellKnown: 4]),
-                container: CategoryBreakdown(ports: 3, instances: 9, types: [.tcp: 3], ranges: [.wellKnown: 2, .registered: 1]),
-                both: [key(80), key(443)], hostOnly: [key(22), key(23)], containerOnly: [key(2375)]),
+            breakdown: breakdown,
             perProject: [ProjectRow(origin: Origin(projectID: project, enterpriseProjectID: "0"), host: hostCurrent, container: containerCurrent,
                                     hostInstances: 11, containerInstances: 9)],
             trends: [

@@ -19,10 +19,10 @@ struct ReportVocabulary: Sendable {
         let instances: Int64
     }
 
-    /// One category's figures, when a complete, unfiltered snapshot of it is in scope.
+    /// One category's figures: ports open and their instances, both nil when no complete,
+    /// unfiltered snapshot of the category is in scope (reports then say so).
     struct CategoryFigures: Sendable, Equatable {
         let category: Category
-        /// `nil` when no complete, unfiltered snapshot of the category is in scope.
         let ports: Figure?
         let instances: Figure?
     }
