@@ -125,7 +125,6 @@ struct MIMEMessage: Sendable, Equatable {
         }
         return out.bytes
     }
-
 }
 
 /// Appends header lines, boundaries and bodies with CRLF line ends.
