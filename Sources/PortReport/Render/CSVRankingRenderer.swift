@@ -1,14 +1,14 @@
 /// `--format csv`: the whole ranking as RFC 4180 CSV (CRLF line ends, fields quoted when they
 /// hold a comma, a quote or a line break), for spreadsheets.
-public struct CSVRankingRenderer: ReportRenderer {
-    public static let format = "csv"
+struct CSVRankingRenderer: ReportRenderer {
+    static let format = "csv"
 
-    public init() {}
+    init() {}
 
     static let header = ["rank", "port", "type", "service", "host", "container", "total", "share", "cumulative_share",
                          "container_share", "status", "range", "risk"]
 
-    public func render(_ result: AnalysisResult) throws -> [UInt8] {
+    func render(_ result: AnalysisResult) throws -> [UInt8] {
         // Appended field by field into one buffer: a line of joined Strings per row was most of
         // this renderer's time on a year's ranking.
         var bytes: [UInt8] = []

@@ -1,14 +1,14 @@
 /// `--format eml`: a complete MIME message, `multipart/alternative` of the Markdown text and the
 /// email HTML, with the full HTML report attached when asked — ready for `sendmail -t`.
-public struct EMLRenderer: ReportRenderer {
-    public static let format = "eml"
+struct EMLRenderer: ReportRenderer {
+    static let format = "eml"
     let options: RenderOptions
 
-    public init(options: RenderOptions) {
+    init(options: RenderOptions) {
         self.options = options
     }
 
-    public func render(_ result: AnalysisResult) throws -> [UInt8] {
+    func render(_ result: AnalysisResult) throws -> [UInt8] {
         let (template, name) = try options.templates.text("report.md")
         let text = try options.rendered[MarkdownRenderer.format] ?? MarkdownRenderer(template: template, templateName: name).render(result)
         let html = try options.rendered[EmailHTMLRenderer.format] ?? EmailHTMLRenderer(templates: options.templates).render(result)

@@ -213,7 +213,7 @@ Policy: {{policy}}
     <tr t:repeat="row in breakdown.rows"><td t:text="row.label">label</td><td class="num" t:text="row.host">0</td><td class="num" t:text="row.container">0</td></tr>
   </tbody>
 </table>
-<p t:if="breakdown.compared"><span t:text="breakdown.both">0</span> port/types are open on both hosts and containers, <span t:text="breakdown.host_only">0</span> only on hosts, <span t:text="breakdown.container_only">0</span> only in containers (look at the images for those): <span class="mono" t:text="breakdown.container_only_list">list</span></p>
+<p t:if="breakdown.compared"><span t:text="breakdown.both">0</span> ports are open on both hosts and containers, <span t:text="breakdown.host_only">0</span> only on hosts, <span t:text="breakdown.container_only">0</span> only in containers (look at the images for those): <span class="mono" t:text="breakdown.container_only_list">list</span></p>
 <div t:if="projects">
 <h3>Per project</h3>
 <table>

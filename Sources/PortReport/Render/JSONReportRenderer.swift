@@ -3,7 +3,7 @@
 public struct JSONReportRenderer: ReportRenderer {
     public static let format = "json"
 
-    public init() {}
+    init() {}
 
     public func render(_ result: AnalysisResult) throws -> [UInt8] {
         var w = JSONWriter()

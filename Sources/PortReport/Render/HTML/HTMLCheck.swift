@@ -1,16 +1,16 @@
 import CLibXML2
 
 /// Reads HTML back with libxml2's HTML parser, to check what the renderers wrote.
-public enum HTMLCheck {
+enum HTMLCheck {
     /// One message of the HTML parser.
-    public struct Message: Sendable, Equatable, CustomStringConvertible {
-        public let line: Int
-        public let code: Int
-        public let text: String
-        public var description: String { "line \(line): \(text)" }
+    struct Message: Sendable, Equatable, CustomStringConvertible {
+        let line: Int
+        let code: Int
+        let text: String
+        var description: String { "line \(line): \(text)" }
 
         /// libxml2 2.9 knows HTML 4 elements only: inline SVG (valid HTML5) is "invalid" to it.
-        public var isUnknownSVGTag: Bool {
+        var isUnknownSVGTag: Bool {
             code == Int(XML_HTML_UNKNOWN_TAG.rawValue)
                 && HTMLCheck.svgElements.contains(where: { text.contains("Tag \($0) invalid") })
         }
@@ -78,7 +78,7 @@ public enum HTMLCheck {
 /// The rules an HTML email must keep to be read alike in mail clients: tables for layout, every
 /// style inline on its element, no SVG, no `data:` images, no scripts, no links, under 100 KB.
 public enum EmailCheck {
-    public static let sizeLimit = 100 * 1024
+    static let sizeLimit = 100 * 1024
 
     /// What in `html` breaks those rules (empty when it keeps them).
     public static func problems(_ html: [UInt8]) -> [String] {

@@ -3,11 +3,11 @@ import Foundation
 /// The report templates: the built-in ones, each replaceable by a file of the same name in a
 /// directory given with `--templates` (which may also add partials for `t:include`).
 public struct TemplateSet: Sendable {
-    public let files: [String: [UInt8]]
+    let files: [String: [UInt8]]
     /// Where each file came from, for messages.
-    public let origins: [String: String]
+    let origins: [String: String]
 
-    public static let builtIn = TemplateSet(
+    static let builtIn = TemplateSet(
         files: EmbeddedTemplates.files.mapValues { Array($0.utf8) },
         origins: Dictionary(uniqueKeysWithValues: EmbeddedTemplates.files.keys.map { ($0, "built-in " + $0) }))
 
@@ -57,29 +57,29 @@ struct XHTMLTemplateRendering {
 }
 
 /// `--format html`: the full report as one self-contained HTML5 file.
-public struct HTMLReportRenderer: ReportRenderer {
-    public static let format = "html"
+struct HTMLReportRenderer: ReportRenderer {
+    static let format = "html"
     let templates: TemplateSet
 
-    public init(templates: TemplateSet = .builtIn) {
+    init(templates: TemplateSet = .builtIn) {
         self.templates = templates
     }
 
-    public func render(_ result: AnalysisResult) throws -> [UInt8] {
+    func render(_ result: AnalysisResult) throws -> [UInt8] {
         try XHTMLTemplateRendering(templates: templates, template: "report.xhtml").filledTree(result).html()
     }
 }
 
 /// `--format xhtml`: the full report as well-formed XML (`application/xhtml+xml`).
-public struct XHTMLReportRenderer: ReportRenderer {
-    public static let format = "xhtml"
+struct XHTMLReportRenderer: ReportRenderer {
+    static let format = "xhtml"
     let templates: TemplateSet
 
-    public init(templates: TemplateSet = .builtIn) {
+    init(templates: TemplateSet = .builtIn) {
         self.templates = templates
     }
 
-    public func render(_ result: AnalysisResult) throws -> [UInt8] {
+    func render(_ result: AnalysisResult) throws -> [UInt8] {
         try XHTMLTemplateRendering(templates: templates, template: "report.xhtml").filledTree(result).xhtml()
     }
 }
@@ -89,7 +89,7 @@ public struct EmailHTMLRenderer: ReportRenderer {
     public static let format = "email"
     let templates: TemplateSet
 
-    public init(templates: TemplateSet = .builtIn) {
+    init(templates: TemplateSet = .builtIn) {
         self.templates = templates
     }
 

@@ -2,6 +2,7 @@
 /// figure is formatted here once, so that templates only place them.
 enum ReportView {
     static func make(_ result: AnalysisResult) -> [String: TemplateValue] {
+        let words = ReportVocabulary(result)
         // Each port shown gets its stable anchor (`id="tcp-443"`) once: on its first row, in
         // the order ranking, trends, findings, dangerous ports. Later rows link to it.
         var anchored = Set<String>()
@@ -16,9 +17,9 @@ enum ReportView {
         root["generated_at"] = .text(result.generatedAt.rfc3339)
         root["tool_version"] = .text(PortReportVersion.string)
         root["policy"] = .text(result.policySource)
-        root["scope"] = .text(scopeText(result.scope))
+        root["scope"] = .text(words.scope)
         root["top"] = .text(String(result.top))
-        root["figures"] = .list(figures(result).map { .record(["label": .text($0.0), "value": .text($0.1)]) })
+        root["figures"] = .list(words.keyFigures.map { .record(["label": .text($0.label), "value": .text($0.value)]) })
         root["ranking"] = .list(topRows.map { row in
             var record = rowRecord(row, maximumTotal: maximumTotal, series: seriesByKey[row.key])
             record["id"] = claim(row.key)
@@ -35,8 +36,7 @@ enum ReportView {
             record["id"] = claim(finding.key)
             return .record(record)
         })
-        let dangerous = result.ranking.filter { $0.risk != nil || $0.status == .danger }
-        root["dangerous"] = .list(dangerous.map { row in
+        root["dangerous"] = .list(words.dangerousRows.map { row in
             var record = rowRecord(row, maximumTotal: maximumTotal, series: seriesByKey[row.key])
             record["id"] = claim(row.key)
             return .record(record)
@@ -44,11 +44,10 @@ enum ReportView {
         root["waived"] = .list(result.waived.map(findingRecord))
         root["warnings"] = .list(result.warnings.map { .text($0) })
         let shown = result.reportedSnapshots
-        let historyOnly = result.historyOnlyCount
-        root["history_note"] = .text(historyOnly > 0 ? "\(historyOnly) older snapshots feed the history lines; the JSON report lists them all." : "")
+        root["history_note"] = .text(words.historyNote ?? "")
         root["snapshots"] = .list(shown.map { listed in
             let info = listed.info
-            let state = info.partial ? "partial (filtered: \(info.filters))" : (info.complete ? "complete" : "incomplete: \(info.note)")
+            let state = ReportVocabulary.snapshotState(info)
             return .record([
                 "id": .text(String(info.id)), "category": .text(info.category.rawValue), "project": .text(project(info.projectID)),
                 "captured_at": .text(info.capturedAt.rfc3339), "records": .text(String(info.records)),
@@ -78,33 +77,6 @@ enum ReportView {
 
     static func project(_ id: String) -> String { id.isEmpty ? "(unknown)" : id }
 
-    static func percent(_ fraction: Double) -> String { Decimals.fixed(fraction * 100, places: 1) + " %" }
-
-    static func scopeText(_ scope: AnalysisScope) -> String {
-        var parts: [String] = []
-        parts.append(scope.projectID.map { "project \($0)" } ?? "all projects")
-        if let enterprise = scope.enterpriseProjectID { parts.append("enterprise project \(enterprise)") }
-        parts.append(scope.category.map { "\($0.rawValue)s only" } ?? "hosts and containers")
-        if let asOf = scope.asOf { parts.append("as of \(asOf.rfc3339)") }
-        return parts.joined(separator: ", ")
-    }
-
-    static func figures(_ result: AnalysisResult) -> [(String, String)] {
-        var figures: [(String, String)] = []
-        if let host = result.breakdown.host {
-            figures.append(("Ports open on hosts", String(host.ports)))
-            figures.append(("Host instances", String(host.instances)))
-        }
-        if let container = result.breakdown.container {
-            figures.append(("Ports open in containers", String(container.ports)))
-            figures.append(("Container instances", String(container.instances)))
-        }
-        figures.append(("Dangerous ports open", String(result.ranking.filter { $0.risk != nil || $0.status == .danger }.count)))
-        figures.append(("Policy findings", String(result.findings.count)))
-        figures.append(("Snapshots used", String(result.snapshots.filter(\.used).count)))
-        return figures
-    }
-
     static func rowRecord(_ row: RankingRow, maximumTotal: Int64, series: PortSeries?) -> [String: TemplateValue] {
         let hostWidth = Int((Double(row.host) / Double(maximumTotal) * 200).rounded())
         let containerWidth = Int((Double(row.container) / Double(maximumTotal) * 200).rounded())
@@ -112,8 +84,8 @@ enum ReportView {
             "rank": .text(String(row.rank)), "key": .text(row.key.description), "anchor": .text(row.key.anchor),
             "href": .text("#" + row.key.anchor), "port": .text(String(row.key.port)), "type": .text(row.key.type.rawValue), "service": .text(row.service ?? "–"),
             "host": .text(String(row.host)), "container": .text(String(row.container)), "total": .text(String(row.total)),
-            "share": .text(percent(row.share)), "cumulative": .text(percent(row.cumulativeShare)),
-            "container_share": .text(percent(row.containerShare)),
+            "share": .text(ReportVocabulary.percent(row.share)), "cumulative": .text(ReportVocabulary.percent(row.cumulativeShare)),
+            "container_share": .text(ReportVocabulary.percent(row.containerShare)),
             "status": .text(row.status?.rawValue ?? "–"), "status_class": .text("status-" + (row.status?.rawValue ?? "none")),
             "risk": .text(row.risk?.reason ?? ""), "risk_source": .text(row.risk?.source ?? ""),
             "range": .text(row.range.rawValue),
@@ -145,14 +117,9 @@ enum ReportView {
         func value(_ summary: CategoryBreakdown?, _ pick: (CategoryBreakdown) -> String) -> TemplateValue {
             .text(summary.map(pick) ?? "–")
         }
-        var rows: [TemplateValue] = []
-        func row(_ label: String, _ pick: @escaping (CategoryBreakdown) -> String) {
-            rows.append(.record(["label": .text(label), "host": value(breakdown.host, pick), "container": value(breakdown.container, pick)]))
+        let rows: [TemplateValue] = ReportVocabulary.breakdownRows(breakdown).map { row in
+            .record(["label": .text(row.label), "host": .text(row.host ?? "–"), "container": .text(row.container ?? "–")])
         }
-        row("Distinct port/types") { String($0.ports) }
-        row("Open-port instances") { String($0.instances) }
-        for type in PortType.allCases { row(type.rawValue + " records") { String($0.types[type] ?? 0) } }
-        for range in PortRange.allCases { row("\(range.rawValue) ports") { String($0.ranges[range] ?? 0) } }
         return .record([
             "rows": .list(rows),
             "both": .text(String(breakdown.both.count)), "host_only": .text(String(breakdown.hostOnly.count)),
@@ -169,7 +136,7 @@ enum ReportView {
                 .record(["key": .text(change.key.description), "anchor": .text(change.key.anchor), "href": .text("#" + change.key.anchor),
                          "id": claim(change.key),
                          "before": .text(String(change.before)), "after": .text(String(change.after)),
-                         "delta": .text((change.delta > 0 ? "+" : "") + String(change.delta)),
+                         "delta": .text(ReportVocabulary.signed(change.delta)),
                          "sparkline": sparkline(series[change.key], key: change.key, recent: recent[change.key])])
             })
         }
@@ -178,7 +145,7 @@ enum ReportView {
         }
         return .record([
             "category": .text(trend.category.rawValue), "from": .text(trend.from.rfc3339), "to": .text(trend.to.rfc3339),
-            "summary": .text("\(trend.new.count) new, \(trend.gone.count) gone, \(trend.changed.count) changed"),
+            "summary": .text(ReportVocabulary.trendSummary(trend)),
             "new": changes(trend.new), "gone": changes(trend.gone), "changed": changes(trend.changed),
             "new_more": more(trend.new), "gone_more": more(trend.gone), "changed_more": more(trend.changed),
         ])
