@@ -5,8 +5,8 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
         case warning, skipped, imported
     }
 
-    public let kind: Kind
-    public let message: String
+    let kind: Kind
+    let message: String
 
     public init(_ kind: Kind, _ message: String) {
         self.kind = kind

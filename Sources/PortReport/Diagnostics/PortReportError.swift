@@ -28,7 +28,7 @@ public enum ExitStatus {
     /// An error: bad input, store, policy or report; nothing was stored.
     public static let failure: Int32 = 1
     /// Imported with `--skip-invalid`, but some inputs were skipped.
-    public static let skippedInputs: Int32 = 2
+    static let skippedInputs: Int32 = 2
     /// `check` found policy findings of the kinds that fail it.
-    public static let findings: Int32 = 3
+    static let findings: Int32 = 3
 }

@@ -3,7 +3,7 @@ import Foundation
 /// `portreport check`: evaluates the policy over the store in scope and prints the headline and
 /// the findings; the exit status says whether any finding fails the check.
 public struct CheckJob {
-    public var storePath: String
+    var storePath: String
     public var scope = AnalysisScope()
     /// A policy file; nil for the built-in policy.
     public var policyPath: String?

@@ -1,9 +1,9 @@
 /// `portreport import`: opens (or creates) the store, imports the inputs as one transaction,
 /// and says what was stored, on the console.
 public struct ImportJob {
-    public var storePath: String
-    public var paths: [String]
-    public var options: ImportOptions
+    var storePath: String
+    var paths: [String]
+    var options: ImportOptions
     /// No per-snapshot lines or totals; errors and warnings are still reported.
     public var quiet = false
 

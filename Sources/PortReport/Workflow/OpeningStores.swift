@@ -9,4 +9,10 @@ extension Store {
         }
         return try Store(path: path, readOnly: true)
     }
+
+    /// The files a store at `path` is made of: the database and SQLite's write-ahead log and
+    /// its index beside it.
+    static func files(at path: String) -> [String] {
+        ["", "-wal", "-shm"].map { path + $0 }
+    }
 }

@@ -6,19 +6,19 @@ import Foundation
 public struct ReportJob {
     /// One output: a file (or `-`, standard output) and the format written there.
     public struct Target: Sendable, Equatable {
-        public let path: String
+        let path: String
         public let format: ReportFormat
 
-        public init(path: String, format: ReportFormat) {
+        init(path: String, format: ReportFormat) {
             self.path = path
             self.format = format
         }
     }
 
-    public var storePath: String
+    var storePath: String
     /// Exports to import before reporting, as `portreport import` would.
     public var paths: [String] = []
-    public var targets: [Target]
+    var targets: [Target]
     public var scope = AnalysisScope()
     /// How many ranking rows the reports show and draw series for.
     public var top = 20
@@ -52,8 +52,11 @@ public struct ReportJob {
     }
 
     public func run(console: any Console) throws {
-        // Before anything is imported: a refused report changes nothing.
-        try OutputFile.checkTargets(targets.map(\.path), store: storePath, inputs: paths)
+        // Before anything is imported: a refused report changes nothing. Inputs are the files
+        // `import` would read (directories walked).
+        let storeFiles = Store.files(at: storePath).map { (path: $0, what: "the store") }
+        let inputFiles = InputExpansion.expand(paths.filter { $0 != "-" }).files.map { (path: $0, what: "one of the inputs (\($0))") }
+        try OutputFile.checkTargets(targets.map(\.path), protecting: storeFiles + inputFiles)
         // Closing the store after the import checkpoints its log into the file, a write and an
         // fsync (about 10 ms): that runs beside the analysis, and the run waits for it before it
         // ends. What was imported is durable before (the commit synced the log).
