@@ -31,4 +31,6 @@ public enum ExitStatus {
     static let skippedInputs: Int32 = 2
     /// `check` found policy findings of the kinds that fail it.
     static let findings: Int32 = 3
+    /// A usage error: a value the command cannot take.
+    static let usage: Int32 = 64
 }

@@ -17,11 +17,11 @@ public struct CheckJob {
     }
 
     /// `--fail-on`'s comma-separated kinds, or the message naming the first unknown one.
-    public static func kinds(_ text: String) -> Result<Set<Finding.Kind>, ReportError> {
+    public static func kinds(_ text: String) -> Result<Set<Finding.Kind>, UsageError> {
         var kinds = Set<Finding.Kind>()
         for word in text.split(separator: ",") {
             guard let kind = Finding.Kind(rawValue: word.trimmingCharacters(in: .whitespaces)) else {
-                return .failure(ReportError("--fail-on expects kinds among \(Finding.Kind.allCases.map(\.rawValue).joined(separator: ", ")), not '\(word)'"))
+                return .failure(UsageError("--fail-on expects kinds among \(Finding.Kind.allCases.map(\.rawValue).joined(separator: ", ")), not '\(word)'"))
             }
             kinds.insert(kind)
         }

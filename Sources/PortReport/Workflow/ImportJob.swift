@@ -48,19 +48,19 @@ public enum ImportFilter {
 
     /// `name=value` items, each checked and its value normalised as the API takes it; the
     /// message for the first that is wrong.
-    public static func parse(_ items: [String]) -> Result<[(name: String, value: String)], ReportError> {
+    public static func parse(_ items: [String]) -> Result<[(name: String, value: String)], UsageError> {
         var filters: [(name: String, value: String)] = []
         for item in items {
             let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, let entry = names.first(where: { $0.name == parts[0] }) else {
                 let list = names.map(\.name)
-                return .failure(ReportError("--filter expects name=value with name \(list.dropLast().joined(separator: ", ")) or \(list.last ?? ""), not '\(item)'"))
+                return .failure(UsageError("--filter expects name=value with name \(list.dropLast().joined(separator: ", ")) or \(list.last ?? ""), not '\(item)'"))
             }
             guard let value = SnapshotKey.normalisedFilter(name: parts[0], value: parts[1]) else {
-                return .failure(ReportError("--filter \(parts[0]) expects \(entry.expects), not '\(parts[1])'"))
+                return .failure(UsageError("--filter \(parts[0]) expects \(entry.expects), not '\(parts[1])'"))
             }
             guard !filters.contains(where: { $0.name == parts[0] }) else {
-                return .failure(ReportError("--filter \(parts[0]) is given twice; the API takes one value per filter"))
+                return .failure(UsageError("--filter \(parts[0]) is given twice; the API takes one value per filter"))
             }
             filters.append((parts[0], value))
         }

@@ -42,11 +42,11 @@ public struct ReportJob {
     /// The targets for `-o` files (standard output when there are none), each in `format`
     /// when given, else in the format its extension names, else JSON. Throws for a file whose
     /// extension names no format when `format` is not given.
-    public static func targets(outputs: [String], format: ReportFormat?) throws(ReportError) -> [Target] {
-        try (outputs.isEmpty ? ["-"] : outputs).map { path throws(ReportError) in
+    public static func targets(outputs: [String], format: ReportFormat?) throws(UsageError) -> [Target] {
+        try (outputs.isEmpty ? ["-"] : outputs).map { path throws(UsageError) in
             if let format { return Target(path: path, format: format) }
             if path == "-" { return Target(path: path, format: .json) }
-            guard let implied = ReportFormat(forPath: path) else { throw ReportError(ReportFormat.unknownExtensionMessage(path)) }
+            guard let implied = ReportFormat(forPath: path) else { throw UsageError(ReportFormat.unknownExtensionMessage(path)) }
             return Target(path: path, format: implied)
         }
     }

@@ -41,6 +41,6 @@ struct ReportFormatTests {
         #expect(try ReportJob.targets(outputs: ["-", "a.md", "b.email.html"], format: nil)
             == [.init(path: "-", format: .json), .init(path: "a.md", format: .markdown), .init(path: "b.email.html", format: .email)])
         #expect(try ReportJob.targets(outputs: ["a.md", "-"], format: .csv) == [.init(path: "a.md", format: .csv), .init(path: "-", format: .csv)])
-        #expect(throws: ReportError.self) { try ReportJob.targets(outputs: ["a.txt"], format: nil) }
+        #expect(throws: UsageError.self) { try ReportJob.targets(outputs: ["a.txt"], format: nil) }
     }
 }
