@@ -51,6 +51,8 @@ public struct ReportJob {
         }
     }
 
+    /// Runs the stages in order; warnings go to `console` as they come. Throws the first stage's
+    /// error (a `PortReportError`, or the policy's), after the background close has finished.
     public func run(console: any Console) throws {
         // Before anything is imported: a refused report changes nothing. Inputs are the files
         // `import` would read (directories walked).
