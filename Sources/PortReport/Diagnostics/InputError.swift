@@ -2,7 +2,7 @@
 ///
 /// Printed as `FILE:LINE: PLACE: MESSAGE`, the shape compilers use, so that editors and terminals
 /// can jump to it.
-public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct InputError: PortReportError, Equatable {
     /// The file as the user named it (or as found under a directory they named).
     public let file: String
     /// 1-based line in the file (in the decompressed text for `.gz` files), when known.
@@ -16,7 +16,7 @@ public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
     /// (`FILE is an HSS error response ...`) instead of following `FILE: `.
     public let isPredicate: Bool
 
-    public init(file: String, line: Int? = nil, place: String? = nil, message: String) {
+    init(file: String, line: Int? = nil, place: String? = nil, message: String) {
         self.file = file
         self.line = line
         self.place = place.flatMap { $0.isEmpty ? nil : $0 }
@@ -25,13 +25,15 @@ public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
     }
 
     /// An error that reads as a sentence about the file: `FILE is ...`.
-    public init(file: String, predicate: String) {
+    init(file: String, predicate: String) {
         self.file = file
         self.line = nil
         self.place = nil
         self.message = predicate
         self.isPredicate = true
     }
+
+    public var location: String? { file }
 
     public var description: String {
         if isPredicate { return "\(file) \(message)" }
@@ -44,37 +46,15 @@ public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
 }
 
 /// An import run that stored nothing, because at least one input was bad.
-public struct ImportFailure: Error, CustomStringConvertible, Sendable {
+public struct ImportFailure: PortReportError {
     public let errors: [InputError]
+
+    /// Each input's error on its own line (each `error: …`), then what happened and what to do.
+    public var diagnosticText: String { description }
 
     public var description: String {
         let lines = errors.map { "error: \($0)" }
         let files = Set(errors.map(\.file)).count
         return (lines + ["nothing was imported: \(files) input\(files == 1 ? "" : "s") had errors (fix them, or pass --skip-invalid to import the rest)"]).joined(separator: "\n")
     }
-}
-
-/// A problem with the store itself (not with an input).
-public struct StoreError: Error, CustomStringConvertible, Sendable {
-    public let path: String
-    public let message: String
-
-    public init(path: String, message: String) {
-        self.path = path
-        self.message = message
-    }
-
-    public var description: String { "\(path): \(message)" }
-}
-
-/// A report that cannot be made or written as asked (nothing in scope, an ambiguous snapshot
-/// name, an output file that cannot be written).
-public struct ReportError: Error, CustomStringConvertible, Sendable {
-    public let message: String
-
-    public init(_ message: String) {
-        self.message = message
-    }
-
-    public var description: String { message }
 }

@@ -2,11 +2,23 @@
 /// the order written, numbers in a fixed notation, two-space indentation. (Foundation's
 /// encoders sort or reorder keys and format doubles as they see fit.)
 struct JSONWriter {
+    /// How the document is spelled.
+    enum Style {
+        /// `"key": value`, `[]` for an empty array.
+        case standard
+        /// What Foundation's `JSONEncoder` writes with `.prettyPrinted` on Linux (`"key" : value`,
+        /// an empty container over three lines, `\b` and `\f`, U+2028 as it is): for outputs
+        /// that JSONEncoder wrote before, which must stay byte for byte.
+        case foundationPretty
+    }
+
     private(set) var bytes: [UInt8] = []
     private var depth = 0
     private var needsComma = [false]
+    private let style: Style
 
-    init() {
+    init(style: Style = .standard) {
+        self.style = style
         bytes.reserveCapacity(1 << 16)
     }
 
@@ -24,6 +36,7 @@ struct JSONWriter {
     private mutating func key(_ name: String) {
         beforeValue()
         appendString(name)
+        if style == .foundationPretty { bytes.append(UInt8(ascii: " ")) }
         bytes.append(UInt8(ascii: ":"))
         bytes.append(UInt8(ascii: " "))
     }
@@ -49,7 +62,12 @@ struct JSONWriter {
     private mutating func closeContainer(_ byte: UInt8) {
         let hadMembers = needsComma.removeLast()
         depth -= 1
-        if hadMembers { newline() }
+        if hadMembers {
+            newline()
+        } else if style == .foundationPretty {
+            bytes.append(0x0A)
+            newline()
+        }
         bytes.append(byte)
     }
 
@@ -118,11 +136,13 @@ struct JSONWriter {
                 case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
                 case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
                 case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+                case 0x08 where style == .foundationPretty: bytes.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+                case 0x0C where style == .foundationPretty: bytes.append(contentsOf: [0x5C, UInt8(ascii: "f")])
                 case 0..<0x20:
                     bytes.append(contentsOf: Array("\\u00".utf8))
                     bytes.append(JSONWriter.hexDigits[Int(byte >> 4)])
                     bytes.append(JSONWriter.hexDigits[Int(byte & 0x0F)])
-                case 0xE2 where index + 2 < utf8.count && utf8[index + 1] == 0x80 && (utf8[index + 2] == 0xA8 || utf8[index + 2] == 0xA9):
+                case 0xE2 where style == .standard && index + 2 < utf8.count && utf8[index + 1] == 0x80 && (utf8[index + 2] == 0xA8 || utf8[index + 2] == 0xA9):
                     // U+2028 and U+2029 end lines in JavaScript: escaped so the JSON embeds anywhere.
                     bytes.append(contentsOf: Array((utf8[index + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8))
                     index += 2

@@ -2,22 +2,20 @@ import Foundation
 
 /// Writes report files atomically: a temporary file beside the target, then a rename, so a
 /// reader never sees half a report.
-public enum OutputFile {
-    /// Refuses output files that are the store or one of the inputs (directories walked as
-    /// `import` walks them). Files are compared by device and inode, so a symbolic link or
-    /// another spelling of the same path is caught too. Call it before anything is imported.
-    public static func checkTargets(_ targets: [String], store: String, inputs: [String]) throws(ReportError) {
+enum OutputFile {
+    /// Refuses output files that are one of `protected` (each with what it is, for the
+    /// message: "the store", "one of the inputs (PATH)"). Files are compared by device and
+    /// inode, so a symbolic link or another spelling of the same path is caught too; protected
+    /// files that do not exist are skipped. A later entry for the same file wins.
+    static func checkTargets(_ targets: [String], protecting protectedFiles: [(path: String, what: String)]) throws(ReportError) {
         func identity(_ path: String) -> [UInt64]? {
             var info = stat()
             guard stat(path, &info) == 0 else { return nil }
             return [UInt64(info.st_dev), UInt64(info.st_ino)]
         }
         var protected: [[UInt64]: String] = [:]
-        for suffix in ["", "-wal", "-shm"] {
-            if let id = identity(store + suffix) { protected[id] = "the store" }
-        }
-        for file in InputExpansion.expand(inputs.filter { $0 != "-" }).files {
-            if let id = identity(file) { protected[id] = "one of the inputs (\(file))" }
+        for file in protectedFiles {
+            if let id = identity(file.path) { protected[id] = file.what }
         }
         for target in targets where target != "-" {
             if let id = identity(target), let what = protected[id] {
@@ -29,7 +27,7 @@ public enum OutputFile {
     /// Writes several reports, files side by side (each is written and synced on its own), then
     /// standard output in order. The first failure in `outputs` order is thrown, after every
     /// other write has finished.
-    public static func writeAll(_ outputs: [(bytes: [UInt8], path: String)]) throws(ReportError) {
+    static func writeAll(_ outputs: [(bytes: [UInt8], path: String)]) throws(ReportError) {
         let files = outputs.enumerated().filter { $0.element.path != "-" }
         let failures = IndexedSlots<ReportError>(count: outputs.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
@@ -50,7 +48,7 @@ public enum OutputFile {
         if let first = failures.all.compactMap({ $0 }).first { throw first }
     }
 
-    public static func write(_ bytes: [UInt8], to path: String) throws(ReportError) {
+    static func write(_ bytes: [UInt8], to path: String) throws(ReportError) {
         if path == "-" {
             FileHandle.standardOutput.write(Data(bytes))
             return

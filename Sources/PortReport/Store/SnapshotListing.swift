@@ -1,8 +1,8 @@
 import GRDB
 
 /// A snapshot as `portreport snapshots` lists it.
-public struct SnapshotSummary: Sendable, Equatable, Encodable {
-    public struct Source: Sendable, Equatable, Encodable {
+public struct SnapshotSummary: Sendable, Equatable {
+    public struct Source: Sendable, Equatable {
         public let path: String
         /// HAR entry index, when the page came from a HAR capture.
         public let entry: Int?
@@ -11,32 +11,13 @@ public struct SnapshotSummary: Sendable, Equatable, Encodable {
         public let totalNum: Int64?
         public let records: Int
         public let query: String?
-
-        enum CodingKeys: String, CodingKey {
-            case path, entry, sha256, size, totalNum = "total_num", records, query
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(path, forKey: .path)
-            try container.encode(entry, forKey: .entry)
-            try container.encode(sha256, forKey: .sha256)
-            try container.encode(size, forKey: .size)
-            try container.encode(totalNum, forKey: .totalNum)
-            try container.encode(records, forKey: .records)
-            try container.encode(query, forKey: .query)
-        }
     }
 
-    public struct Provenance: Sendable, Equatable, Encodable {
+    public struct Provenance: Sendable, Equatable {
         public let projectID: String
         public let enterpriseProjectID: String
         public let category: String
         public let capturedAt: String
-
-        enum CodingKeys: String, CodingKey {
-            case projectID = "project_id", enterpriseProjectID = "enterprise_project_id", category, capturedAt = "captured_at"
-        }
     }
 
     public let id: Int64
@@ -56,32 +37,6 @@ public struct SnapshotSummary: Sendable, Equatable, Encodable {
     public let toolVersion: String
     public let provenance: Provenance
     public let sources: [Source]
-
-    enum CodingKeys: String, CodingKey {
-        case id, projectID = "project_id", enterpriseProjectID = "enterprise_project_id", category, capturedAt = "captured_at"
-        case records, totalNum = "total_num", complete, partial, filters, note, digest, importedAt = "imported_at"
-        case toolVersion = "tool_version", provenance = "metadata_from", sources
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(projectID, forKey: .projectID)
-        try container.encode(enterpriseProjectID, forKey: .enterpriseProjectID)
-        try container.encode(category, forKey: .category)
-        try container.encode(capturedAt.rfc3339, forKey: .capturedAt)
-        try container.encode(records, forKey: .records)
-        try container.encode(totalNum, forKey: .totalNum)
-        try container.encode(complete, forKey: .complete)
-        try container.encode(partial, forKey: .partial)
-        try container.encode(filters, forKey: .filters)
-        try container.encode(note, forKey: .note)
-        try container.encode(digest, forKey: .digest)
-        try container.encode(importedAt, forKey: .importedAt)
-        try container.encode(toolVersion, forKey: .toolVersion)
-        try container.encode(provenance, forKey: .provenance)
-        try container.encode(sources, forKey: .sources)
-    }
 }
 
 extension SnapshotSummary.Source {

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import PortReport
 
 struct CheckCommand: ParsableCommand {
@@ -21,40 +20,24 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Kinds of finding that fail the check, comma-separated.", valueName: "kinds"))
     var failOn: String?
 
-    var failingKinds: Set<Finding.Kind> {
-        guard let failOn else { return Set(Finding.Kind.allCases) }
-        return Set(failOn.split(separator: ",").compactMap { Finding.Kind(rawValue: $0.trimmingCharacters(in: .whitespaces)) })
-    }
-
     func validate() throws {
-        if let failOn {
-            for word in failOn.split(separator: ",") where Finding.Kind(rawValue: word.trimmingCharacters(in: .whitespaces)) == nil {
-                throw ValidationError("--fail-on expects kinds among \(Finding.Kind.allCases.map(\.rawValue).joined(separator: ", ")), not '\(word)'")
-            }
+        if let failOn, case .failure(let error) = CheckJob.kinds(failOn) {
+            throw ValidationError(error.message)
         }
     }
 
     func run() throws {
-        let result: AnalysisResult
+        let status: Int32
         do {
-            let store = try openStoreForReading(storeOptions.storePath)
-            result = try Analyzer(store: store).analyze(scope: scopeOptions.scope, policy: try policyOptions.loadPolicy(), now: policyOptions.time)
+            var job = CheckJob(storePath: storeOptions.storePath)
+            job.scope = scopeOptions.scope
+            job.policyPath = policyOptions.policy
+            job.now = policyOptions.time
+            if let failOn { job.failingKinds = try CheckJob.kinds(failOn).get() }
+            status = try job.run(console: StandardStreams())
         } catch {
             throw fail(error)
         }
-        for warning in result.warnings { printError("warning: \(warning)") }
-        print(terminalSafe(result.headline))
-        for finding in result.findings {
-            let failing = failingKinds.contains(finding.kind)
-            print(terminalSafe("\(failing ? "finding" : "note"): [\(finding.kind.rawValue)] \(finding.category.rawValue): \(finding.message)"))
-        }
-        for finding in result.waived {
-            if let waiver = finding.waiver {
-                print(terminalSafe("waived: [\(finding.kind.rawValue)] \(finding.category.rawValue): \(finding.message) — \(waiver.ticket), \(waiver.reason), until \(waiver.expiresOn)"))
-            }
-        }
-        if result.findings.contains(where: { failingKinds.contains($0.kind) }) {
-            throw ExitCode(3)
-        }
+        try exitUnlessSuccess(status)
     }
 }

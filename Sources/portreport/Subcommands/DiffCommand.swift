@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import PortReport
 
 struct DiffCommand: ParsableCommand {
@@ -28,17 +27,18 @@ struct DiffCommand: ParsableCommand {
     func run() throws {
         let diff: SnapshotDiff
         do {
-            let store = try openStoreForReading(storeOptions.storePath)
+            let store = try Store.openForReading(storeOptions.storePath)
             diff = try Analyzer(store: store).diff(first, second, scope: scopeOptions.scope)
         } catch {
             throw fail(error)
         }
-        for warning in diff.warnings { printError("warning: \(warning)") }
+        let console = StandardStreams()
+        for warning in diff.warnings { console.report(Diagnostic(.warning, warning)) }
         switch format {
         case .json:
-            FileHandle.standardOutput.write(Data(DiffRendering.json(diff)))
+            console.write(bytes: DiffRendering.json(diff))
         case .table:
-            print(terminalSafe(DiffRendering.table(diff)))
+            console.write(TerminalText.safe(DiffRendering.table(diff)))
         }
     }
 }

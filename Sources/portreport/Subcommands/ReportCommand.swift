@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import PortReport
 
 struct ReportCommand: ParsableCommand {
@@ -22,7 +21,7 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var scopeOptions: ScopeOptions
     @OptionGroup var policyOptions: PolicyOptions
 
-    @Option(name: .long, help: ArgumentHelp("One of \(ReportFormats.names.joined(separator: ", ")) (default: from the output file's extension, else json).", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("One of \(ReportFormat.names.joined(separator: ", ")) (default: from the output file's extension, else json).", valueName: "format"))
     var format: String?
 
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Output file (repeatable); - for standard output.", valueName: "file"))
@@ -49,68 +48,40 @@ struct ReportCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Exports to import before reporting (files, directories, HAR, SQLite).", valueName: "path"))
     var paths: [String] = []
 
-    var targets: [(path: String, format: String)] {
-        (output.isEmpty ? ["-"] : output).map { path in
-            (path, format ?? ReportFormats.format(forPath: path) ?? JSONReportRenderer.format)
-        }
-    }
+    /// `--format`, read as a format. (A `ReportFormat` option would be refused by the parser
+    /// in its own words; `validate()` says it as the other options do.)
+    var chosenFormat: ReportFormat? { format.flatMap(ReportFormat.init(argument:)) }
 
     func validate() throws {
-        if let format, !ReportFormats.names.contains(format) {
-            throw ValidationError("--format expects one of \(ReportFormats.names.joined(separator: ", ")), not '\(format)'")
+        if let format, chosenFormat == nil {
+            throw ValidationError(ReportFormat.unknownNameMessage(format))
         }
-        for path in output where path != "-" && format == nil && ReportFormats.format(forPath: path) == nil {
-            throw ValidationError("cannot tell the format of '\(path)' from its extension (.html, .xhtml, .md, .json, .csv, .eml, .email.html): give --format")
+        let targets: [ReportJob.Target]
+        do {
+            targets = try ReportJob.targets(outputs: output, format: chosenFormat)
+        } catch {
+            throw ValidationError(error.message)
         }
         guard top >= 1 else { throw ValidationError("--top expects a number of rows, 1 or more") }
-        if targets.contains(where: { $0.format == "eml" }) && to.isEmpty {
+        if targets.contains(where: { $0.format == .eml }) && to.isEmpty {
             throw ValidationError("--format eml needs at least one --to address")
         }
     }
 
     func run() throws {
         do {
-            let storePath = storeOptions.storePath
-            // Before anything is imported: a refused report changes nothing.
-            try OutputFile.checkTargets(targets.map(\.path), store: storePath, inputs: paths)
-            // Closing the store after the import checkpoints its log into the file, a write and
-            // an fsync (about 10 ms): that runs beside the analysis, and the run waits for it
-            // before it ends. What was imported is durable before (the commit synced the log).
-            let closing = DispatchGroup()
-            defer { closing.wait() }
-            if !paths.isEmpty {
-                let importStore = try Store(path: storePath)
-                let report = try Importer(store: importStore, options: ImportOptions(now: currentTime())).run(paths)
-                for warning in report.warnings { printError("warning: \(warning)") }
-                printError("imported: \(ImportSummary.totals(report, storePath: storePath))")
-                DispatchQueue.global().async(group: closing) {
-                    do {
-                        try importStore.close()
-                    } catch {
-                        printError("warning: \(error)")
-                    }
-                }
-            }
-            let store = try openStoreForReading(storePath)
-            let result = try Analyzer(store: store).analyze(scope: scopeOptions.scope, top: top, policy: try policyOptions.loadPolicy(),
-                                                            now: policyOptions.time)
-            for warning in result.warnings { printError("warning: \(warning)") }
-            var options = RenderOptions()
-            if let templates { options.templates = try TemplateSet.overriding(with: templates) }
-            options.from = from
-            options.to = to
-            options.subject = subject
-            options.attachFull = attachFull
-            let rendered = try ReportBatch.render(targets.map(\.format), result, options: options)
-            var outputs: [(bytes: [UInt8], path: String)] = []
-            for target in targets {
-                guard let bytes = rendered[target.format] else { throw ReportError("unknown format \(target.format)") }
-                if target.format == EmailHTMLRenderer.format {
-                    for problem in EmailCheck.problems(bytes) { printError("warning: \(target.path): \(problem)") }
-                }
-                outputs.append((bytes, target.path))
-            }
-            try OutputFile.writeAll(outputs)
+            var job = ReportJob(storePath: storeOptions.storePath, targets: try ReportJob.targets(outputs: output, format: chosenFormat))
+            job.paths = paths
+            job.scope = scopeOptions.scope
+            job.top = top
+            job.policyPath = policyOptions.policy
+            job.now = policyOptions.time
+            job.templatesDirectory = templates
+            job.renderOptions.from = from
+            job.renderOptions.to = to
+            job.renderOptions.subject = subject
+            job.renderOptions.attachFull = attachFull
+            try job.run(console: StandardStreams())
         } catch {
             throw fail(error)
         }

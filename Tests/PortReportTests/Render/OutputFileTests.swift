@@ -25,4 +25,20 @@ struct OutputFileTests {
         let left = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".tmp") }
         #expect(left.isEmpty, "\(left)")
     }
+
+    @Test("a target that is a protected file under another name is refused, saying what the file is; other targets pass")
+    func checkTargets() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let store = try Fixtures.write("x", to: "store.sqlite", in: directory)
+        let link = directory.appendingPathComponent("link.json").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: store)
+        let protected = [(path: store, what: "the store"), (path: store + "-wal", what: "the store")]
+        do {
+            try OutputFile.checkTargets(["-", link], protecting: protected)
+            Issue.record("a link to the store was accepted as an output")
+        } catch {
+            #expect(error.description == "\(link) is the store: refusing to write a report over it")
+        }
+        try OutputFile.checkTargets(["-", directory.appendingPathComponent("new.json").path, store + "-shm"], protecting: protected)
+    }
 }

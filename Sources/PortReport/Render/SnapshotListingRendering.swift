@@ -1,0 +1,105 @@
+import Foundation
+
+/// Text and JSON forms of `portreport snapshots`.
+public enum SnapshotListingRendering {
+    /// The listing as JSON. Its spelling is the one Foundation's `JSONEncoder` gave it before
+    /// (keys sorted, `"key" : value`), so that scripts reading it see the same bytes.
+    public static func json(_ snapshots: [SnapshotSummary], schemaVersion: Int) -> [UInt8] {
+        var w = JSONWriter(style: .foundationPretty)
+        w.object { w in
+            w.int("schema_version", schemaVersion)
+            w.array("snapshots") { w in
+                for snapshot in snapshots {
+                    w.elementObject { w in self.snapshot(&w, snapshot) }
+                }
+            }
+        }
+        return w.finish()
+    }
+
+    /// One snapshot's members, in the sorted order of their keys.
+    private static func snapshot(_ w: inout JSONWriter, _ s: SnapshotSummary) {
+        w.string("captured_at", s.capturedAt.rfc3339)
+        w.string("category", s.category.rawValue)
+        w.bool("complete", s.complete)
+        w.string("digest", s.digest)
+        w.string("enterprise_project_id", s.enterpriseProjectID)
+        w.string("filters", s.filters)
+        w.int("id", s.id)
+        w.string("imported_at", s.importedAt)
+        w.object("metadata_from") { w in
+            w.string("captured_at", s.provenance.capturedAt)
+            w.string("category", s.provenance.category)
+            w.string("enterprise_project_id", s.provenance.enterpriseProjectID)
+            w.string("project_id", s.provenance.projectID)
+        }
+        w.string("note", s.note)
+        w.bool("partial", s.partial)
+        w.string("project_id", s.projectID)
+        w.int("records", s.records)
+        w.array("sources") { w in
+            for source in s.sources {
+                w.elementObject { w in
+                    w.int("entry", source.entry.map(Int64.init))
+                    w.string("path", source.path)
+                    w.string("query", source.query)
+                    w.int("records", source.records)
+                    w.string("sha256", source.sha256)
+                    w.int("size", source.size)
+                    w.int("total_num", source.totalNum)
+                }
+            }
+        }
+        w.string("tool_version", s.toolVersion)
+        w.int("total_num", s.totalNum)
+    }
+
+    /// The listing as a table, one snapshot a line, then a line that counts them.
+    public static func table(_ snapshots: [SnapshotSummary], storePath: String, schemaVersion: Int) -> String {
+        // The count line names the store as the user spelled it; the rows come from inputs.
+        TerminalText.safe(rows(snapshots)) + "\n"
+            + "\(snapshots.count) snapshot\(snapshots.count == 1 ? "" : "s") in \(storePath) (schema version \(schemaVersion))"
+    }
+
+    static func rows(_ snapshots: [SnapshotSummary]) -> String {
+        let header = ["ID", "PROJECT", "CATEGORY", "CAPTURED AT", "RECORDS", "TOTAL_NUM", "STATE", "SOURCES"]
+        var rows = [header]
+        for s in snapshots {
+            var state = s.complete ? "complete" : "incomplete"
+            if s.partial { state += ", partial (\(s.filters ?? ""))" }
+            rows.append([String(s.id), s.projectID ?? "(unknown)", s.category.rawValue, s.capturedAt.rfc3339, String(s.records),
+                         s.totalNum.map(String.init) ?? "-", state, sourceSummary(s.sources)])
+        }
+        let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        let rightAligned: Set<Int> = [0, 4, 5]
+        return rows.map { row in
+            row.enumerated().map { column, cell in
+                let padding = String(repeating: " ", count: widths[column] - cell.count)
+                return rightAligned.contains(column) ? padding + cell : cell + padding
+            }.joined(separator: "  ").replacingOccurrences(of: " +$", with: "", options: .regularExpression)
+        }.joined(separator: "\n")
+    }
+
+    /// `3 files under samples/exports/2026-11-24/host/`, `2 HAR entries: capture.har`.
+    static func sourceSummary(_ sources: [SnapshotSummary.Source]) -> String {
+        let paths = Set(sources.map(\.path)).sorted()
+        guard let first = paths.first else { return "-" }
+        let entries = sources.filter { $0.entry != nil }.count
+        let what = entries > 0 ? "\(entries) HAR entr\(entries == 1 ? "y" : "ies")" : "\(sources.count) file\(sources.count == 1 ? "" : "s")"
+        return paths.count == 1 ? "\(what): \(first)" : "\(what) under \(commonDirectory(paths))"
+    }
+
+    /// The longest directory prefix `paths` share, with its final `/`; `.` when none.
+    static func commonDirectory(_ paths: [String]) -> String {
+        guard let firstPath = paths.first else { return "." }
+        var prefix = firstPath.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+        for path in paths.dropFirst() {
+            let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+            var n = 0
+            while n < prefix.count, n < parts.count - 1, prefix[prefix.startIndex + n] == parts[n] { n += 1 }
+            prefix = prefix.prefix(n)
+        }
+        let joined = prefix.joined(separator: "/")
+        return joined.isEmpty ? "." : joined + "/"
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+
+/// `portreport check`: evaluates the policy over the store in scope and prints the headline and
+/// the findings; the exit status says whether any finding fails the check.
+public struct CheckJob {
+    var storePath: String
+    public var scope = AnalysisScope()
+    /// A policy file; nil for the built-in policy.
+    public var policyPath: String?
+    /// The report's time; nil for the newest capture in scope.
+    public var now: Timestamp?
+    /// The kinds of finding that fail the check (the others are printed as notes).
+    public var failingKinds = Set(Finding.Kind.allCases)
+
+    public init(storePath: String) {
+        self.storePath = storePath
+    }
+
+    /// `--fail-on`'s comma-separated kinds, or the message naming the first unknown one.
+    public static func kinds(_ text: String) -> Result<Set<Finding.Kind>, UsageError> {
+        var kinds = Set<Finding.Kind>()
+        for word in text.split(separator: ",") {
+            guard let kind = Finding.Kind(rawValue: word.trimmingCharacters(in: .whitespaces)) else {
+                return .failure(UsageError("--fail-on expects kinds among \(Finding.Kind.allCases.map(\.rawValue).joined(separator: ", ")), not '\(word)'"))
+            }
+            kinds.insert(kind)
+        }
+        return .success(kinds)
+    }
+
+    /// Prints the headline, the findings (`finding:` for those that fail, `note:` for the
+    /// others) and the waived ones; returns `ExitStatus.findings` when any finding fails.
+    public func run(console: any Console) throws -> Int32 {
+        let store = try Store.openForReading(storePath)
+        let policy = try policyPath.map { try Policy.load(path: $0) } ?? .builtIn
+        let result = try Analyzer(store: store).analyze(scope: scope, policy: policy, now: now)
+        for warning in result.warnings { console.report(Diagnostic(.warning, warning)) }
+        console.write(TerminalText.safe(result.headline))
+        for finding in result.findings {
+            let failing = failingKinds.contains(finding.kind)
+            console.write(TerminalText.safe("\(failing ? "finding" : "note"): [\(finding.kind.rawValue)] \(finding.category.rawValue): \(finding.message)"))
+        }
+        for finding in result.waived {
+            if let waiver = finding.waiver {
+                console.write(TerminalText.safe("waived: [\(finding.kind.rawValue)] \(finding.category.rawValue): \(finding.message) — \(waiver.ticket), \(waiver.reason), until \(waiver.expiresOn)"))
+            }
+        }
+        return result.findings.contains(where: { failingKinds.contains($0.kind) }) ? ExitStatus.findings : 0
+    }
+}

@@ -1,0 +1,101 @@
+/// `portreport import`: opens (or creates) the store, imports the inputs as one transaction,
+/// and says what was stored, on the console.
+public struct ImportJob {
+    var storePath: String
+    var paths: [String]
+    var options: ImportOptions
+    /// No per-snapshot lines or totals; errors and warnings are still reported.
+    public var quiet = false
+
+    public init(storePath: String, paths: [String], options: ImportOptions) {
+        self.storePath = storePath
+        self.paths = paths
+        self.options = options
+    }
+
+    /// Imports, then reports: warnings and skipped inputs, the snapshot lines and the totals
+    /// (unless quiet), a warning for each incomplete snapshot. Returns the exit status: 0, or
+    /// `ExitStatus.skippedInputs`. Throws what stopped the import (then nothing was stored).
+    public func run(console: any Console, progress: ImportProgress? = nil) throws -> Int32 {
+        // A failed run into a new store leaves it empty (schema only): deleting the file could
+        // delete what a concurrent import has just stored there.
+        let report = try importClosingStore(progress: progress)
+        for warning in report.warnings { console.report(Diagnostic(.warning, warning)) }
+        for skipped in report.skipped { console.report(Diagnostic(.skipped, skipped.description)) }
+        if !quiet {
+            for line in report.snapshots { console.write(TerminalText.safe(ImportSummary.line(for: line))) }
+            console.write(ImportSummary.totals(report, storePath: storePath))
+        }
+        for line in report.snapshots where !line.complete {
+            console.report(Diagnostic(.warning, "snapshot \(line.id) (\(line.key.category.rawValue), \(line.key.capturedAt.rfc3339)) is incomplete: \(line.note)"))
+        }
+        return report.skipped.isEmpty ? 0 : ExitStatus.skippedInputs
+    }
+
+    /// The store is closed when this returns, before anything is reported.
+    private func importClosingStore(progress: ImportProgress?) throws -> ImportReport {
+        let store = try Store(path: storePath)
+        return try Importer(store: store, options: options).run(paths, progress: progress)
+    }
+}
+
+/// The `--filter` vocabulary of raw bodies: the API's filter names and what each accepts.
+public enum ImportFilter {
+    /// The names, with what their values must be (as messages say it).
+    static let names: [(name: String, expects: String)] = [
+        ("port", "a port 1–65535"), ("port_string", "some text"), ("type", "TCP, UDP, TCP6 or UDP6"), ("status", "danger, normal or unknown"),
+    ]
+
+    /// `name=value` items, each checked and its value normalised as the API takes it; the
+    /// message for the first that is wrong.
+    public static func parse(_ items: [String]) -> Result<[(name: String, value: String)], UsageError> {
+        var filters: [(name: String, value: String)] = []
+        for item in items {
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let entry = names.first(where: { $0.name == parts[0] }) else {
+                let list = names.map(\.name)
+                return .failure(UsageError("--filter expects name=value with name \(list.dropLast().joined(separator: ", ")) or \(list.last ?? ""), not '\(item)'"))
+            }
+            guard let value = SnapshotKey.normalisedFilter(name: parts[0], value: parts[1]) else {
+                return .failure(UsageError("--filter \(parts[0]) expects \(entry.expects), not '\(parts[1])'"))
+            }
+            guard !filters.contains(where: { $0.name == parts[0] }) else {
+                return .failure(UsageError("--filter \(parts[0]) is given twice; the API takes one value per filter"))
+            }
+            filters.append((parts[0], value))
+        }
+        return .success(filters)
+    }
+}
+
+/// The lines `import` (and `report`, before it reports) prints about what was stored.
+enum ImportSummary {
+    /// `stored snapshot 3: host 2026-11-28T02:00:00Z, project unknown, 430 of 430 records (complete)`.
+    static func line(for snapshot: ImportReport.SnapshotLine) -> String {
+        let key = snapshot.key
+        let project = key.projectID.isEmpty ? "project unknown" : "project \(key.projectID)"
+        var flags: [String] = []
+        flags.append(snapshot.complete ? "complete" : "INCOMPLETE")
+        if key.isPartial { flags.append("partial: \(key.filters)") }
+        let what: String
+        switch snapshot.outcome {
+        case "stored": what = "stored"
+        case "merged": what = "merged \(snapshot.addedRecords) new record\(snapshot.addedRecords == 1 ? "" : "s") into"
+        default: what = "already imported:"
+        }
+        let total = snapshot.totalNum.map { " of \($0)" } ?? ""
+        return "\(what) snapshot \(snapshot.id): \(key.category.rawValue) \(key.capturedAt.rfc3339), \(project), \(snapshot.records)\(total) records (\(flags.joined(separator: ", ")))"
+    }
+
+    /// `12 files read, 2135 records added: 6 new snapshots, 0 merged, 0 already imported → STORE`.
+    static func totals(_ report: ImportReport, storePath: String) -> String {
+        let stored = report.snapshots.filter { $0.outcome == "stored" }.count
+        let merged = report.snapshots.filter { $0.outcome == "merged" }.count
+        let already = report.snapshots.filter { $0.outcome == "alreadyImported" }.count
+        var text = "\(report.files) file\(report.files == 1 ? "" : "s") read, \(report.records) record\(report.records == 1 ? "" : "s") added: "
+        text += "\(stored) new snapshot\(stored == 1 ? "" : "s"), \(merged) merged, \(already) already imported"
+        if report.alreadyImportedPages > 0 { text += " (\(report.alreadyImportedPages) page\(report.alreadyImportedPages == 1 ? "" : "s") already in the store)" }
+        if !report.skipped.isEmpty { text += "; \(report.skipped.count) input\(report.skipped.count == 1 ? "" : "s") skipped" }
+        return text + " → \(storePath)"
+    }
+}

@@ -1,0 +1,6 @@
+import ArgumentParser
+import PortReport
+
+extension Category: ExpressibleByArgument {}
+
+extension ReportFormat: ExpressibleByArgument {}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import PortReport
+
+/// Options every command that reads or writes the store shares.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The store file (default: $PORTREPORT_STORE, else portreport.sqlite).", valueName: "path"))
+    var store: String?
+
+    var storePath: String {
+        if let store { return store }
+        if let fromEnvironment = ProcessInfo.processInfo.environment["PORTREPORT_STORE"], !fromEnvironment.isEmpty {
+            return fromEnvironment
+        }
+        return "portreport.sqlite"
+    }
+}
+
+/// What a report covers: shared by report, check and diff.
+struct ScopeOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Only this project.", valueName: "id"))
+    var project: String?
+
+    @Option(name: .long, help: ArgumentHelp("Only this enterprise project.", valueName: "id"))
+    var enterpriseProject: String?
+
+    @Option(name: .long, help: "Only host or only container snapshots.")
+    var category: Category?
+
+    @Option(name: .long, help: ArgumentHelp("As the store stood at this time: the newest snapshots at or before it (RFC 3339 or a date).", valueName: "time"))
+    var asOf: String?
+
+    func validate() throws {
+        if let asOf, TimeArgument.asOf(asOf) == nil {
+            throw ValidationError("--as-of expects an RFC 3339 time (2026-11-28T02:00:00Z) or a date (2026-11-28), not '\(asOf)'")
+        }
+    }
+
+    var scope: AnalysisScope {
+        AnalysisScope(projectID: project, enterpriseProjectID: enterpriseProject, category: category, asOf: asOf.flatMap(TimeArgument.asOf))
+    }
+}
+
+/// The policy and the report's time: shared by report and check.
+struct PolicyOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Policy file (YAML; see samples/policy.yaml). Default: new dangerous ports are findings.", valueName: "file"))
+    var policy: String?
+
+    @Option(name: .long, help: ArgumentHelp("The report's time (generated_at, waiver expiry); default: SOURCE_DATE_EPOCH, else the newest capture in scope.", valueName: "time"))
+    var now: String?
+
+    func validate() throws {
+        if let now, TimeArgument.now(now) == nil { throw ValidationError("--now expects an RFC 3339 time or a date, not '\(now)'") }
+    }
+
+    var time: Timestamp? { ReportClock().reportTime(now: now.flatMap(TimeArgument.now)) }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+@testable import PortReport
+
+@Suite("Workflows")
+struct WorkflowTests {
+    static let now = Timestamp(secondsSinceEpoch: 1_764_500_000)
+
+    @Test("import: one line per snapshot and the totals on the console, a warning for an incomplete snapshot")
+    func importJob() throws {
+        let store = try Fixtures.temporaryDirectory().appendingPathComponent("store.sqlite").path
+        var options = ImportOptions(now: Self.now)
+        options.projectID = "p1"
+        let console = RecordingConsole()
+        let status = try ImportJob(storePath: store, paths: [Fixtures.sample("exports/2026-11-24/host"), Fixtures.sample("incomplete")], options: options)
+            .run(console: console)
+        #expect(status == 0)
+        #expect(console.lines.first == "stored snapshot 1: host 2026-11-24T00:00:00Z, project p1, 430 of 430 records (complete)")
+        #expect(console.lines.last == "5 files read, 730 records added: 2 new snapshots, 0 merged, 0 already imported → \(store)")
+        #expect(console.diagnostics == ["warning: snapshot 2 (host, 2026-11-29T00:00:00Z) is incomplete: 300 of 500 records: 200 missing (a page was not saved?)"])
+
+        let quietConsole = RecordingConsole()
+        var again = ImportJob(storePath: store, paths: [Fixtures.sample("exports/2026-11-24/host")], options: options)
+        again.quiet = true
+        #expect(try again.run(console: quietConsole) == 0)
+        #expect(quietConsole.lines.isEmpty)
+    }
+
+    @Test("import with skipInvalid: the bad input is reported as skipped and the status is 2")
+    func importSkipping() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let bad = try Fixtures.write("{\"total_num\": 1, \"data_list\": [{\"port\": \"22\"}]}", to: "2026-11-24/host/bad.json", in: directory)
+        var options = ImportOptions(now: Self.now)
+        options.skipInvalid = true
+        let console = RecordingConsole()
+        let job = ImportJob(storePath: directory.appendingPathComponent("store.sqlite").path, paths: [bad, Fixtures.sample("exports/2026-11-24/host")], options: options)
+        #expect(try job.run(console: console) == ExitStatus.skippedInputs)
+        #expect(console.diagnostics.contains { $0.hasPrefix("skipped: \(bad)") }, "\(console.diagnostics)")
+        #expect(console.lines.last?.contains("; 1 input skipped → ") == true, "\(console.lines)")
+    }
+
+    @Test("import without skipInvalid: a bad input fails the run with every error and the remedy")
+    func importFailing() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let bad = try Fixtures.write("not json", to: "bad.json", in: directory)
+        let job = ImportJob(storePath: directory.appendingPathComponent("store.sqlite").path, paths: [bad], options: ImportOptions(now: Self.now))
+        do {
+            _ = try job.run(console: RecordingConsole())
+            Issue.record("a bad input was imported")
+        } catch let failure as ImportFailure {
+            #expect(failure.exitStatus == 1)
+            #expect(failure.diagnosticText.hasPrefix("error: \(bad)"))
+            #expect(failure.diagnosticText.hasSuffix("nothing was imported: 1 input had errors (fix them, or pass --skip-invalid to import the rest)"))
+        }
+    }
+
+    @Test("report: imports first (its totals as a diagnostic), then writes every target; eml reuses the others")
+    func reportJob() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let store = directory.appendingPathComponent("store.sqlite").path
+        let json = directory.appendingPathComponent("report.json").path
+        let markdown = directory.appendingPathComponent("report.md").path
+        let eml = directory.appendingPathComponent("report.eml").path
+        var job = ReportJob(storePath: store, targets: try ReportJob.targets(outputs: [json, markdown, eml], format: nil))
+        job.paths = [Fixtures.sample("exports/2026-11-24"), Fixtures.sample("exports/2026-11-25")]
+        job.now = Timestamp(rfc3339: "2026-11-26T00:00:00Z")
+        job.clock = ReportClock(environment: ["SOURCE_DATE_EPOCH": "1764500000"])
+        job.renderOptions.to = ["security@example.com"]
+        let console = RecordingConsole()
+        try job.run(console: console)
+        #expect(console.lines.isEmpty)
+        #expect(console.diagnostics.first?.hasPrefix("imported: 10 files read, ") == true, "\(console.diagnostics)")
+        let written = try String(contentsOfFile: json, encoding: .utf8)
+        #expect(written.contains("\"generated_at\": \"2026-11-26T00:00:00Z\""))
+        let message = try String(contentsOfFile: eml, encoding: .utf8)
+        #expect(message.contains("To: security@example.com"))
+        #expect(FileManager.default.fileExists(atPath: markdown))
+    }
+
+    @Test("report: an output that is the store is refused before anything is imported")
+    func reportRefusingTheStore() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let store = directory.appendingPathComponent("store.sqlite").path
+        _ = try ImportJob(storePath: store, paths: [Fixtures.sample("exports/2026-11-24/host")], options: ImportOptions(now: Self.now)).run(console: RecordingConsole())
+        var job = ReportJob(storePath: store, targets: [.init(path: store, format: .json)])
+        job.paths = [Fixtures.sample("exports/2026-11-25")]
+        #expect(throws: ReportError.self) { try job.run(console: RecordingConsole()) }
+        let console = RecordingConsole()
+        #expect(try CheckJob(storePath: store).run(console: console) == 0)
+        // Only the first export is in the store: nothing is new since a previous one.
+        #expect(console.lines.count == 1, "\(console.lines)")
+    }
+
+    @Test("reading commands refuse a missing store with the remedy")
+    func missingStore() throws {
+        let path = try Fixtures.temporaryDirectory().appendingPathComponent("none.sqlite").path
+        do {
+            _ = try CheckJob(storePath: path).run(console: RecordingConsole())
+            Issue.record("a missing store was read")
+        } catch let error as StoreError {
+            #expect(error.diagnosticText == "error: \(path): no store here: import some exports first (portreport import PATH), or name the store with --store")
+            #expect(error.location == path)
+            #expect(error.exitStatus == 1)
+        }
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+}
