@@ -239,25 +239,10 @@ final class SnapshotWriter {
         heldOrder.removeAll { $0 == key }
     }
 
-    /// One page (a file, a HAR entry, a query result, another store's snapshot) to add.
-    struct Page {
-        let key: SnapshotKey
-        let provenance: MetadataProvenance
-        /// Path as shown to the user, and the place within it (`log.entries[3]`), if any.
-        let path: String
-        let entry: Int
-        let sha256: String
-        let size: Int
-        let totalNum: Int64?
-        /// The query that read a foreign database; empty otherwise.
-        var query: String = ""
-    }
-
     /// Adds a page's records. Returns how many records were new to the snapshot, or nil when the
-    /// page was already part of it. `recordPlace` names a record for messages (`data_list[17]`),
-    /// `recordLine` its line.
+    /// page was already part of it. Throws `RecordRejection` for a record the store refuses.
     @discardableResult
-    func add(_ page: Page, records: [PortRecord], recordPlace: (Int) -> String, recordLine: (Int) -> Int?) throws -> Int? {
+    func add(_ page: SnapshotPage, records: [PortRecord]) throws -> Int? {
         var group = try group(for: page.key, provenance: page.provenance)
         if try hasSource(snapshotID: group.id, sha256: page.sha256, entry: page.entry, query: page.query) {
             return nil
@@ -288,7 +273,7 @@ final class SnapshotWriter {
         var added = 0
         for (position, record) in records.enumerated() {
             if let problem = RecordBlob.problem(port: record.port, num: record.num) {
-                throw InputError(file: page.path, line: recordLine(position), place: recordPlace(position), message: "cannot be stored: \(problem)")
+                throw RecordRejection(index: position, reason: .unstorable(problem))
             }
             let entry = RecordBlob.Entry(port: record.port, type: record.type, status: record.status, sourceID: sourceID, num: record.num)
             let key = entry.key
@@ -300,7 +285,7 @@ final class SnapshotWriter {
                     index = built
                 }
                 if let existing = index?[key] {
-                    try checkDuplicate(entry, against: entries[Int(existing)], page: page, place: recordPlace(position), line: recordLine(position))
+                    try checkDuplicate(entry, against: entries[Int(existing)], index: position)
                 }
             } else {
                 present[word] |= bit
@@ -315,19 +300,15 @@ final class SnapshotWriter {
     }
 
     /// A record already in the snapshot: the same values are kept once, others are a conflict.
-    private func checkDuplicate(_ entry: RecordBlob.Entry, against other: RecordBlob.Entry, page: Page, place: String, line: Int?) throws {
+    private func checkDuplicate(_ entry: RecordBlob.Entry, against other: RecordBlob.Entry, index: Int) throws {
         if entry.num == other.num && entry.status == other.status { return }
-        var where_ = "earlier in this same page"
+        var location: RecordRejection.Location?
         if other.sourceID != entry.sourceID,
            let row = try Row.fetchOne(db, sql: "SELECT path, entry FROM source WHERE id = ?", arguments: [other.sourceID]) {
-            let otherPath: String = row["path"]
-            let otherEntry: Int = row["entry"]
-            where_ = "in \(otherPath)\(otherEntry >= 0 ? " log.entries[\(otherEntry)]" : "")"
+            location = RecordRejection.Location(path: row["path"], entry: row["entry"])
         }
-        func describe(_ num: Int64, _ status: VendorStatus?) -> String { "num \(num)" + (status.map { ", status \($0.rawValue)" } ?? "") }
-        throw InputError(
-            file: page.path, line: line, place: place,
-            message: "\(entry.port)/\(entry.type.rawValue) has \(describe(entry.num, entry.status)) here but \(describe(other.num, other.status)) \(where_), in the same snapshot (\(page.key.category.rawValue), captured \(page.key.capturedAt.rfc3339)); pages of one export must agree")
+        throw RecordRejection(index: index, reason: .conflict(port: entry.port, type: entry.type, num: entry.num, status: entry.status,
+                                                              otherNum: other.num, otherStatus: other.status, other: location))
     }
 
     /// Settles every snapshot this run touched and says what became of each.
