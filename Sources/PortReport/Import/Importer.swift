@@ -23,7 +23,7 @@ public struct ImportReport: Sendable {
     public struct SnapshotLine: Sendable, Equatable {
         public let id: Int64
         public let key: SnapshotKey
-        public let outcome: String
+        public let outcome: SnapshotOutcome
         public let records: Int
         public let addedRecords: Int
         public let totalNum: Int64?
@@ -88,7 +88,7 @@ public struct Importer {
                 }
                 for outcome in try session.finish() {
                     report.snapshots.append(ImportReport.SnapshotLine(
-                        id: outcome.id, key: outcome.key, outcome: outcome.kind.rawValue, records: outcome.records,
+                        id: outcome.id, key: outcome.key, outcome: outcome.kind, records: outcome.records,
                         addedRecords: outcome.addedRecords, totalNum: outcome.totalNum, complete: outcome.complete, note: outcome.note))
                 }
                 return .commit

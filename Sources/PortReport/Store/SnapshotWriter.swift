@@ -15,18 +15,9 @@ import GRDB
 final class SnapshotWriter {
     /// What became of a snapshot in this run.
     struct Outcome: Sendable, Equatable {
-        enum Kind: String, Sendable {
-            /// A snapshot the store did not have.
-            case stored
-            /// Pages added to a snapshot the store had (e.g. a missing page imported later).
-            case merged
-            /// Everything was there already: nothing changed.
-            case alreadyImported
-        }
-
         let id: Int64
         let key: SnapshotKey
-        let kind: Kind
+        let kind: SnapshotOutcome
         let records: Int
         let addedRecords: Int
         let addedSources: Int
@@ -247,7 +238,7 @@ final class SnapshotWriter {
             let completeness = Completeness(records: count, totals: totals)
             try db.cachedStatement(sql: "UPDATE snapshot SET record_count = ?, total_num = ?, complete = ?, note = ?, digest = ? WHERE id = ?")
                 .execute(arguments: [count, totalNum, completeness.complete ? 1 : 0, completeness.note, digest, group.id])
-            let kind: Outcome.Kind = group.existed ? .merged : .stored
+            let kind: SnapshotOutcome = group.existed ? .merged : .stored
             outcomes.append(Outcome(id: group.id, key: key, kind: kind, records: count, addedRecords: group.addedRecords,
                                     addedSources: group.addedSources, totalNum: totalNum, complete: completeness.complete, note: completeness.note))
         }
