@@ -11,7 +11,7 @@ public struct ImportOptions: Sendable {
     /// Store the good inputs and list the bad ones, instead of storing nothing.
     public var skipInvalid = false
     /// "Now", for standard input (which has no modification time) and `imported_at`.
-    public var now: Timestamp
+    var now: Timestamp
 
     public init(now: Timestamp) {
         self.now = now
@@ -49,8 +49,8 @@ public protocol ImportProgress: AnyObject {
 
 /// Imports saved responses, HAR captures and SQLite snapshots into a store, as one transaction.
 public struct Importer {
-    public let store: Store
-    public let options: ImportOptions
+    let store: Store
+    let options: ImportOptions
 
     public init(store: Store, options: ImportOptions) {
         self.store = store
