@@ -9,7 +9,6 @@ enum HARReader {
         let entry: Int
         let key: SnapshotKey
         let provenance: MetadataProvenance
-        let offset: Int64
         let body: [UInt8]
     }
 
@@ -144,7 +143,7 @@ enum HARReader {
                 enterpriseProject: candidate.enterpriseProjectID.isEmpty ? "not in the request URL" : "HAR request URL",
                 category: candidate.categoryGiven ? "HAR request URL" : "API default (no category in the request URL)",
                 capturedAt: "HAR startedDateTime of entry \(first.entry) (\(first.startedText))")
-            contents.pages.append(Page(entry: candidate.entry, key: key, provenance: provenance, offset: candidate.offset, body: candidate.body))
+            contents.pages.append(Page(entry: candidate.entry, key: key, provenance: provenance, body: candidate.body))
         }
         contents.pages.sort { $0.entry < $1.entry }
         return contents

@@ -1,5 +1,3 @@
-import GRDB
-
 /// What the user said about the inputs on the command line. Flags win over what a path says.
 public struct ImportOptions: Sendable {
     public var projectID: String?
@@ -13,7 +11,7 @@ public struct ImportOptions: Sendable {
     /// Store the good inputs and list the bad ones, instead of storing nothing.
     public var skipInvalid = false
     /// "Now", for standard input (which has no modification time) and `imported_at`.
-    public var now: Timestamp
+    var now: Timestamp
 
     public init(now: Timestamp) {
         self.now = now
@@ -25,7 +23,7 @@ public struct ImportReport: Sendable {
     public struct SnapshotLine: Sendable, Equatable {
         public let id: Int64
         public let key: SnapshotKey
-        public let outcome: String
+        public let outcome: SnapshotOutcome
         public let records: Int
         public let addedRecords: Int
         public let totalNum: Int64?
@@ -51,8 +49,8 @@ public protocol ImportProgress: AnyObject {
 
 /// Imports saved responses, HAR captures and SQLite snapshots into a store, as one transaction.
 public struct Importer {
-    public let store: Store
-    public let options: ImportOptions
+    let store: Store
+    let options: ImportOptions
 
     public init(store: Store, options: ImportOptions) {
         self.store = store
@@ -69,36 +67,31 @@ public struct Importer {
             throw ImportFailure(errors: errors)
         }
         do {
-            try store.database.writeWithoutTransaction { db in
-                try db.inTransaction(.immediate) {
-                    let writer = try SnapshotWriter(db: db, importedAt: options.now)
-                    let prefetcher = InputPrefetcher(paths: files)
-                    defer { prefetcher.cancel() }
-                    for (index, path) in files.enumerated() {
-                        try writer.beginInput()
-                        let before = report
-                        do {
-                            try inInputSavepoint(db) {
-                                try importFile(path, prefetcher.item(index), writer: writer, db: db, report: &report)
-                            }
-                        } catch let error as InputError {
-                            writer.rollBackInput()
-                            report = before
-                            errors.append(error)
+            try store.importSession(importedAt: options.now) { session in
+                let prefetcher = InputPrefetcher(paths: files)
+                defer { prefetcher.cancel() }
+                for (index, path) in files.enumerated() {
+                    let before = report
+                    do {
+                        try session.input {
+                            try importFile(path, prefetcher.item(index), session: session, report: &report)
                         }
-                        progress?.update(filesDone: index + 1, filesTotal: files.count, records: report.records)
+                    } catch let error as InputError {
+                        report = before
+                        errors.append(error)
                     }
-                    progress?.finish()
-                    if !errors.isEmpty && !options.skipInvalid {
-                        return .rollback
-                    }
-                    for outcome in try writer.finish() {
-                        report.snapshots.append(ImportReport.SnapshotLine(
-                            id: outcome.id, key: outcome.key, outcome: outcome.kind.rawValue, records: outcome.records,
-                            addedRecords: outcome.addedRecords, totalNum: outcome.totalNum, complete: outcome.complete, note: outcome.note))
-                    }
-                    return .commit
+                    progress?.update(filesDone: index + 1, filesTotal: files.count, records: report.records)
                 }
+                progress?.finish()
+                if !errors.isEmpty && !options.skipInvalid {
+                    return .rollBack
+                }
+                for outcome in try session.finish() {
+                    report.snapshots.append(ImportReport.SnapshotLine(
+                        id: outcome.id, key: outcome.key, outcome: outcome.kind, records: outcome.records,
+                        addedRecords: outcome.addedRecords, totalNum: outcome.totalNum, complete: outcome.complete, note: outcome.note))
+                }
+                return .commit
             }
         } catch let error as ImportFailure {
             throw error
@@ -114,44 +107,30 @@ public struct Importer {
         return report
     }
 
-    /// What `db.inSavepoint` does, with cached statements: it prepares its SAVEPOINT statements
-    /// anew each time, which showed in profiles of a year's import (one savepoint per file).
-    private func inInputSavepoint(_ db: Database, _ body: () throws -> Void) throws {
-        try db.cachedStatement(sql: "SAVEPOINT input").execute()
-        do {
-            try body()
-        } catch {
-            try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT input").execute()
-            try db.cachedStatement(sql: "RELEASE SAVEPOINT input").execute()
-            throw error
-        }
-        try db.cachedStatement(sql: "RELEASE SAVEPOINT input").execute()
-    }
-
     // MARK: One input
 
     /// `item` is the file as read (and parsed) ahead by the prefetcher.
-    private func importFile(_ path: String, _ item: InputPrefetcher.Item, writer: SnapshotWriter, db: Database, report: inout ImportReport) throws {
+    private func importFile(_ path: String, _ item: InputPrefetcher.Item, session: ImportSession, report: inout ImportReport) throws {
         // Fast path: a raw body whose metadata the path or flags give, already in the store,
         // is recognised by its digest (its parse, done ahead, goes unused).
         var file = try item.file.get()
         file.computeSHA256()
         report.files += 1
         if file.isSQLite {
-            try SQLiteSnapshotReader(file: file, options: options).read(into: writer, report: &report)
+            try SQLiteSnapshotReader(file: file, options: options).read(into: session, report: &report)
             return
         }
         let isHAR = path.lowercased().hasSuffix(".har") || path.lowercased().hasSuffix(".har.gz")
         // The path and flags give a raw body's metadata before it is parsed; worked out once.
         let metadata = isHAR ? nil : Result { () throws(InputError) in try rawBodyMetadata(file) }
         if let key = try? metadata?.get().key,
-           try writer.hasSource(key: key, sha256: file.sha256, entry: -1) {
-            try writer.noteUnchanged(key)
+           try session.hasSource(key: key, sha256: file.sha256, entry: -1) {
+            try session.noteUnchanged(key)
             report.alreadyImportedPages += 1
             return
         }
         if isHAR {
-            try importHAR(file, writer: writer, report: &report)
+            try importHAR(file, session: session, report: &report)
             return
         }
         if file.looksUTF16 {
@@ -169,22 +148,22 @@ public struct Importer {
         }
         switch content {
         case .harCapture:
-            try importHAR(file, writer: writer, report: &report)
+            try importHAR(file, session: session, report: &report)
         case .errorResponse(let code, let message):
             throw InputError(file: path, predicate: "is \(ErrorBody.kind(code: code)) (\(ErrorBody.summary(code: code, message: message))), not port statistics: export it again")
         case .page(let page):
             guard let metadata else { throw InputError(file: path, message: "expected a response body, found a HAR capture") }
             let (key, provenance, warning) = try metadata.get()
             if let warning { report.warnings.append(warning) }
-            let added = try writer.add(
-                SnapshotWriter.Page(key: key, provenance: provenance, path: path, entry: -1, sha256: file.sha256, size: file.size, totalNum: page.totalNum),
-                records: page.records, recordPlace: { "data_list[\($0)]" },
-                recordLine: { index in file.bytes.withUnsafeBufferPointer { JSONScanner($0).lineAndColumn(of: page.recordOffsets[index]).line } })
+            let added = try session.add(
+                SnapshotPage(key: key, provenance: provenance, path: path, entry: -1, sha256: file.sha256, size: file.size, totalNum: page.totalNum),
+                records: page.records, place: { "data_list[\($0)]" },
+                line: { index in file.bytes.withUnsafeBufferPointer { JSONScanner($0).lineAndColumn(of: page.recordOffsets[index]).line } })
             if let added { report.records += added } else { report.alreadyImportedPages += 1 }
         }
     }
 
-    private func importHAR(_ file: InputFile, writer: SnapshotWriter, report: inout ImportReport) throws {
+    private func importHAR(_ file: InputFile, session: ImportSession, report: inout ImportReport) throws {
         if options.projectID != nil || options.enterpriseProjectID != nil || options.category != nil || options.capturedAt != nil || !options.filters.isEmpty {
             report.warnings.append("\(file.displayPath): --project, --enterprise-project, --category, --captured-at and --filter do not apply to HAR captures: each entry's request URL and start time say them")
         }
@@ -210,10 +189,10 @@ public struct Importer {
             case .errorResponse(let code, let message):
                 throw InputError(file: file.displayPath, place: place, message: "HTTP 200 but the body is \(ErrorBody.kind(code: code)) (\(ErrorBody.summary(code: code, message: message)))")
             case .page(let page):
-                let added = try writer.add(
-                    SnapshotWriter.Page(key: harPage.key, provenance: harPage.provenance, path: file.displayPath, entry: harPage.entry,
-                                        sha256: file.sha256, size: file.size, totalNum: page.totalNum),
-                    records: page.records, recordPlace: { "log.entries[\(harPage.entry)] response body data_list[\($0)]" }, recordLine: { _ in nil })
+                let added = try session.add(
+                    SnapshotPage(key: harPage.key, provenance: harPage.provenance, path: file.displayPath, entry: harPage.entry,
+                                 sha256: file.sha256, size: file.size, totalNum: page.totalNum),
+                    records: page.records, place: { "log.entries[\(harPage.entry)] response body data_list[\($0)]" })
                 if let added { report.records += added } else { report.alreadyImportedPages += 1 }
             }
         }

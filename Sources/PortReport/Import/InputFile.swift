@@ -6,12 +6,12 @@ import Darwin
 
 /// Limits on what one input may be. They exist so that a hostile or broken file fails with a
 /// clear message instead of exhausting memory.
-public enum InputLimits {
+enum InputLimits {
     /// Largest input file read, in bytes (a year of daily pages is ~145 MB in ~8,000 files).
-    public static let maximumFileSize = 256 << 20
+    static let maximumFileSize = 256 << 20
     /// Largest decompressed size of a `.gz` file, in bytes. A saved page is at most about
     /// 1 MB (the API caps total_num at 10,000); the cap keeps a gzip bomb from taking memory.
-    public static let maximumInflatedSize = 64 << 20
+    static let maximumInflatedSize = 64 << 20
 }
 
 /// The bytes of one input file (decompressed if it was gzip), with what provenance needs.

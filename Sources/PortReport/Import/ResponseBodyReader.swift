@@ -22,8 +22,6 @@ enum ResponseBodyReader {
         let offset: Int
     }
 
-    static let portRange = 0...65_535
-
     /// Where the reader is, kept cheap to update (no string is built per record): it becomes a
     /// JSON path such as `data_list[17].port` only when a problem is reported.
     enum Place {

@@ -1,5 +1,4 @@
 import GRDB
-import GRDBSQLite
 
 /// Writes snapshots into the store inside one import transaction.
 ///
@@ -8,21 +7,17 @@ import GRDBSQLite
 /// memory stays flat however many files a run has. A record that is already in the snapshot with
 /// the same values is kept once; with different values it is a conflict. `finish()` then settles
 /// each touched snapshot: record count, completeness, digest.
+///
+/// This type keeps the run's snapshots, the held records of a few of them and the undo log of
+/// the current input; the de-duplication (`HeldRecords`), the blob's raw statements
+/// (`RecordBlobStatements`), the completeness rule (`Completeness`) and the digest
+/// (`SnapshotDigest`) are each in their own file.
 final class SnapshotWriter {
     /// What became of a snapshot in this run.
     struct Outcome: Sendable, Equatable {
-        enum Kind: String, Sendable {
-            /// A snapshot the store did not have.
-            case stored
-            /// Pages added to a snapshot the store had (e.g. a missing page imported later).
-            case merged
-            /// Everything was there already: nothing changed.
-            case alreadyImported
-        }
-
         let id: Int64
         let key: SnapshotKey
-        let kind: Kind
+        let kind: SnapshotOutcome
         let records: Int
         let addedRecords: Int
         let addedSources: Int
@@ -41,43 +36,15 @@ final class SnapshotWriter {
         var settled: (count: Int, digest: String)?
     }
 
-    /// The records of a snapshot being added to, until they are written to its blob.
-    private final class Records {
-        var entries: [RecordBlob.Entry]
-        /// One bit per (port, type) key: whether the snapshot has it. Cheaper than hashing every
-        /// record, which showed in profiles of a year's import; pages of one export rarely
-        /// repeat a record, so the index below is built only when one does.
-        var present: [UInt64]
-        /// Entry position by key, from the first repeated key on.
-        var index: [UInt32: Int32]?
-        var changed = false
-
-        init(_ entries: [RecordBlob.Entry]) {
-            self.entries = entries
-            present = [UInt64](repeating: 0, count: (65_536 << 2) / 64)
-            for entry in entries { present[Int(entry.key >> 6)] |= 1 << UInt64(entry.key & 63) }
-        }
-
-        /// Forgets the entries from `count` on.
-        func truncate(to count: Int) {
-            for entry in entries[count...] {
-                present[Int(entry.key >> 6)] &= ~(1 << UInt64(entry.key & 63))
-                index?[entry.key] = nil
-            }
-            entries.removeSubrange(count...)
-        }
-    }
-
     /// How many snapshots' records are held in memory between inputs (the pages of one export are
     /// normally read one after another, so a few suffice).
     private static let heldLimit = 8
 
     private let db: Database
-    private let insertBlob: Statement
-    private let selectBlob: Statement
+    private let blobs: RecordBlobStatements
     private var groups: [SnapshotKey: Group] = [:]
     private var order: [SnapshotKey] = []
-    private var held: [SnapshotKey: Records] = [:]
+    private var held: [SnapshotKey: HeldRecords] = [:]
     /// Held snapshots, least recently used first.
     private var heldOrder: [SnapshotKey] = []
     private let importedAt: String
@@ -85,8 +52,7 @@ final class SnapshotWriter {
     init(db: Database, importedAt: Timestamp) throws {
         self.db = db
         self.importedAt = importedAt.rfc3339
-        insertBlob = try db.makeStatement(sql: "INSERT OR REPLACE INTO snapshot_records (snapshot_id, data) VALUES (?, ?)")
-        selectBlob = try db.makeStatement(sql: "SELECT data FROM snapshot_records WHERE snapshot_id = ?")
+        blobs = try RecordBlobStatements(db)
     }
 
     /// Undo log of the input being read: the state of each group before the input touched it, and
@@ -180,7 +146,7 @@ final class SnapshotWriter {
     }
 
     /// The held records of `group`, reading its blob when the store has one.
-    private func records(of group: Group) throws -> Records {
+    private func records(of group: Group) throws -> HeldRecords {
         if let records = held[group.key] {
             if heldUndo[group.key] == nil { heldUndo[group.key] = .some(records.entries.count) }
             if heldOrder.last != group.key {
@@ -189,25 +155,8 @@ final class SnapshotWriter {
             }
             return records
         }
-        var entries: [RecordBlob.Entry] = []
-        if group.existed || group.settled != nil {
-            let handle = selectBlob.sqliteStatement
-            sqlite3_reset(handle)
-            sqlite3_bind_int64(handle, 1, group.id)
-            defer { sqlite3_reset(handle) }
-            let code = sqlite3_step(handle)
-            if code == SQLITE_ROW {
-                let count = Int(sqlite3_column_bytes(handle, 0))
-                do {
-                    entries = try RecordBlob.View(UnsafeRawBufferPointer(start: sqlite3_column_blob(handle, 0), count: count)).entries()
-                } catch {
-                    throw StoreDamage(message: "snapshot \(group.id) is damaged: \(error)")
-                }
-            } else if code != SQLITE_DONE {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-            }
-        }
-        let records = Records(entries)
+        let entries = try group.existed || group.settled != nil ? blobs.entries(of: group.id) : []
+        let records = HeldRecords(entries)
         held[group.key] = records
         heldOrder.append(group.key)
         if heldUndo[group.key] == nil { heldUndo[group.key] = .some(nil) }
@@ -219,19 +168,7 @@ final class SnapshotWriter {
         guard let records = held[key] else { return }
         if records.changed, var group = groups[key] {
             records.entries.sort { $0.key < $1.key }
-            let blob = RecordBlob.encode(records.entries)
-            let handle = insertBlob.sqliteStatement
-            sqlite3_reset(handle)
-            sqlite3_bind_int64(handle, 1, group.id)
-            let code = blob.withUnsafeBytes { bytes in
-                // A zero-length blob still needs a non-null pointer to be a blob rather than NULL.
-                sqlite3_bind_blob(handle, 2, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(bytes.count), nil)
-                return sqlite3_step(handle)
-            }
-            sqlite3_reset(handle)
-            guard code == SQLITE_DONE else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-            }
+            try blobs.write(RecordBlob.encode(records.entries), for: group.id)
             group.settled = (records.entries.count, SnapshotDigest.compute(records.entries, key: key))
             groups[key] = group
         }
@@ -239,25 +176,10 @@ final class SnapshotWriter {
         heldOrder.removeAll { $0 == key }
     }
 
-    /// One page (a file, a HAR entry, a query result, another store's snapshot) to add.
-    struct Page {
-        let key: SnapshotKey
-        let provenance: MetadataProvenance
-        /// Path as shown to the user, and the place within it (`log.entries[3]`), if any.
-        let path: String
-        let entry: Int
-        let sha256: String
-        let size: Int
-        let totalNum: Int64?
-        /// The query that read a foreign database; empty otherwise.
-        var query: String = ""
-    }
-
     /// Adds a page's records. Returns how many records were new to the snapshot, or nil when the
-    /// page was already part of it. `recordPlace` names a record for messages (`data_list[17]`),
-    /// `recordLine` its line.
+    /// page was already part of it. Throws `RecordRejection` for a record the store refuses.
     @discardableResult
-    func add(_ page: Page, records: [PortRecord], recordPlace: (Int) -> String, recordLine: (Int) -> Int?) throws -> Int? {
+    func add(_ page: SnapshotPage, records: [PortRecord]) throws -> Int? {
         var group = try group(for: page.key, provenance: page.provenance)
         if try hasSource(snapshotID: group.id, sha256: page.sha256, entry: page.entry, query: page.query) {
             return nil
@@ -269,65 +191,30 @@ final class SnapshotWriter {
         setGroup(group, for: page.key)
 
         let held = try self.records(of: group)
-        held.changed = true
         guard (1...Int64(UInt32.max)).contains(sourceID) else {
             throw StoreDamage(message: "source id \(sourceID) does not fit the store's layout")
         }
-        // Worked on as local values (moved out and back), so that the loop pays no exclusivity
-        // checks on the class's properties.
-        var entries: [RecordBlob.Entry] = [], present: [UInt64] = [], index: [UInt32: Int32]?
-        swap(&entries, &held.entries)
-        swap(&present, &held.present)
-        swap(&index, &held.index)
-        defer {
-            swap(&entries, &held.entries)
-            swap(&present, &held.present)
-            swap(&index, &held.index)
-        }
-        entries.reserveCapacity(entries.count + records.count)
-        var added = 0
-        for (position, record) in records.enumerated() {
-            if let problem = RecordBlob.problem(port: record.port, num: record.num) {
-                throw InputError(file: page.path, line: recordLine(position), place: recordPlace(position), message: "cannot be stored: \(problem)")
-            }
-            let entry = RecordBlob.Entry(port: record.port, type: record.type, status: record.status, sourceID: sourceID, num: record.num)
-            let key = entry.key
-            let word = Int(key >> 6), bit = UInt64(1) << UInt64(key & 63)
-            if present[word] & bit != 0 {
-                if index == nil {
-                    var built: [UInt32: Int32] = Dictionary(minimumCapacity: entries.count)
-                    for (position, entry) in entries.enumerated() { built[entry.key] = Int32(position) }
-                    index = built
-                }
-                if let existing = index?[key] {
-                    try checkDuplicate(entry, against: entries[Int(existing)], page: page, place: recordPlace(position), line: recordLine(position))
-                }
-            } else {
-                present[word] |= bit
-                index?[key] = Int32(entries.count)
-                entries.append(entry)
-                added += 1
-            }
+        let added: Int
+        do {
+            added = try held.append(records, sourceID: sourceID)
+        } catch let conflict as HeldRecords.Conflict {
+            throw try rejection(conflict)
         }
         group.addedRecords += added
         setGroup(group, for: page.key)
         return added
     }
 
-    /// A record already in the snapshot: the same values are kept once, others are a conflict.
-    private func checkDuplicate(_ entry: RecordBlob.Entry, against other: RecordBlob.Entry, page: Page, place: String, line: Int?) throws {
-        if entry.num == other.num && entry.status == other.status { return }
-        var where_ = "earlier in this same page"
+    /// A conflicting duplicate, with the page the record already held came from.
+    private func rejection(_ conflict: HeldRecords.Conflict) throws -> RecordRejection {
+        let entry = conflict.entry, other = conflict.existing
+        var location: RecordRejection.Location?
         if other.sourceID != entry.sourceID,
            let row = try Row.fetchOne(db, sql: "SELECT path, entry FROM source WHERE id = ?", arguments: [other.sourceID]) {
-            let otherPath: String = row["path"]
-            let otherEntry: Int = row["entry"]
-            where_ = "in \(otherPath)\(otherEntry >= 0 ? " log.entries[\(otherEntry)]" : "")"
+            location = RecordRejection.Location(path: row["path"], entry: row["entry"])
         }
-        func describe(_ num: Int64, _ status: VendorStatus?) -> String { "num \(num)" + (status.map { ", status \($0.rawValue)" } ?? "") }
-        throw InputError(
-            file: page.path, line: line, place: place,
-            message: "\(entry.port)/\(entry.type.rawValue) has \(describe(entry.num, entry.status)) here but \(describe(other.num, other.status)) \(where_), in the same snapshot (\(page.key.category.rawValue), captured \(page.key.capturedAt.rfc3339)); pages of one export must agree")
+        return RecordRejection(index: conflict.index, reason: .conflict(port: entry.port, type: entry.type, num: entry.num, status: entry.status,
+                                                                       otherNum: other.num, otherStatus: other.status, other: location))
     }
 
     /// Settles every snapshot this run touched and says what became of each.
@@ -348,82 +235,13 @@ final class SnapshotWriter {
             let totals = try Int64.fetchAll(db.cachedStatement(sql: "SELECT DISTINCT total_num FROM source WHERE snapshot_id = ? AND total_num IS NOT NULL ORDER BY total_num"),
                                             arguments: [group.id])
             let totalNum = totals.last
-            var note = ""
-            var complete = true
-            if totals.count > 1 {
-                complete = false
-                note = "pages disagree on total_num (\(totals.map(String.init).joined(separator: ", "))): the data changed while it was paged"
-            } else if let totalNum, Int64(count) < totalNum {
-                complete = false
-                note = "\(count) of \(totalNum) records: \(totalNum - Int64(count)) missing (a page was not saved?)"
-            } else if totalNum == nil {
-                note = "the source gives no total_num: completeness cannot be checked"
-            } else if let totalNum, Int64(count) > totalNum {
-                complete = false
-                note = "\(count) records but total_num says \(totalNum): the data changed while it was paged"
-            }
+            let completeness = Completeness(records: count, totals: totals)
             try db.cachedStatement(sql: "UPDATE snapshot SET record_count = ?, total_num = ?, complete = ?, note = ?, digest = ? WHERE id = ?")
-                .execute(arguments: [count, totalNum, complete ? 1 : 0, note, digest, group.id])
-            let kind: Outcome.Kind = group.existed ? .merged : .stored
+                .execute(arguments: [count, totalNum, completeness.complete ? 1 : 0, completeness.note, digest, group.id])
+            let kind: SnapshotOutcome = group.existed ? .merged : .stored
             outcomes.append(Outcome(id: group.id, key: key, kind: kind, records: count, addedRecords: group.addedRecords,
-                                    addedSources: group.addedSources, totalNum: totalNum, complete: complete, note: note))
+                                    addedSources: group.addedSources, totalNum: totalNum, complete: completeness.complete, note: completeness.note))
         }
         return outcomes
-    }
-}
-
-/// A store whose stored data cannot be read back as written.
-struct StoreDamage: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message + ": restore the store from a backup" }
-}
-
-/// The identity of a snapshot: SHA-256 of its key and its records in canonical order.
-enum SnapshotDigest {
-    /// `entries` sorted by port and type.
-    static func compute(_ entries: [RecordBlob.Entry], key: SnapshotKey) -> String {
-        var hasher = SHA256Hasher()
-        hasher.update("portreport snapshot v1\nproject=\(key.projectID)\nenterprise_project=\(key.enterpriseProjectID)\ncategory=\(key.category.rawValue)\ncaptured_at=\(key.capturedAt.rfc3339)\nfilters=\(key.filters)\n")
-        // Lines of "PORT TYPE NUM STATUS" (status "-" when none), written into a fixed buffer:
-        // this runs for every record of an import.
-        let capacity = 1 << 16, longestLine = 5 + 1 + 4 + 1 + 19 + 1 + 7 + 1
-        var buffer = [UInt8](repeating: 0, count: capacity)
-        buffer.withUnsafeMutableBufferPointer { buffer in
-            var count = 0
-            func put(_ text: StaticString) {
-                for offset in 0..<text.utf8CodeUnitCount { buffer[count + offset] = text.utf8Start[offset] }
-                count += text.utf8CodeUnitCount
-            }
-            func put(_ value: UInt64) {
-                var digits = 1, rest = value / 10
-                while rest > 0 { digits += 1; rest /= 10 }
-                var v = value
-                for offset in stride(from: digits - 1, through: 0, by: -1) {
-                    buffer[count + offset] = UInt8(truncatingIfNeeded: v % 10) &+ 0x30
-                    v /= 10
-                }
-                count += digits
-            }
-            for entry in entries {
-                put(UInt64(entry.port))
-                buffer[count] = 0x20
-                count += 1
-                put(entry.type.staticName)
-                buffer[count] = 0x20
-                count += 1
-                put(UInt64(entry.num))
-                buffer[count] = 0x20
-                count += 1
-                if let status = entry.status { put(status.staticName) } else { put("-") }
-                buffer[count] = 0x0A
-                count += 1
-                if count > capacity - longestLine {
-                    hasher.update(UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[..<count])))
-                    count = 0
-                }
-            }
-            hasher.update(UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[..<count])))
-        }
-        return hasher.finalizeHex()
     }
 }

@@ -75,6 +75,24 @@ public final class Store: Sendable {
         }
     }
 
+    /// A new, empty store in memory, with the current schema: for tests, which then need no
+    /// files. Its `path` is `:memory:`.
+    static func inMemory() throws(StoreError) -> Store {
+        do {
+            return try Store(inMemory: ())
+        } catch {
+            throw StoreError(path: ":memory:", message: "cannot make a store in memory: \(Store.describe(error))")
+        }
+    }
+
+    private init(inMemory: Void) throws {
+        path = ":memory:"
+        var configuration = Configuration()
+        configuration.label = "portreport store"
+        database = try DatabaseQueue(configuration: configuration)
+        try prepareForWriting(path: path)
+    }
+
     /// WAL mode, then the identity check and the migrations in one IMMEDIATE transaction, so
     /// that processes creating the same new store at once take turns.
     private func prepareForWriting(path: String) throws {

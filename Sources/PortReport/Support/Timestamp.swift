@@ -45,12 +45,12 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// The calendar date in UTC, e.g. `2026-11-28`.
-    public var dateString: String { String(rfc3339.prefix(10)) }
+    var dateString: String { String(rfc3339.prefix(10)) }
 
     public var description: String { rfc3339 }
 
     /// Builds a timestamp from calendar fields in UTC; nil when a field is out of range.
-    public init?(year: Int64, month: Int64, day: Int64, hour: Int64 = 0, minute: Int64 = 0, second: Int64 = 0) {
+    init?(year: Int64, month: Int64, day: Int64, hour: Int64 = 0, minute: Int64 = 0, second: Int64 = 0) {
         guard (1...9999).contains(year), (1...12).contains(month), (1...31).contains(day),
               (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second)
         else { return nil }

@@ -88,7 +88,7 @@ import Testing
         let before = try dumpStore(storePath)
         let again = try importing(inputs)
         #expect(again.records == 0)
-        #expect(again.snapshots.allSatisfy { $0.outcome == "alreadyImported" })
+        #expect(again.snapshots.allSatisfy { $0.outcome == .alreadyImported })
         #expect(try dumpStore(storePath) == before)
     }
 
@@ -140,7 +140,7 @@ import Testing
         #expect(try snapshots().first?.complete == false)
         let p2 = try Fixtures.write(Fixtures.body(total: 2, [(80, "TCP", 3, nil)]), to: "2026-11-28/container/p2.json", in: directory)
         let report = try importing([p2])
-        #expect(report.snapshots.first?.outcome == "merged")
+        #expect(report.snapshots.first?.outcome == .merged)
         let snapshot = try #require(try snapshots().first)
         #expect(snapshot.complete)
         #expect(snapshot.records == 2)
@@ -303,7 +303,7 @@ import Testing
 
         _ = try importing([Fixtures.sample("exports/2026-11-25")])
         let report = try importing([otherPath])
-        #expect(report.snapshots.filter { $0.outcome == "stored" }.count == theirs.count)
+        #expect(report.snapshots.filter { $0.outcome == .stored }.count == theirs.count)
         let ours = try snapshots()
         for snapshot in theirs {
             let copy = try #require(ours.first { $0.digest == snapshot.digest })

@@ -18,7 +18,7 @@ import Testing
     @Test func readingAnEmptyFileSaysTheStoreIsEmpty() throws {
         let directory = try Fixtures.temporaryDirectory()
         let path = directory.appendingPathComponent("empty.sqlite").path
-        FileManager.default.createFile(atPath: path, contents: Data())
+        _ = FileManager.default.createFile(atPath: path, contents: Data())
         do {
             _ = try Store(path: path, readOnly: true)
             Issue.record("an empty file was read as a store")

@@ -1,0 +1,27 @@
+/// Whether a snapshot has every record its pages said there were, and if not, why, in words.
+///
+/// Pages report the total (`total_num`) of the whole query; a snapshot is complete when its
+/// pages agree on it and it holds that many records.
+struct Completeness: Equatable {
+    let complete: Bool
+    /// Empty when complete and checkable.
+    let note: String
+}
+
+extension Completeness {
+    /// `totals` is the distinct `total_num`s of the snapshot's pages, ascending.
+    init(records count: Int, totals: [Int64]) {
+        let totalNum = totals.last
+        if totals.count > 1 {
+            self.init(complete: false, note: "pages disagree on total_num (\(totals.map(String.init).joined(separator: ", "))): the data changed while it was paged")
+        } else if let totalNum, Int64(count) < totalNum {
+            self.init(complete: false, note: "\(count) of \(totalNum) records: \(totalNum - Int64(count)) missing (a page was not saved?)")
+        } else if totalNum == nil {
+            self.init(complete: true, note: "the source gives no total_num: completeness cannot be checked")
+        } else if let totalNum, Int64(count) > totalNum {
+            self.init(complete: false, note: "\(count) records but total_num says \(totalNum): the data changed while it was paged")
+        } else {
+            self.init(complete: true, note: "")
+        }
+    }
+}
