@@ -16,15 +16,13 @@ import Darwin
 
 // MARK: - The package
 
+/// Where the package is. The unit tests find it the same way (`Fixtures.root` in
+/// Tests/PortReportTests/TestSupport.swift): a test target cannot use another's code.
 enum PackageLayout {
-    /// The package root: three levels up from this file (Tests/portreportCLITests/<file>), checked
-    /// by looking for Package.swift; if the layout ever changes, the nearest ancestor that has one.
+    /// The package root: the nearest ancestor of this file (Tests/portreportCLITests/<file>)
+    /// that holds Package.swift, so that moving a test file does not break it.
     static let root: URL = {
         let file = URL(fileURLWithPath: #filePath)
-        let threeUp = file.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        if FileManager.default.fileExists(atPath: threeUp.appendingPathComponent("Package.swift").path) {
-            return threeUp
-        }
         var directory = file.deletingLastPathComponent()
         while directory.path != "/" {
             if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
@@ -32,7 +30,8 @@ enum PackageLayout {
             }
             directory = directory.deletingLastPathComponent()
         }
-        return threeUp
+        // Not found: where it would be (Tests/portreportCLITests/<file>); the first path a test reads says so.
+        return file.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }()
 
     /// A path inside the package, e.g. `samples/capture.har`.

@@ -1,18 +1,25 @@
 // Reading a store directly with GRDB, to check what a run left in it beyond what `snapshots`
-// shows: every table, every row.
+// shows: every table, every row. Every test that looks into a database opens it through
+// `StoreInspection.read`.
 
 import Foundation
 import GRDB
 
 enum StoreInspection {
-    /// A text dump of the whole database: the schema, then every row of every table (sorted, so
-    /// that the dump does not depend on the order SQLite returns rows in), then user_version.
-    static func dump(_ path: String) throws -> String {
+    /// Runs `body` on the database at `path`, opened read-only (so that inspecting a store never
+    /// changes it), and closes it.
+    static func read<T>(_ path: String, _ body: (Database) throws -> T) throws -> T {
         var configuration = Configuration()
         configuration.readonly = true
         let queue = try DatabaseQueue(path: path, configuration: configuration)
         defer { try? queue.close() }
-        return try queue.read { db in
+        return try queue.read(body)
+    }
+
+    /// A text dump of the whole database: the schema, then every row of every table (sorted, so
+    /// that the dump does not depend on the order SQLite returns rows in), then user_version.
+    static func dump(_ path: String) throws -> String {
+        try read(path) { db in
             var lines: [String] = []
             for row in try Row.fetchAll(db, sql: "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name") {
                 lines.append("schema \(row["type"] as String? ?? "") \(row["name"] as String? ?? ""): \(row["sql"] as String? ?? "")")
@@ -30,11 +37,7 @@ enum StoreInspection {
 
     /// Row counts of the tables portreport keeps data in (0 for a table that does not exist).
     static func counts(_ path: String) throws -> [String: Int] {
-        var configuration = Configuration()
-        configuration.readonly = true
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        defer { try? queue.close() }
-        return try queue.read { db in
+        try read(path) { db in
             var counts: [String: Int] = [:]
             for table in ["snapshot", "source", "record"] {
                 counts[table] = try (db.tableExists(table) || db.viewExists(table)) ? Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0 : 0
@@ -45,11 +48,7 @@ enum StoreInspection {
 
     /// The (port, type) keys of one snapshot's records.
     static func recordKeys(_ path: String, snapshotID: Int) throws -> Set<RecordKey> {
-        var configuration = Configuration()
-        configuration.readonly = true
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        defer { try? queue.close() }
-        return try queue.read { db in
+        try read(path) { db in
             Set(try Row.fetchAll(db, sql: "SELECT port, type FROM record WHERE snapshot_id = ?", arguments: [snapshotID])
                 .map { RecordKey(port: $0["port"], type: $0["type"]) })
         }

@@ -304,11 +304,7 @@ struct ReliabilityStoreHealth: CustomStringConvertible {
     }
 
     static func read(_ path: String) throws -> ReliabilityStoreHealth {
-        var configuration = Configuration()
-        configuration.readonly = true
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        defer { try? queue.close() }
-        return try queue.read { db in
+        try StoreInspection.read(path) { db in
             let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
             let fk = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count
             // `record` is a table in schema v1 and a view (over the blobs) from v2 on.
