@@ -1,7 +1,7 @@
 /// Computes ranking, breakdown, trends, series and findings from the store. The command line and
 /// every renderer only read its result.
 public struct Analyzer {
-    public let store: Store
+    let store: Store
 
     public init(store: Store) {
         self.store = store

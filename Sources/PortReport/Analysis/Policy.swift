@@ -25,36 +25,36 @@
 /// Ports are `23` (every protocol), `23/tcp` (TCP and TCP6), `23/tcp4` (TCP only), `23/tcp6`,
 /// likewise `udp`, `udp4`, `udp6`, and ranges such as `8000-8100/tcp`.
 public struct Policy: Sendable {
-    public struct PortSpec: Sendable, Equatable, CustomStringConvertible {
-        public let ports: ClosedRange<Int>
-        public let types: Set<PortType>
-        public let description: String
+    struct PortSpec: Sendable, Equatable, CustomStringConvertible {
+        let ports: ClosedRange<Int>
+        let types: Set<PortType>
+        let description: String
 
-        public func matches(_ key: PortKey) -> Bool { ports.contains(key.port) && types.contains(key.type) }
+        func matches(_ key: PortKey) -> Bool { ports.contains(key.port) && types.contains(key.type) }
     }
 
-    public struct Forbid: Sendable {
-        public let ports: [PortSpec]
-        public let category: Category?
-        public let reason: String?
+    struct Forbid: Sendable {
+        let ports: [PortSpec]
+        let category: Category?
+        let reason: String?
     }
 
-    public struct Limit: Sendable {
-        public let ports: [PortSpec]
-        public let category: Category?
-        public let max: Int64
-        public let reason: String?
+    struct Limit: Sendable {
+        let ports: [PortSpec]
+        let category: Category?
+        let max: Int64
+        let reason: String?
     }
 
-    public var forbid: [Forbid] = []
-    public var limits: [Limit] = []
-    public var allow: [Category: [PortSpec]] = [:]
+    var forbid: [Forbid] = []
+    var limits: [Limit] = []
+    var allow: [Category: [PortSpec]] = [:]
     /// Minimum num for a new port to be a finding; nil: new ports are not findings.
-    public var newPorts: Int64?
-    public var newDangerous = false
-    public var waivers: [Waiver] = []
+    var newPorts: Int64?
+    var newDangerous = false
+    var waivers: [Waiver] = []
     /// Where it came from, for reports.
-    public var source: String
+    var source: String
 
     /// Without a policy file: only new dangerous ports are findings.
     public static let builtIn: Policy = {
@@ -68,7 +68,7 @@ public struct Policy: Sendable {
     }
 
     /// Parses `23`, `23/tcp`, `23/tcp4`, `8000-8100/udp6`; nil when it is none of these.
-    public static func portSpec(_ text: String) -> PortSpec? {
+    static func portSpec(_ text: String) -> PortSpec? {
         let parts = text.lowercased().split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 1 || (parts.count == 2 && !parts[1].isEmpty) else { return nil }
         let bounds = parts[0].split(separator: "-", omittingEmptySubsequences: false)
@@ -92,15 +92,15 @@ public struct Policy: Sendable {
 /// A documented exception: a finding it covers is shown apart and does not fail a check,
 /// until it expires — then the finding counts again, and the expiry is a finding of its own.
 public struct Waiver: Sendable, Equatable {
-    public let ports: [Policy.PortSpec]
-    public let category: Category?
-    public let kinds: Set<Finding.Kind>?
+    let ports: [Policy.PortSpec]
+    let category: Category?
+    let kinds: Set<Finding.Kind>?
     public let reason: String
     public let ticket: String
     /// As written: `2027-01-31`.
     public let expiresOn: String
     /// The last second it is valid (end of the expiry day, UTC).
-    public let validUntil: Timestamp
+    let validUntil: Timestamp
 
     func covers(_ finding: Finding) -> Bool {
         (category == nil || category == finding.category) && (kinds?.contains(finding.kind) ?? true)
