@@ -90,11 +90,14 @@ struct ReadOnlyStoreReliabilityTests {
                                                                  environment: ReliabilitySettings.epoch, timeout: ReliabilitySettings.timeout)
             #expect(!result.signalled && result.seconds < ReliabilitySettings.timeout, "\(result)")
             ReliabilityMessages.expectCleanFailure(result, file: store, mentions: [])
-            #expect(try StoreInspection.dump(store) == dumpBefore, "the read-only store changed")
-            #expect(try ReliabilityStoreHealth.read(store).problems.isEmpty)
             // Reading is allowed.
             let listing = try await CLI.run(["snapshots", "--store", store], timeout: ReliabilitySettings.timeout)
             #expect(listing.status == 0, "\(listing)")
+            // Our own look inside needs the modes back: SQLite opens a WAL store only with a -shm
+            // file, which it cannot make in a directory this user may not write.
+            Self.restoreModes(store)
+            #expect(try StoreInspection.dump(store) == dumpBefore, "the read-only store changed")
+            #expect(try ReliabilityStoreHealth.read(store).problems.isEmpty)
         }
     }
 
