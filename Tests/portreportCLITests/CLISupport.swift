@@ -92,7 +92,6 @@ func withScratch<T>(_ label: String = "test", _ body: (Scratch) async throws -> 
 /// the test as cancelled, with `reason`; older toolchains cannot cancel a test, so there it
 /// fails: a test that did not check must never be reported as passed.
 func endAsSkipped(_ reason: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> Never {
-    print("skipped: \(reason)")
     #if compiler(>=6.3)
     try Test.cancel(Comment(rawValue: reason), sourceLocation: sourceLocation)
     #else
@@ -132,6 +131,8 @@ struct RunResult: Sendable, CustomStringConvertible {
     }
 }
 
+/// What a test needed and could not set up (a helper that failed, an unexpected output shape):
+/// a failure of the test's preparation, not a finding about portreport.
 struct TestSetupError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
@@ -216,6 +217,7 @@ private func sendSignal(_ signal: Int32, to pid: pid_t) -> Bool {
     kill(pid, signal) == 0
 }
 
+/// Running a child to its end with its output captured, and the environment every child gets.
 enum Subprocess {
     /// A broken pipe (a child that exits before reading all of its standard input) must be an
     /// error on write, not a signal that kills the test runner.
