@@ -5,6 +5,7 @@
 import Foundation
 import GRDB
 
+/// What a store holds, read with SQL of the tests' own (GRDB, not the PortReport library).
 enum StoreInspection {
     /// Runs `body` on the database at `path`, opened read-only (so that inspecting a store never
     /// changes it), and closes it.
@@ -17,7 +18,8 @@ enum StoreInspection {
     }
 
     /// A text dump of the whole database: the schema, then every row of every table (sorted, so
-    /// that the dump does not depend on the order SQLite returns rows in), then user_version.
+    /// that the dump does not depend on the order SQLite returns rows in), blobs byte for byte
+    /// (the records live in them), then user_version.
     static func dump(_ path: String) throws -> String {
         try read(path) { db in
             var lines: [String] = []
@@ -28,11 +30,27 @@ enum StoreInspection {
             for table in tables {
                 let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table.quotedDatabaseIdentifier)")
                 lines.append("table \(table): \(rows.count) rows")
-                lines.append(contentsOf: rows.map { "  \($0.description)" }.sorted())
+                lines.append(contentsOf: rows.map { "  " + describe($0) }.sorted())
             }
             lines.append("user_version \(try Int.fetchOne(db, sql: "PRAGMA user_version") ?? -1)")
             return lines.joined(separator: "\n")
         }
+    }
+
+    /// A row as `column:value ...`, a blob as x'hex' in full: GRDB's own description of a row
+    /// shows only a blob's size, so two stores whose records differ would dump alike.
+    static func describe(_ row: Row) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        return row.map { column, value -> String in
+            guard case .blob(let data) = value.storage else { return "\(column):\(value)" }
+            var hex: [UInt8] = []
+            hex.reserveCapacity(data.count * 2)
+            for byte in data {
+                hex.append(digits[Int(byte >> 4)])
+                hex.append(digits[Int(byte & 0x0F)])
+            }
+            return "\(column):x'\(String(decoding: hex, as: UTF8.self))'"
+        }.joined(separator: " ")
     }
 
     /// Row counts of the tables portreport keeps data in (0 for a table that does not exist).
