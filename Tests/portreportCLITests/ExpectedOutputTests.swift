@@ -6,7 +6,8 @@ import Testing
 ///
 ///     PORTREPORT_UPDATE_EXPECTED=1 swift test --filter ExpectedOutputTests
 ///
-/// and review the difference with `git diff samples/expected`.
+/// (the comparison is then reported as cancelled, since it rewrote instead of comparing) and
+/// review the difference with `git diff samples/expected`.
 @Suite("Expected outputs")
 struct ExpectedOutputTests {
     static let expected = PackageLayout.root.appendingPathComponent("samples/expected")
