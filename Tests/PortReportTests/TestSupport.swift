@@ -3,8 +3,21 @@ import Foundation
 
 /// Paths and scratch space shared by the tests.
 enum Fixtures {
-    /// The package root, found from this file's path.
-    static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// The package root: the nearest ancestor of this file that holds Package.swift (found the
+    /// same way as `PackageLayout.root` of the end-to-end tests). Every test that needs a path in
+    /// the package starts from here.
+    static let root: URL = {
+        let file = URL(fileURLWithPath: #filePath)
+        var directory = file.deletingLastPathComponent()
+        while directory.path != "/" {
+            if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
+                return directory
+            }
+            directory = directory.deletingLastPathComponent()
+        }
+        // Not found: where it would be (Tests/PortReportTests/<file>); the first path a test reads says so.
+        return file.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }()
     static let samples = root.appendingPathComponent("samples")
 
     static func sample(_ relative: String) -> String {

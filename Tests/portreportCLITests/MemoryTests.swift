@@ -94,7 +94,7 @@ enum PeakMemory {
             let fields = text.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
             guard fields.count == 3 else { throw TestSetupError("the measuring helper wrote '\(text)'") }
             let result = RunResult(command: ["portreport"] + arguments, status: Int32(fields[1] != 0 ? fields[1] : fields[0]),
-                                   signalled: fields[1] != 0, stdout: run.stdout, stderr: run.stderr)
+                                   signalled: fields[1] != 0, stdout: run.stdout, stderr: run.stderr, seconds: run.seconds)
             return Measurement(result: result, peakBytes: bytes(fromMaxRSS: fields[2]),
                                method: "getrusage(RUSAGE_CHILDREN) in a helper process whose only child was portreport")
         }
@@ -130,6 +130,7 @@ enum PeakMemory {
             cEnvironment.forEach { free($0) }
         }
         var pid = pid_t()
+        let start = ContinuousClock.now
         let spawned = posix_spawn(&pid, binary.path, &actions, nil, cArguments, cEnvironment)
         guard spawned == 0 else { throw TestSetupError("posix_spawn \(binary.path) failed: \(String(cString: strerror(spawned)))") }
         var status: Int32 = 0
@@ -141,7 +142,8 @@ enum PeakMemory {
         let result = RunResult(command: ["portreport"] + arguments, status: signal != 0 ? signal : (status >> 8) & 0xff,
                                signalled: signal != 0,
                                stdout: (try? Data(contentsOf: URL(fileURLWithPath: outPath))) ?? Data(),
-                               stderr: (try? Data(contentsOf: URL(fileURLWithPath: errPath))) ?? Data())
+                               stderr: (try? Data(contentsOf: URL(fileURLWithPath: errPath))) ?? Data(),
+                               seconds: (ContinuousClock.now - start).seconds)
         return Measurement(result: result, peakBytes: bytes(fromMaxRSS: Int(usage.ru_maxrss)),
                            method: "wait4 rusage of a direct child (no C compiler for the helper): an upper bound, as on Linux it starts from the test runner's resident size at the spawn")
     }

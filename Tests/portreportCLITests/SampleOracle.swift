@@ -34,17 +34,9 @@ struct SamplePage {
     }
 }
 
-/// What `snapshots --format json` should say about one snapshot.
+/// What `snapshots --format json` should say about one snapshot (its sources as the listing
+/// writes them).
 struct ExpectedSnapshot: CustomStringConvertible {
-    struct Source: Equatable, CustomStringConvertible {
-        let path: String
-        let entry: Int?
-        let records: Int
-        let totalNum: Int
-        let size: Int
-        var description: String { "\(path)\(entry.map { "#\($0)" } ?? ""): \(records) records, total_num \(totalNum), \(size) bytes" }
-    }
-
     let category: String
     let capturedAt: String
     let projectID: String?
@@ -53,7 +45,7 @@ struct ExpectedSnapshot: CustomStringConvertible {
     let records: Int
     let totalNum: Int
     var complete: Bool { records == totalNum }
-    let sources: [Source]
+    let sources: [Listing.Source]
 
     var description: String { "\(category) \(capturedAt) project \(projectID ?? "unknown"): \(records) of \(totalNum)" }
 }
@@ -83,7 +75,7 @@ enum SampleOracle {
                     .sorted()
                 var distinct = Set<RecordKey>()
                 var totals = Set<Int>()
-                var sources: [ExpectedSnapshot.Source] = []
+                var sources: [Listing.Source] = []
                 for file in files {
                     let url = directory.appendingPathComponent(file)
                     let relative = "\(base)/\(day)/\(category)/\(file)"
@@ -159,7 +151,7 @@ enum SampleOracle {
         guard let first = successful.first else { throw TestSetupError("\(relative): no successful statistics entry") }
         var distinct = Set<RecordKey>()
         var totals = Set<Int>()
-        var sources: [ExpectedSnapshot.Source] = []
+        var sources: [Listing.Source] = []
         for entry in successful {
             guard let body = entry.body else { throw TestSetupError("\(relative): entry \(entry.index) has no body") }
             let page = try SamplePage(json: body, what: "\(relative) entry \(entry.index)")

@@ -15,11 +15,7 @@ struct StorePathTests {
     }
 
     static func journalMode(_ path: String) throws -> String {
-        var configuration = Configuration()
-        configuration.readonly = true
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        defer { try? queue.close() }
-        return try queue.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+        try StoreInspection.read(path) { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
     }
 
     @Test("import into another program's SQLite database is refused and does not modify it")

@@ -1,6 +1,3 @@
-import Foundation
-import Yams
-
 /// What may be open where, written by hand as YAML (see `samples/policy.yaml`).
 ///
 /// ```yaml
@@ -28,36 +25,36 @@ import Yams
 /// Ports are `23` (every protocol), `23/tcp` (TCP and TCP6), `23/tcp4` (TCP only), `23/tcp6`,
 /// likewise `udp`, `udp4`, `udp6`, and ranges such as `8000-8100/tcp`.
 public struct Policy: Sendable {
-    public struct PortSpec: Sendable, Equatable, CustomStringConvertible {
-        public let ports: ClosedRange<Int>
-        public let types: Set<PortType>
-        public let description: String
+    struct PortSpec: Sendable, Equatable, CustomStringConvertible {
+        let ports: ClosedRange<Int>
+        let types: Set<PortType>
+        let description: String
 
-        public func matches(_ key: PortKey) -> Bool { ports.contains(key.port) && types.contains(key.type) }
+        func matches(_ key: PortKey) -> Bool { ports.contains(key.port) && types.contains(key.type) }
     }
 
-    public struct Forbid: Sendable {
-        public let ports: [PortSpec]
-        public let category: Category?
-        public let reason: String?
+    struct Forbid: Sendable {
+        let ports: [PortSpec]
+        let category: Category?
+        let reason: String?
     }
 
-    public struct Limit: Sendable {
-        public let ports: [PortSpec]
-        public let category: Category?
-        public let max: Int64
-        public let reason: String?
+    struct Limit: Sendable {
+        let ports: [PortSpec]
+        let category: Category?
+        let max: Int64
+        let reason: String?
     }
 
-    public var forbid: [Forbid] = []
-    public var limits: [Limit] = []
-    public var allow: [Category: [PortSpec]] = [:]
+    var forbid: [Forbid] = []
+    var limits: [Limit] = []
+    var allow: [Category: [PortSpec]] = [:]
     /// Minimum num for a new port to be a finding; nil: new ports are not findings.
-    public var newPorts: Int64?
-    public var newDangerous = false
-    public var waivers: [Waiver] = []
+    var newPorts: Int64?
+    var newDangerous = false
+    var waivers: [Waiver] = []
     /// Where it came from, for reports.
-    public var source: String
+    var source: String
 
     /// Without a policy file: only new dangerous ports are findings.
     public static let builtIn: Policy = {
@@ -70,94 +67,8 @@ public struct Policy: Sendable {
         self.source = source
     }
 
-    /// Reads a policy file; errors name the file, the line and what was expected.
-    public static func load(path: String) throws(PolicyError) -> Policy {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw PolicyError(file: path, line: nil, message: "cannot read the policy file: \(error.localizedDescription)")
-        }
-        return try parse(text, file: path)
-    }
-
-    static func parse(_ text: String, file: String) throws(PolicyError) -> Policy {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            var line = PolicyError.line(of: error)
-            if case .duplicatedKeysInMapping(let duplicates, _) = error, let name = duplicates.first {
-                // Yams marks the mapping; name the line where the setting is given again.
-                let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-                let repeats = lines.indices.filter { lines[$0].trimmingCharacters(in: .whitespaces).hasPrefix(name + ":") }
-                if repeats.count >= 2 { line = repeats[1] + 1 }
-            }
-            throw PolicyError(file: file, line: line, message: "not valid YAML: \(PolicyError.reason(of: error))")
-        } catch {
-            throw PolicyError(file: file, line: nil, message: "not valid YAML: \(error)")
-        }
-        var policy = Policy(source: file)
-        guard let root else { return policy }
-        let reader = PolicyReader(file: file)
-        guard let mapping = root.mapping else { throw reader.fail(root, "expected a mapping with forbid, limits, allow, new_ports, new_dangerous, waivers") }
-        for (keyNode, value) in mapping {
-            guard let key = keyNode.string else { throw reader.fail(keyNode, "expected a name") }
-            switch key {
-            case "forbid":
-                policy.forbid = try reader.list(value, "forbid") { (item: Node) throws(PolicyError) -> Forbid in
-                    let fields = try reader.fields(item, allowed: ["ports", "category", "reason"], required: ["ports"])
-                    return Forbid(ports: try reader.ports(fields["ports"]), category: try reader.category(fields["category"]), reason: try reader.text(fields["reason"]))
-                }
-            case "limits":
-                policy.limits = try reader.list(value, "limits") { (item: Node) throws(PolicyError) -> Limit in
-                    let fields = try reader.fields(item, allowed: ["ports", "category", "max", "reason"], required: ["ports", "max"])
-                    return Limit(ports: try reader.ports(fields["ports"]), category: try reader.category(fields["category"]),
-                                 max: try reader.count(fields["max"], "max"), reason: try reader.text(fields["reason"]))
-                }
-            case "allow":
-                guard let allowMapping = value.mapping else { throw reader.fail(value, "expected host: [...] and/or container: [...]") }
-                for (categoryNode, ports) in allowMapping {
-                    guard let category = try reader.category(categoryNode) else { throw reader.fail(categoryNode, "expected host or container") }
-                    policy.allow[category] = try reader.ports(ports)
-                }
-            case "new_ports":
-                policy.newPorts = try reader.count(value, "new_ports")
-            case "new_dangerous":
-                guard let flag = value.bool else { throw reader.fail(value, "expected true or false") }
-                policy.newDangerous = flag
-            case "waivers":
-                policy.waivers = try reader.list(value, "waivers") { (item: Node) throws(PolicyError) -> Waiver in
-                    let fields = try reader.fields(item, allowed: ["ports", "category", "kinds", "reason", "ticket", "expires"], required: ["ports", "reason", "ticket", "expires"])
-                    var kinds: Set<Finding.Kind>?
-                    if let kindsNode = fields["kinds"] {
-                        kinds = Set(try reader.list(kindsNode, "kinds") { (node: Node) throws(PolicyError) -> Finding.Kind in
-                            guard let text = node.string, let kind = Finding.Kind(rawValue: text) else {
-                                throw reader.fail(node, "expected one of \(Finding.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
-                            }
-                            return kind
-                        })
-                    }
-                    guard let expiresNode = fields["expires"], let expiresText = expiresNode.string,
-                          let day = Timestamp(date: expiresText) else {
-                        throw reader.fail(fields["expires"] ?? item, "expected expires as a date such as 2027-01-31")
-                    }
-                    guard let reason = try reader.text(fields["reason"]), let ticket = try reader.text(fields["ticket"]), !reason.isEmpty, !ticket.isEmpty else {
-                        throw reader.fail(item, "a waiver needs a reason and a ticket")
-                    }
-                    return Waiver(ports: try reader.ports(fields["ports"]), category: try reader.category(fields["category"]), kinds: kinds,
-                                  reason: reason, ticket: ticket, expiresOn: expiresText,
-                                  validUntil: day.endOfDay)
-                }
-            default:
-                throw reader.fail(keyNode, "unknown setting '\(key)': expected forbid, limits, allow, new_ports, new_dangerous or waivers")
-            }
-        }
-        return policy
-    }
-
     /// Parses `23`, `23/tcp`, `23/tcp4`, `8000-8100/udp6`; nil when it is none of these.
-    public static func portSpec(_ text: String) -> PortSpec? {
+    static func portSpec(_ text: String) -> PortSpec? {
         let parts = text.lowercased().split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 1 || (parts.count == 2 && !parts[1].isEmpty) else { return nil }
         let bounds = parts[0].split(separator: "-", omittingEmptySubsequences: false)
@@ -181,15 +92,15 @@ public struct Policy: Sendable {
 /// A documented exception: a finding it covers is shown apart and does not fail a check,
 /// until it expires — then the finding counts again, and the expiry is a finding of its own.
 public struct Waiver: Sendable, Equatable {
-    public let ports: [Policy.PortSpec]
-    public let category: Category?
-    public let kinds: Set<Finding.Kind>?
+    let ports: [Policy.PortSpec]
+    let category: Category?
+    let kinds: Set<Finding.Kind>?
     public let reason: String
     public let ticket: String
     /// As written: `2027-01-31`.
     public let expiresOn: String
     /// The last second it is valid (end of the expiry day, UTC).
-    public let validUntil: Timestamp
+    let validUntil: Timestamp
 
     func covers(_ finding: Finding) -> Bool {
         (category == nil || category == finding.category) && (kinds?.contains(finding.kind) ?? true)
@@ -197,90 +108,3 @@ public struct Waiver: Sendable, Equatable {
     }
 }
 
-/// A policy file that cannot be used.
-public struct PolicyError: Error, CustomStringConvertible, Sendable {
-    public let file: String
-    public let line: Int?
-    public let message: String
-
-    public var description: String { "\(file)\(line.map { ":\($0)" } ?? ""): \(message)" }
-
-    static func line(of error: YamlError) -> Int? {
-        switch error {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
-        case .duplicatedKeysInMapping(_, let context): return context.mark.line
-        default: return nil
-        }
-    }
-
-    static func reason(of error: YamlError) -> String {
-        switch error {
-        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): return problem
-        case .duplicatedKeysInMapping(let duplicates, _): return "a setting is given twice (\(duplicates.joined(separator: ", ")))"
-        default: return "\(error)"
-        }
-    }
-}
-
-/// Small helpers that turn YAML nodes into policy values with line numbers in errors.
-private struct PolicyReader {
-    let file: String
-
-    func fail(_ node: Node, _ message: String) -> PolicyError {
-        PolicyError(file: file, line: node.mark.map { $0.line }, message: message)
-    }
-
-    func list<T>(_ node: Node, _ name: String, _ element: (Node) throws(PolicyError) -> T) throws(PolicyError) -> [T] {
-        guard let sequence = node.sequence else { throw fail(node, "expected \(name) to be a list") }
-        var result: [T] = []
-        for item in sequence { result.append(try element(item)) }
-        return result
-    }
-
-    func fields(_ node: Node, allowed: Set<String>, required: [String]) throws(PolicyError) -> [String: Node] {
-        guard let mapping = node.mapping else { throw fail(node, "expected a mapping with \(allowed.sorted().joined(separator: ", "))") }
-        var result: [String: Node] = [:]
-        for (keyNode, value) in mapping {
-            guard let key = keyNode.string, allowed.contains(key) else {
-                throw fail(keyNode, "unknown field '\(keyNode.string ?? "?")': expected \(allowed.sorted().joined(separator: ", "))")
-            }
-            result[key] = value
-        }
-        for name in required where result[name] == nil {
-            throw fail(node, "missing '\(name)'")
-        }
-        return result
-    }
-
-    func ports(_ node: Node?) throws(PolicyError) -> [Policy.PortSpec] {
-        guard let node else { return [] }
-        let items = node.sequence.map(Array.init) ?? [node]
-        var result: [Policy.PortSpec] = []
-        for item in items {
-            guard let text = item.string, let spec = Policy.portSpec(text) else {
-                throw fail(item, "expected a port such as 23, 23/tcp, 23/udp6 or 8000-8100/tcp, found '\(item.string ?? "?")'")
-            }
-            result.append(spec)
-        }
-        return result
-    }
-
-    func category(_ node: Node?) throws(PolicyError) -> Category? {
-        guard let node else { return nil }
-        guard let text = node.string, let category = Category(rawValue: text) else { throw fail(node, "expected host or container") }
-        return category
-    }
-
-    func text(_ node: Node?) throws(PolicyError) -> String? {
-        guard let node else { return nil }
-        guard let text = node.string else { throw fail(node, "expected text") }
-        return text
-    }
-
-    func count(_ node: Node?, _ name: String) throws(PolicyError) -> Int64 {
-        guard let node, let text = node.string, let value = Int64(text), value >= 0 else {
-            throw fail(node ?? Node(""), "expected \(name) to be a non-negative whole number")
-        }
-        return value
-    }
-}

@@ -17,15 +17,15 @@
 /// - The protocols' own specifications, which have no encryption: Telnet RFC 854, FTP RFC 959,
 ///   TFTP RFC 1350, rlogin RFC 1282, SNMPv1 RFC 1157, RFB (VNC) RFC 6143.
 /// - CVE-2013-5211 (NTP monlist amplification), CVE-2018-1000115 (memcached UDP amplification).
-public struct RiskEntry: Sendable, Equatable {
-    public let port: Int
+struct RiskEntry: Sendable, Equatable {
+    let port: Int
     /// `tcp` covers TCP and TCP6, `udp` covers UDP and UDP6.
-    public let transport: Transport
-    public let service: String
-    public let reason: String
-    public let source: String
+    let transport: Transport
+    let service: String
+    let reason: String
+    let source: String
 
-    public enum Transport: String, Sendable {
+    enum Transport: String, Sendable {
         case tcp, udp
     }
 
@@ -37,8 +37,8 @@ public struct RiskEntry: Sendable, Equatable {
     }
 }
 
-public enum RiskCatalogue {
-    public static let entries: [RiskEntry] = [
+enum RiskCatalogue {
+    static let entries: [RiskEntry] = [
         RiskEntry(port: 21, transport: .tcp, service: "FTP", reason: "FTP sends credentials and data in clear text", source: "RFC 959"),
         RiskEntry(port: 23, transport: .tcp, service: "Telnet", reason: "Telnet sends credentials and sessions in clear text", source: "RFC 854"),
         RiskEntry(port: 69, transport: .udp, service: "TFTP", reason: "TFTP has no authentication: anyone can read or write files", source: "RFC 1350"),
@@ -72,7 +72,7 @@ public enum RiskCatalogue {
     private static let byPort: [Int: [RiskEntry]] = Dictionary(grouping: entries, by: \.port)
 
     /// The catalogue entry for a port and protocol, if it is one to worry about.
-    public static func entry(port: Int, type: PortType) -> RiskEntry? {
+    static func entry(port: Int, type: PortType) -> RiskEntry? {
         byPort[port]?.first { $0.matches(type) }
     }
 }

@@ -1,10 +1,10 @@
 /// `portreport diff A B`: what changed between any two snapshots, with the trend definitions.
 public struct SnapshotDiff: Sendable {
-    public let before: SnapshotInfo
-    public let after: SnapshotInfo
-    public let new: [TrendChange]
-    public let gone: [TrendChange]
-    public let changed: [TrendChange]
+    let before: SnapshotInfo
+    let after: SnapshotInfo
+    let new: [TrendChange]
+    let gone: [TrendChange]
+    let changed: [TrendChange]
     public let warnings: [String]
 }
 

@@ -477,18 +477,6 @@ enum JSONValue: Sendable {
         if case .array(let a) = self { return a }
         return nil
     }
-
-    /// What kind of value this is, for messages.
-    var kindDescription: String {
-        switch self {
-        case .null: return "null"
-        case .bool(let b): return String(b)
-        case .number(let n): return n.description
-        case .string(let s): return "the string \"\(s.prefix(60))\""
-        case .array: return "an array"
-        case .object: return "an object"
-        }
-    }
 }
 
 /// A syntax error at a byte offset; the caller turns the offset into a line.

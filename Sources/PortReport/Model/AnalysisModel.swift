@@ -1,23 +1,23 @@
 /// A port and protocol: the unit every figure is about. Ordered by port, then protocol
 /// (TCP < TCP6 < UDP < UDP6).
-public struct PortKey: Hashable, Comparable, Sendable, CustomStringConvertible {
-    public let port: Int
-    public let type: PortType
+struct PortKey: Hashable, Comparable, Sendable, CustomStringConvertible {
+    let port: Int
+    let type: PortType
 
-    public init(port: Int, type: PortType) {
+    init(port: Int, type: PortType) {
         self.port = port
         self.type = type
     }
 
-    public static func < (lhs: PortKey, rhs: PortKey) -> Bool {
+    static func < (lhs: PortKey, rhs: PortKey) -> Bool {
         lhs.port != rhs.port ? lhs.port < rhs.port : lhs.type < rhs.type
     }
 
     /// `443/TCP`.
-    public var description: String { "\(port)/\(type.rawValue)" }
+    var description: String { "\(port)/\(type.rawValue)" }
 
     /// A stable anchor for links across reports: `tcp-443`.
-    public var anchor: String {
+    var anchor: String {
         let prefix: String = switch type {
         case .tcp: "tcp-"
         case .tcp6: "tcp6-"
@@ -29,12 +29,12 @@ public struct PortKey: Hashable, Comparable, Sendable, CustomStringConvertible {
 }
 
 /// The IANA port range a port falls in.
-public enum PortRange: String, CaseIterable, Sendable {
+enum PortRange: String, CaseIterable, Sendable {
     case wellKnown = "well-known"
     case registered
     case dynamic
 
-    public init(port: Int) {
+    init(port: Int) {
         switch port {
         case ...1023: self = .wellKnown
         case 1024...49_151: self = .registered
@@ -44,40 +44,40 @@ public enum PortRange: String, CaseIterable, Sendable {
 }
 
 /// A snapshot's metadata, as the analysis sees it.
-public struct SnapshotInfo: Sendable, Equatable {
-    public let id: Int64
-    public let projectID: String
-    public let enterpriseProjectID: String
-    public let category: Category
-    public let capturedAt: Timestamp
-    public let records: Int
-    public let totalNum: Int64?
-    public let complete: Bool
-    public let partial: Bool
-    public let filters: String
-    public let note: String
+struct SnapshotInfo: Sendable, Equatable {
+    let id: Int64
+    let projectID: String
+    let enterpriseProjectID: String
+    let category: Category
+    let capturedAt: Timestamp
+    let records: Int
+    let totalNum: Int64?
+    let complete: Bool
+    let partial: Bool
+    let filters: String
+    let note: String
 
     /// Complete and unfiltered: the only snapshots ranking and trends may use.
-    public var isUsable: Bool { complete && !partial }
+    var isUsable: Bool { complete && !partial }
 
     /// Project and enterprise project: the unit that exports separately.
     var origin: Origin { Origin(projectID: projectID, enterpriseProjectID: enterpriseProjectID) }
 }
 
 /// A project and enterprise project pair (empty strings when unknown).
-public struct Origin: Hashable, Comparable, Sendable {
-    public let projectID: String
-    public let enterpriseProjectID: String
+struct Origin: Hashable, Comparable, Sendable {
+    let projectID: String
+    let enterpriseProjectID: String
 
-    public static func < (lhs: Origin, rhs: Origin) -> Bool {
+    static func < (lhs: Origin, rhs: Origin) -> Bool {
         (lhs.projectID, lhs.enterpriseProjectID) < (rhs.projectID, rhs.enterpriseProjectID)
     }
 }
 
 /// One port/type's figures in one snapshot.
-public struct RecordValue: Sendable, Equatable {
-    public let num: Int64
-    public let status: VendorStatus?
+struct RecordValue: Sendable, Equatable {
+    let num: Int64
+    let status: VendorStatus?
 }
 
 /// What a report covers.
@@ -95,5 +95,5 @@ public struct AnalysisScope: Sendable, Equatable {
         self.asOf = asOf
     }
 
-    public var categories: [Category] { category.map { [$0] } ?? Category.allCases }
+    var categories: [Category] { category.map { [$0] } ?? Category.allCases }
 }

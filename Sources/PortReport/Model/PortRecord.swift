@@ -1,13 +1,13 @@
 /// The protocol of an open port, as HSS reports it. Raw values are the stored, upper-case names;
 /// their order (TCP < TCP6 < UDP < UDP6) is the order used wherever ports are sorted.
-public enum PortType: String, CaseIterable, Comparable, Sendable, Codable {
+enum PortType: String, CaseIterable, Comparable, Sendable, Codable {
     case tcp = "TCP"
     case tcp6 = "TCP6"
     case udp = "UDP"
     case udp6 = "UDP6"
 
     /// Accepts any letter case, nothing else (no surrounding spaces).
-    public init?(lenient text: String) {
+    init?(lenient text: String) {
         self.init(rawValue: text.uppercased())
     }
 
@@ -32,7 +32,7 @@ public enum PortType: String, CaseIterable, Comparable, Sendable, Codable {
         }
     }
 
-    public static func < (lhs: PortType, rhs: PortType) -> Bool { lhs.order < rhs.order }
+    static func < (lhs: PortType, rhs: PortType) -> Bool { lhs.order < rhs.order }
 
     var order: Int {
         switch self {
@@ -55,13 +55,13 @@ public enum PortType: String, CaseIterable, Comparable, Sendable, Codable {
 }
 
 /// The vendor's own risk verdict on a port.
-public enum VendorStatus: String, CaseIterable, Sendable, Codable {
+enum VendorStatus: String, CaseIterable, Sendable, Codable {
     case danger
     case normal
     case unknown
 
     /// Accepts the documented values and the vendor's misspelling `unknow` (read as `unknown`).
-    public init?(vendor text: String) {
+    init?(vendor text: String) {
         if text == "unknow" {
             self = .unknown
         } else {
@@ -101,13 +101,13 @@ public enum Category: String, CaseIterable, Sendable, Codable {
 }
 
 /// One row of the statistics: how many servers or containers have `port`/`type` open.
-public struct PortRecord: Hashable, Sendable {
-    public var port: Int
-    public var type: PortType
-    public var num: Int64
-    public var status: VendorStatus?
+struct PortRecord: Hashable, Sendable {
+    var port: Int
+    var type: PortType
+    var num: Int64
+    var status: VendorStatus?
 
-    public init(port: Int, type: PortType, num: Int64, status: VendorStatus? = nil) {
+    init(port: Int, type: PortType, num: Int64, status: VendorStatus? = nil) {
         self.port = port
         self.type = type
         self.num = num

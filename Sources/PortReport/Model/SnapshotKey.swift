@@ -49,9 +49,9 @@ public struct SnapshotKey: Hashable, Sendable {
 }
 
 /// Where each value of a snapshot's key came from, in words a reader of a report understands.
-public struct MetadataProvenance: Hashable, Sendable {
-    public var project: String
-    public var enterpriseProject: String
-    public var category: String
-    public var capturedAt: String
+struct MetadataProvenance: Hashable, Sendable {
+    var project: String
+    var enterpriseProject: String
+    var category: String
+    var capturedAt: String
 }

@@ -53,8 +53,8 @@ struct ConcurrencyReliabilityTests {
         try await withThrowingTaskGroup(of: (Int, RunResult).self) { group in
             for (index, paths) in inputs.enumerated() {
                 group.addTask {
-                    let (result, _) = try await ReliabilityCLI.run(["import", "--quiet", "--store", store] + paths,
-                                                                   environment: ReliabilitySettings.epoch)
+                    let result = try await CLI.run(["import", "--quiet", "--store", store] + paths,
+                                                                   environment: ReliabilitySettings.epoch, timeout: ReliabilitySettings.timeout)
                     return (index, result)
                 }
             }
@@ -69,7 +69,7 @@ struct ConcurrencyReliabilityTests {
         let store = scratch.path("\(name).sqlite")
         if let start { try FileManager.default.copyItem(atPath: start, toPath: store) }
         for paths in inputs {
-            let (result, _) = try await ReliabilityCLI.run(["import", "--quiet", "--store", store] + paths, environment: ReliabilitySettings.epoch)
+            let result = try await CLI.run(["import", "--quiet", "--store", store] + paths, environment: ReliabilitySettings.epoch, timeout: ReliabilitySettings.timeout)
             try #require(result.status == 0, "sequential import failed:\n\(result)")
         }
         return FileManager.default.fileExists(atPath: store) ? try await ReliabilityListing.projection(store: store) : []
@@ -185,19 +185,18 @@ struct ConcurrencyReliabilityTests {
             let store = scratch.store
             // A: a long import (≈ 0.5 s) that fails at its last file; B: a good import that starts
             // as soon as A has made the store, and waits for A's write lock.
-            let a = try ReliabilityLaunch(["import", "--quiet", "--store", store] + days + [bulk, bad],
-                                          stderrURL: scratch.url.appendingPathComponent("a.stderr"))
+            let a = try CLI.launch(["import", "--quiet", "--store", store] + days + [bulk, bad], environment: ReliabilitySettings.epoch,
+                                   stderrURL: scratch.url.appendingPathComponent("a.stderr"))
             var waited = 0
             while !FileManager.default.fileExists(atPath: store) && waited < 500 {
                 try await Task.sleep(for: .milliseconds(5))
                 waited += 1
             }
-            let (b, _) = try await ReliabilityCLI.run(["import", "--store", store, "samples/exports/2026-11-25"], environment: ReliabilitySettings.epoch)
+            let b = try await CLI.run(["import", "--store", store, "samples/exports/2026-11-25"], environment: ReliabilitySettings.epoch, timeout: ReliabilitySettings.timeout)
             let aOutcome = await a.wait()
             #expect(!aOutcome.signalled && aOutcome.status == 1, "A should fail on its bad file: \(aOutcome)\n\(a.stderr)")
             #expect(a.stderr.contains(bad), "\(a.stderr)")
-            #expect(b.status == 0 && !b.signalled, "\(b)")
-            guard b.status == 0 else { return }
+            try #require(b.status == 0 && !b.signalled, "\(b)")
             #expect(b.out.contains("stored snapshot"), "\(b)")
             #expect(FileManager.default.fileExists(atPath: store), "the store of a successful import is gone")
             if FileManager.default.fileExists(atPath: store) {
@@ -214,15 +213,15 @@ struct ConcurrencyReliabilityTests {
             try await ReliabilityCLI.seed(scratch.store)
             let before = try ReliabilityStoreHealth.read(scratch.store).snapshots.count
             let bulk = try ReliabilityCorpus.writeBulkPages(scratch, days: 10, records: 2000)
-            let importer = try ReliabilityLaunch(["import", "--quiet", "--store", scratch.store] + days + [bulk],
-                                                 stderrURL: scratch.url.appendingPathComponent("import.stderr"))
+            let importer = try CLI.launch(["import", "--quiet", "--store", scratch.store] + days + [bulk], environment: ReliabilitySettings.epoch,
+                                          stderrURL: scratch.url.appendingPathComponent("import.stderr"))
             var reports = 0
             var seen: [Int: Int] = [:]
             repeat {
-                let (report, seconds) = try await ReliabilityCLI.run(["report", "--store", scratch.store, "--format", "json"])
+                let report = try await CLI.run(["report", "--store", scratch.store, "--format", "json"], timeout: ReliabilitySettings.timeout)
                 reports += 1
                 #expect(!report.signalled, "\(report)")
-                #expect(seconds < ReliabilitySettings.timeout)
+                #expect(report.seconds < ReliabilitySettings.timeout)
                 if report.status == 0 {
                     let object = try? JSONSerialization.jsonObject(with: report.stdout) as? [String: Any]
                     let snapshots = (object?["snapshots"] as? [Any])?.count
@@ -231,7 +230,7 @@ struct ConcurrencyReliabilityTests {
                 } else {
                     ReliabilityMessages.expectCleanFailure(report, file: scratch.store, allowedOtherLines: [])
                 }
-            } while importer.process.isRunning && reports < 200
+            } while importer.isRunning && reports < 200
             let outcome = await importer.wait()
             #expect(outcome.status == 0 && !outcome.signalled, "the import failed: \(outcome)\n\(importer.stderr)")
             let after = try ReliabilityStoreHealth.read(scratch.store)

@@ -64,7 +64,7 @@ struct CrashSafetyReliabilityTests {
             // The uninterrupted import: its duration is the window the kills are spread over.
             let referenceStore = scratch.path("reference.sqlite")
             try FileManager.default.copyItem(atPath: seedCopy, toPath: referenceStore)
-            let (reference, referenceSeconds) = try await ReliabilityCLI.run(arguments(referenceStore), environment: ReliabilitySettings.epoch)
+            let reference = try await CLI.run(arguments(referenceStore), environment: ReliabilitySettings.epoch, timeout: ReliabilitySettings.timeout)
             try #require(reference.status == 0 && !reference.signalled, "\(reference)")
             let referenceHealth = try ReliabilityStoreHealth.read(referenceStore)
             try #require(referenceHealth.problems.isEmpty, "\(referenceHealth.problems)")
@@ -76,7 +76,7 @@ struct CrashSafetyReliabilityTests {
             // The window kills are spread over: the duration of the latest full import, first the
             // uninterrupted one, then each re-run that had to import everything again (so that the
             // window follows the machine's load when other suites run beside this one).
-            var window = referenceSeconds
+            var window = reference.seconds
             var rng = ReliabilityRNG(seed: Self.seed)
             var landed = 0, finishedFirst = 0, emptyAfterKill = 0, fullAfterKill = 0
             var longestRerun = 0.0
@@ -87,7 +87,7 @@ struct CrashSafetyReliabilityTests {
                 let delay = Double.random(in: 0..<1, using: &rng) * window
                 let context = "kill \(iteration) of \(Self.kills), seed \(Self.seed), \(String(format: "%.3f", delay)) s into a \(String(format: "%.3f", window)) s import"
 
-                let launch = try ReliabilityLaunch(arguments(store), stderrURL: scratch.url.appendingPathComponent("killed.stderr"))
+                let launch = try CLI.launch(arguments(store), environment: ReliabilitySettings.epoch, stderrURL: scratch.url.appendingPathComponent("killed.stderr"))
                 let remaining = delay - (ContinuousClock.now - launch.startedAt).seconds
                 if remaining > 0 { try await Task.sleep(for: .seconds(remaining)) }
                 launch.kill()
@@ -111,9 +111,9 @@ struct CrashSafetyReliabilityTests {
                 if fromRun.isEmpty { emptyAfterKill += 1 } else { fullAfterKill += 1 }
 
                 // A re-run completes the import: the same listing as the uninterrupted import.
-                let (rerun, rerunSeconds) = try await ReliabilityCLI.run(arguments(store), environment: ReliabilitySettings.epoch)
-                longestRerun = max(longestRerun, rerunSeconds)
-                if fromRun.isEmpty && rerun.status == 0 { window = rerunSeconds }
+                let rerun = try await CLI.run(arguments(store), environment: ReliabilitySettings.epoch, timeout: ReliabilitySettings.timeout)
+                longestRerun = max(longestRerun, rerun.seconds)
+                if fromRun.isEmpty && rerun.status == 0 { window = rerun.seconds }
                 #expect(rerun.status == 0 && !rerun.signalled, "\(context): the re-run failed:\n\(rerun)")
                 let after = try ReliabilityStoreHealth.read(store)
                 #expect(after.problems.isEmpty, "\(context): after the re-run: \(after.problems)")
@@ -130,7 +130,7 @@ struct CrashSafetyReliabilityTests {
                 \(landed) killed it mid-run, \(finishedFirst) came after it had finished; after the kill \(emptyAfterKill) stores held \
                 nothing of the run and \(fullAfterKill) all of it, none a part; every store passed integrity_check and every re-run \
                 completed; generation \(String(format: "%.2f", generated.seconds)) s, uninterrupted import \
-                \(String(format: "%.2f", referenceSeconds)) s, slowest re-run \(String(format: "%.2f", longestRerun)) s, \
+                \(String(format: "%.2f", reference.seconds)) s, slowest re-run \(String(format: "%.2f", longestRerun)) s, \
                 test \(String(format: "%.1f", total)) s
                 """)
             #expect(landed > 0 || Self.kills < 3, "no kill landed while the import ran: the window is wrong")

@@ -58,6 +58,16 @@ struct ReliabilityCorpusCase: Sendable, CustomTestStringConvertible {
         case procFile
         /// The seeded store on a 600 KiB tmpfs, given more than fits.
         case fullDisk
+
+        /// What the test must be allowed to do to make this store; nil for every process.
+        var privilege: ReliabilityPrivilege? {
+            switch self {
+            case .seeded, .newerSchema, .procFile: return nil
+            case .readOnlyMount: return .readOnlyBindMount
+            case .immutableFile: return .immutableFile
+            case .fullDisk: return .tmpfsMount
+            }
+        }
     }
 
     let name: String
@@ -118,6 +128,11 @@ enum ReliabilityCorpus {
         guard let object = try? JSONSerialization.jsonObject(with: samplePage) as? [String: Any],
               let list = object["data_list"] as? [Any] else { return -1 }
         return list.count
+    }
+
+    /// The cases whose store needs `privilege` (nil: the cases any process can run).
+    static func cases(needing privilege: ReliabilityPrivilege?) -> [ReliabilityCorpusCase] {
+        cases.filter { $0.store.privilege == privilege }
     }
 
     static var cases: [ReliabilityCorpusCase] {
@@ -536,8 +551,34 @@ enum ReliabilityCorpus {
 @Suite("Reliability: malformed-input corpus")
 struct MalformedInputReliabilityTests {
     @Test("import of a malformed input: documented exit status, one clear line naming the file, no crash, no hang, store unchanged",
-          arguments: ReliabilityCorpus.cases)
+          arguments: ReliabilityCorpus.cases(needing: nil))
     func corpusCase(_ corpusCase: ReliabilityCorpusCase) async throws {
+        try await Self.check(corpusCase)
+    }
+
+    // The store-level cases that need privileges, one test per privilege, so that where it is
+    // missing the test is reported as skipped (a trait cannot skip one case of a test).
+
+    @Test("import into a store on a read-only bind mount: refused cleanly, store unchanged",
+          .requires(.readOnlyBindMount), arguments: ReliabilityCorpus.cases(needing: .readOnlyBindMount))
+    func readOnlyMountCase(_ corpusCase: ReliabilityCorpusCase) async throws {
+        try await Self.check(corpusCase)
+    }
+
+    @Test("import into an immutable store file: refused cleanly, store unchanged",
+          .requires(.immutableFile), arguments: ReliabilityCorpus.cases(needing: .immutableFile))
+    func immutableFileCase(_ corpusCase: ReliabilityCorpusCase) async throws {
+        try await Self.check(corpusCase)
+    }
+
+    @Test("import into a store on a full disk: refused cleanly, store unchanged and consistent",
+          .requires(.tmpfsMount), arguments: ReliabilityCorpus.cases(needing: .tmpfsMount))
+    func fullDiskCase(_ corpusCase: ReliabilityCorpusCase) async throws {
+        try await Self.check(corpusCase)
+    }
+
+    /// Imports the case's inputs into its store and checks the outcome it documents.
+    static func check(_ corpusCase: ReliabilityCorpusCase) async throws {
         try await withScratch("corpus") { scratch in
             try await ReliabilityCLI.seed(scratch.store)
             let seedDump = try StoreInspection.dump(scratch.store)
@@ -568,8 +609,7 @@ struct MalformedInputReliabilityTests {
                     // Only the main file: the dumps above left an empty -wal and a -shm beside the seed.
                     try FileManager.default.copyItem(atPath: scratch.store, toPath: source + "/store.sqlite")
                     if let reason = try await ReliabilityMounts.readOnlyBind(source, at: target) {
-                        try ReliabilityMounts.skip("read-only bind mount: \(reason)")
-                        return
+                        try endAsSkipped("read-only bind mount: \(reason)")
                     }
                     cleanups.append { await ReliabilityMounts.unmount(target) }
                     store = target + "/store.sqlite"
@@ -581,13 +621,11 @@ struct MalformedInputReliabilityTests {
                     }
                 case .immutableFile:
                     guard let chattr = ReliabilityMounts.tool("chattr") else {
-                        try ReliabilityMounts.skip("no chattr executable")
-                        return
+                        try endAsSkipped("no chattr executable")
                     }
                     let set = try await ReliabilityMounts.command(chattr, ["+i", scratch.store])
                     guard set.status == 0 else {
-                        try ReliabilityMounts.skip("chattr +i is not supported here: \(set.err)")
-                        return
+                        try endAsSkipped("chattr +i is not supported here: \(set.err)")
                     }
                     let path = scratch.store
                     cleanups.append { _ = try? await ReliabilityMounts.command(chattr, ["-i", path]) }
@@ -606,8 +644,7 @@ struct MalformedInputReliabilityTests {
                 case .fullDisk:
                     let mountPoint = scratch.path("small")
                     if let reason = try await ReliabilityMounts.tmpfs(at: mountPoint, sizeKiB: 600) {
-                        try ReliabilityMounts.skip("full disk: \(reason)")
-                        return
+                        try endAsSkipped("full disk: \(reason)")
                     }
                     cleanups.append { await ReliabilityMounts.unmount(mountPoint) }
                     store = mountPoint + "/store.sqlite"
@@ -620,12 +657,12 @@ struct MalformedInputReliabilityTests {
                     }
                 }
 
-                let (result, seconds) = try await ReliabilityCLI.run(["import", "--store", store] + inputs,
-                                                                     environment: ReliabilitySettings.epoch)
+                let result = try await CLI.run(["import", "--store", store] + inputs,
+                                                                     environment: ReliabilitySettings.epoch, timeout: ReliabilitySettings.timeout)
                 ReliabilityMessages.expect(.noCrash, !result.signalled,
                                            "ended by a signal (a crash, or killed at the \(ReliabilitySettings.timeout) s deadline):\n\(result)",
                                            knownIssues: corpusCase.knownIssues, sourceLocation: #_sourceLocation)
-                #expect(seconds < ReliabilitySettings.timeout, "took \(seconds) s")
+                #expect(result.seconds < ReliabilitySettings.timeout, "took \(result.seconds) s")
 
                 switch corpusCase.expectation {
                 case .rejected(let line, let mentions):
@@ -680,7 +717,7 @@ struct MalformedInputReliabilityTests {
                 try scratch.write("in/2026-12-01/host/p\(hostile).json", #"{"total_num": 1, "data_list": [{"port": -1, "type": "TCP", "num": 1}]}"#)
                 arguments = [scratch.path("in")]
             }
-            let (result, _) = try await ReliabilityCLI.run(["import", "--store", scratch.store] + arguments, environment: ReliabilitySettings.epoch)
+            let result = try await CLI.run(["import", "--store", scratch.store] + arguments, environment: ReliabilitySettings.epoch, timeout: ReliabilitySettings.timeout)
             #expect(!result.signalled, "\(result)")
             #expect(result.status == (source == "HAR 401 error body" ? 0 : 1), "\(result)")
             let raw = result.err.lines.filter { !ReliabilityMessages.isPrintable($0) }

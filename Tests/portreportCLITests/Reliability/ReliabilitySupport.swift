@@ -3,7 +3,8 @@
 // and checking a store's consistency with SQL of our own (GRDB, not the PortReport library).
 //
 // Everything here is named `Reliability…` so that it cannot collide with the other end-to-end
-// helpers of this target (CLISupport.swift, StoreInspection.swift, SampleOracle.swift).
+// helpers of this target (CLISupport.swift, StoreInspection.swift, SampleOracle.swift), which it
+// uses: the binary runs through `CLI.run`, stores are dumped by `StoreInspection.dump`.
 
 import Foundation
 import GRDB
@@ -36,22 +37,12 @@ enum ReliabilitySettings {
 
 // MARK: - Running the binary
 
+/// Runs of the binary shared by the reliability suites (each goes through `CLI.run`).
 enum ReliabilityCLI {
-    /// Runs `portreport arguments...` with the deadline, and returns the result with its wall time.
-    static func run(_ arguments: [String], in directory: URL = PackageLayout.root, environment: [String: String] = [:],
-                    stdin: Data? = nil, timeout: Double = ReliabilitySettings.timeout) async throws -> (result: RunResult, seconds: Double) {
-        let clock = ContinuousClock()
-        let start = clock.now
-        let result = try await Subprocess.run(try CLI.binary(), arguments, in: directory, environment: environment,
-                                              stdin: stdin, timeout: timeout)
-        let elapsed = clock.now - start
-        return (result, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-    }
-
     /// A store holding one sample export (2026-11-24: a host and a container snapshot).
     static func seed(_ store: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        let (seed, _) = try await run(["import", "--quiet", "--store", store, "samples/exports/2026-11-24"],
-                                      environment: ReliabilitySettings.epoch)
+        let seed = try await CLI.run(["import", "--quiet", "--store", store, "samples/exports/2026-11-24"],
+                                     environment: ReliabilitySettings.epoch, timeout: ReliabilitySettings.timeout)
         try #require(seed.status == 0 && !seed.signalled, "seeding the store failed:\n\(seed)", sourceLocation: sourceLocation)
         try #require(!FileManager.default.fileExists(atPath: store + "-wal"),
                      "the seeding run left a WAL behind; copies of the store would not be complete", sourceLocation: sourceLocation)
@@ -144,6 +135,7 @@ enum ReliabilityMessages {
 
 // MARK: - Mounts (root only)
 
+/// mount, umount and chattr, for the tests that need a read-only, immutable or full store.
 enum ReliabilityMounts {
     /// Runs mount/umount/chattr; returns the result (never throws for a failing command).
     @discardableResult
@@ -155,8 +147,8 @@ enum ReliabilityMounts {
         ["/usr/bin/\(name)", "/bin/\(name)", "/usr/sbin/\(name)", "/sbin/\(name)"].first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// Mounts a tmpfs of `sizeKiB` at `directory`; nil when this process may not mount (not root,
-    /// no CAP_SYS_ADMIN, no mount tool): then the caller skips, saying why.
+    /// Mounts a tmpfs of `sizeKiB` at `directory`; nil on success, else why not (not root, no
+    /// CAP_SYS_ADMIN, no mount tool).
     static func tmpfs(at directory: String, sizeKiB: Int) async throws -> String? {
         guard let mount = tool("mount") else { return "no mount executable" }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -183,14 +175,79 @@ enum ReliabilityMounts {
         // Lazy, so that a child still holding a file there cannot keep the mount alive.
         _ = try? await command(umount, ["-l", directory])
     }
+}
 
-    /// Skips the current test with `reason` (a cancelled test, not a failure), on toolchains that
-    /// can; older ones log the reason and the caller returns.
-    static func skip(_ reason: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        ReliabilitySettings.log("skipped: \(reason)")
-        #if compiler(>=6.3)
-        try Test.cancel(Comment(rawValue: reason), sourceLocation: sourceLocation)
-        #endif
+// MARK: - What this machine allows (root only)
+
+/// A privilege a test needs beyond reading and writing files of its own: mounting (root, or
+/// CAP_SYS_ADMIN) or the immutable attribute (root, and a file system that has it).
+///
+/// Each is tried once, on a scratch directory of its own, before the first test that needs it
+/// runs, so that the test is skipped by its `.enabled` trait — reported as skipped, with the
+/// reason — instead of starting and returning early, which would report it as passed.
+enum ReliabilityPrivilege: String, Sendable {
+    case tmpfsMount = "mount -t tmpfs"
+    case readOnlyBindMount = "a read-only bind mount"
+    case immutableFile = "chattr +i on the temporary directory's file system"
+
+    /// The trait's comment: what is needed, and why it can be missing.
+    var requirement: Comment {
+        Comment(rawValue: "needs \(rawValue) (root or CAP_SYS_ADMIN; not granted to this process)")
+    }
+
+    /// Whether this process may do it here; tried once per test process.
+    var isGranted: Bool {
+        get async {
+            switch self {
+            case .tmpfsMount: return await Self.tmpfsProbe.value
+            case .readOnlyBindMount: return await Self.bindProbe.value
+            case .immutableFile: return await Self.immutableProbe.value
+            }
+        }
+    }
+
+    private static let tmpfsProbe = Task { await probe { directory in
+        let point = directory + "/mount"
+        guard try await ReliabilityMounts.tmpfs(at: point, sizeKiB: 64) == nil else { return false }
+        await ReliabilityMounts.unmount(point)
+        return true
+    } }
+
+    private static let bindProbe = Task { await probe { directory in
+        let source = directory + "/rw", target = directory + "/ro"
+        try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
+        guard try await ReliabilityMounts.readOnlyBind(source, at: target) == nil else { return false }
+        await ReliabilityMounts.unmount(target)
+        return true
+    } }
+
+    private static let immutableProbe = Task { await probe { directory in
+        guard let chattr = ReliabilityMounts.tool("chattr") else { return false }
+        let file = directory + "/file"
+        guard FileManager.default.createFile(atPath: file, contents: Data("x".utf8)) else { return false }
+        guard try await ReliabilityMounts.command(chattr, ["+i", file]).status == 0 else { return false }
+        _ = try await ReliabilityMounts.command(chattr, ["-i", file])
+        return true
+    } }
+
+    /// Runs `attempt` in a fresh directory under the temporary directory (where the tests' scratch
+    /// directories are), then removes it; false when the attempt throws.
+    private static func probe(_ attempt: (String) async throws -> Bool) async -> Bool {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("portreport-probe-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            return try await attempt(directory)
+        } catch {
+            return false
+        }
+    }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// Runs the test only where `privilege` is granted; elsewhere it is reported as skipped.
+    static func requires(_ privilege: ReliabilityPrivilege, sourceLocation: SourceLocation = #_sourceLocation) -> Self {
+        .enabled(privilege.requirement, sourceLocation: sourceLocation) { await privilege.isGranted }
     }
 }
 
@@ -247,11 +304,7 @@ struct ReliabilityStoreHealth: CustomStringConvertible {
     }
 
     static func read(_ path: String) throws -> ReliabilityStoreHealth {
-        var configuration = Configuration()
-        configuration.readonly = true
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        defer { try? queue.close() }
-        return try queue.read { db in
+        try StoreInspection.read(path) { db in
             let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
             let fk = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count
             // `record` is a table in schema v1 and a view (over the blobs) from v2 on.
@@ -335,58 +388,6 @@ enum ReliabilityWorkload {
     }
 }
 
-// MARK: - Launching a process that may be killed
-
-/// A portreport run started in the background: it can be killed by its own pid, and awaited.
-final class ReliabilityLaunch: @unchecked Sendable {
-    let process: Process
-    private let ended: AsyncStream<(status: Int32, signalled: Bool)>
-    let stderrURL: URL
-    let startedAt: ContinuousClock.Instant
-
-    init(_ arguments: [String], environment: [String: String] = ReliabilitySettings.epoch, stderrURL: URL) throws {
-        let process = Process()
-        process.executableURL = try CLI.binary()
-        process.arguments = arguments
-        process.currentDirectoryURL = PackageLayout.root
-        process.environment = Subprocess.environment(environment)
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        process.standardError = try FileHandle(forWritingTo: stderrURL)
-        let (stream, continuation) = AsyncStream.makeStream(of: (status: Int32, signalled: Bool).self, bufferingPolicy: .bufferingNewest(1))
-        process.terminationHandler = { finished in
-            continuation.yield((finished.terminationStatus, finished.terminationReason == .uncaughtSignal))
-            continuation.finish()
-        }
-        self.process = process
-        self.ended = stream
-        self.stderrURL = stderrURL
-        self.startedAt = ContinuousClock.now
-        try process.run()
-    }
-
-    /// Sends SIGKILL to this child (by its pid) if it is still running; true when it was sent.
-    @discardableResult
-    func kill() -> Bool {
-        guard process.isRunning else { return false }
-        return reliabilitySendSIGKILL(process.processIdentifier)
-    }
-
-    /// Waits for the child to end; the exit status or signal, and whether it was signalled.
-    func wait() async -> (status: Int32, signalled: Bool) {
-        for await outcome in ended { return outcome }
-        return (process.terminationStatus, process.terminationReason == .uncaughtSignal)
-    }
-
-    var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
-}
-
-/// kill(2) with SIGKILL, outside the class whose method is also called `kill`.
-private func reliabilitySendSIGKILL(_ pid: pid_t) -> Bool {
-    kill(pid, SIGKILL) == 0
-}
-
 /// SplitMix64: a small seeded generator, so that a failing kill schedule can be replayed.
 struct ReliabilityRNG: RandomNumberGenerator {
     private var state: UInt64
@@ -398,10 +399,6 @@ struct ReliabilityRNG: RandomNumberGenerator {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
 
 /// Copies a store file (and its -wal/-shm, when present) to `target`.

@@ -39,7 +39,7 @@ struct ReportOutputReliabilityTests {
             try FileManager.default.createDirectory(atPath: scratch.path("sub"), withIntermediateDirectories: true)
             let before = try #require(Self.bytes(scratch.store))
             let output = spelling == "ABSOLUTE" ? scratch.store : spelling
-            let (result, _) = try await ReliabilityCLI.run(["report", "--store", "store.sqlite", "--format", "json", "-o", output], in: scratch.url)
+            let result = try await CLI.run(["report", "--store", "store.sqlite", "--format", "json", "-o", output], in: scratch.url, timeout: ReliabilitySettings.timeout)
             ReliabilityMessages.expectCleanFailure(result, file: output, mentions: ["store"], allowedOtherLines: [])
             #expect(Self.bytes(scratch.store) == before, "the store's bytes changed")
             #expect(Self.temporaries(in: scratch.url.path).isEmpty, "\(Self.temporaries(in: scratch.url.path))")
@@ -54,7 +54,7 @@ struct ReportOutputReliabilityTests {
                                           try Data(contentsOf: PackageLayout.url("samples/exports/2026-11-25/host/page-0001.json")))
             let before = try #require(Self.bytes(input))
             let storeBefore = try StoreInspection.dump(scratch.store)
-            let (result, _) = try await ReliabilityCLI.run(["report", "--store", "store.sqlite", "-o", "in/2026-11-25/host/page-0001.json", input], in: scratch.url)
+            let result = try await CLI.run(["report", "--store", "store.sqlite", "-o", "in/2026-11-25/host/page-0001.json", input], in: scratch.url, timeout: ReliabilitySettings.timeout)
             ReliabilityMessages.expectCleanFailure(result, file: "in/2026-11-25/host/page-0001.json", mentions: ["input"],
                                                    allowedOtherLines: ["imported:", "warning:"])
             #expect(Self.bytes(input) == before, "the input's bytes changed")
@@ -73,7 +73,7 @@ struct ReportOutputReliabilityTests {
             let input = try scratch.write("in/2026-11-24/host/page-0001.json",
                                           try Data(contentsOf: PackageLayout.url("samples/exports/2026-11-24/host/page-0001.json")))
             let before = try #require(Self.bytes(input))
-            let (result, _) = try await ReliabilityCLI.run(["report", "--store", "store.sqlite", "-o", "in/2026-11-24/host/page-0001.json", "in"], in: scratch.url)
+            let result = try await CLI.run(["report", "--store", "store.sqlite", "-o", "in/2026-11-24/host/page-0001.json", "in"], in: scratch.url, timeout: ReliabilitySettings.timeout)
             #expect(!result.signalled, "\(result)")
             #expect(result.status == 1, "\(result)")
             #expect(Self.bytes(input) == before, "the input page was overwritten by the report")
@@ -88,7 +88,7 @@ struct ReportOutputReliabilityTests {
             try await Self.seeded(scratch)
             let before = try #require(Self.bytes(scratch.store))
             try FileManager.default.createSymbolicLink(atPath: scratch.path("link.sqlite"), withDestinationPath: "store.sqlite")
-            let (result, _) = try await ReliabilityCLI.run(["report", "--store", "link.sqlite", "--format", "json", "-o", "store.sqlite"], in: scratch.url)
+            let result = try await CLI.run(["report", "--store", "link.sqlite", "--format", "json", "-o", "store.sqlite"], in: scratch.url, timeout: ReliabilitySettings.timeout)
             #expect(!result.signalled, "\(result)")
             #expect(result.status == 1, "\(result)")
             #expect(Self.bytes(scratch.store) == before, "the store was replaced by the report")
@@ -97,7 +97,7 @@ struct ReportOutputReliabilityTests {
             try? FileManager.default.removeItem(atPath: scratch.path("link.sqlite"))
             try FileManager.default.createSymbolicLink(atPath: scratch.path("link.sqlite"), withDestinationPath: "store.sqlite")
             let current = try #require(Self.bytes(scratch.store))
-            let (viaLink, _) = try await ReliabilityCLI.run(["report", "--store", "store.sqlite", "--format", "json", "-o", "link.sqlite"], in: scratch.url)
+            let viaLink = try await CLI.run(["report", "--store", "store.sqlite", "--format", "json", "-o", "link.sqlite"], in: scratch.url, timeout: ReliabilitySettings.timeout)
             #expect(!viaLink.signalled, "\(viaLink)")
             #expect(Self.bytes(scratch.store) == current, "the store changed through -o a link to it")
         }
@@ -112,8 +112,8 @@ struct ReportOutputReliabilityTests {
                                           try Data(contentsOf: PackageLayout.url("samples/exports/2026-11-24/host/page-0002.json")))
             let before = try #require(Self.bytes(input))
             try FileManager.default.createSymbolicLink(atPath: scratch.path("inlink"), withDestinationPath: "in")
-            let (result, _) = try await ReliabilityCLI.run(["report", "--store", "store.sqlite", "-o", "in/2026-11-24/host/page-0002.json",
-                                                            "inlink/2026-11-24/host/page-0002.json"], in: scratch.url)
+            let result = try await CLI.run(["report", "--store", "store.sqlite", "-o", "in/2026-11-24/host/page-0002.json",
+                                                            "inlink/2026-11-24/host/page-0002.json"], in: scratch.url, timeout: ReliabilitySettings.timeout)
             #expect(!result.signalled, "\(result)")
             #expect(result.status == 1, "\(result)")
             #expect(Self.bytes(input) == before, "the input was overwritten by the report")
@@ -126,10 +126,10 @@ struct ReportOutputReliabilityTests {
             try await Self.seeded(scratch)
             let out = scratch.path("out")
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            let (result, _) = try await ReliabilityCLI.run(["report", "--store", scratch.store, "-o", out + "/" + name])
+            let result = try await CLI.run(["report", "--store", scratch.store, "-o", out + "/" + name], timeout: ReliabilitySettings.timeout)
             #expect(result.status == 0 && !result.signalled, "\(result)")
             #expect(reliabilityDirectoryNames(out) == [name], "left beside the report: \(reliabilityDirectoryNames(out))")
-            let (stdout, _) = try await ReliabilityCLI.run(["report", "--store", scratch.store, "--format", (name as NSString).pathExtension == "md" ? "markdown" : (name as NSString).pathExtension, "-o", "-"])
+            let stdout = try await CLI.run(["report", "--store", scratch.store, "--format", (name as NSString).pathExtension == "md" ? "markdown" : (name as NSString).pathExtension, "-o", "-"], timeout: ReliabilitySettings.timeout)
             #expect(Self.bytes(out + "/" + name) == stdout.stdout, "the file differs from the same report on standard output")
         }
     }
@@ -150,7 +150,7 @@ struct ReportOutputReliabilityTests {
                 target = out + "/missing/report.json"
             }
             let namesBefore = reliabilityDirectoryNames(out)
-            let (result, _) = try await ReliabilityCLI.run(["report", "--store", scratch.store, "-o", target])
+            let result = try await CLI.run(["report", "--store", scratch.store, "-o", target], timeout: ReliabilitySettings.timeout)
             ReliabilityMessages.expectCleanFailure(result, file: target, allowedOtherLines: [])
             #expect(reliabilityDirectoryNames(out) == namesBefore, "left behind: \(reliabilityDirectoryNames(out))")
             if kind == "existing-directory" {
@@ -163,11 +163,11 @@ struct ReportOutputReliabilityTests {
     func neverPartiallyVisible() async throws {
         let days = try await ReliabilityConcurrencyWorkload.shared.days()
         try await withScratch("out-visible") { scratch in
-            let (imported, _) = try await ReliabilityCLI.run(["import", "--quiet", "--store", scratch.store] + days)
+            let imported = try await CLI.run(["import", "--quiet", "--store", scratch.store] + days, timeout: ReliabilitySettings.timeout)
             try #require(imported.status == 0, "\(imported)")
             let target = scratch.path("report.json")
             // The old report: a smaller one, of the host category only.
-            let (old, _) = try await ReliabilityCLI.run(["report", "--store", scratch.store, "--category", "host", "-o", target])
+            let old = try await CLI.run(["report", "--store", scratch.store, "--category", "host", "-o", target], timeout: ReliabilitySettings.timeout)
             try #require(old.status == 0, "\(old)")
             let oldBytes = try #require(Self.bytes(target))
 
@@ -181,7 +181,7 @@ struct ReportOutputReliabilityTests {
                 // Alternate the two reports, so that every round replaces one by the other.
                 let writingFull = rounds % 2 == 1
                 let arguments = ["report", "--store", scratch.store, "-o", target] + (writingFull ? [] : ["--category", "host"])
-                let writer = Task { try await ReliabilityCLI.run(arguments) }
+                let writer = Task { try await CLI.run(arguments, timeout: ReliabilitySettings.timeout) }
                 let poller = Task.detached { () -> (reads: Int, seen: Set<Data>, missing: Int) in
                     var seen = Set<Data>(), count = 0, missing = 0
                     let start = ContinuousClock.now
@@ -192,7 +192,7 @@ struct ReportOutputReliabilityTests {
                     }
                     return (count, seen, missing)
                 }
-                let (result, _) = try await writer.value
+                let result = try await writer.value
                 poller.cancel()
                 let observed = await poller.value
                 #expect(result.status == 0 && !result.signalled, "\(result)")

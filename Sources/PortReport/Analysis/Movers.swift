@@ -1,0 +1,26 @@
+extension AnalysisComputation {
+    /// Biggest risers and fallers of the total over the last 30 days, or over the whole history
+    /// when it is shorter.
+    func makeMovers(timelines: Timelines, used: inout Set<Int64>) throws -> Movers? {
+        let times = timelines.allTimes
+        guard times.count >= 2, let last = times.last else { return nil }
+        let base = times.last { $0.secondsSinceEpoch <= last.secondsSinceEpoch - 30 * 86_400 } ?? times[0]
+        func totals(at time: Timestamp) throws -> [PortKey: Int64] {
+            var result: [PortKey: Int64] = [:]
+            for category in scope.categories {
+                let snapshots = timelines.contributors(category, at: time)
+                used.formUnion(snapshots.map(\.id))
+                for (key, value) in try aggregate(snapshots) { result[key, default: 0] += value.num }
+            }
+            return result
+        }
+        let before = try totals(at: base), after = try totals(at: last)
+        let changes = Set(before.keys).union(after.keys).compactMap { key -> TrendChange? in
+            let change = TrendChange(key: key, before: before[key] ?? 0, after: after[key] ?? 0)
+            return change.delta == 0 ? nil : change
+        }
+        let risers = changes.filter { $0.delta > 0 }.sorted { $0.delta != $1.delta ? $0.delta > $1.delta : $0.key < $1.key }
+        let fallers = changes.filter { $0.delta < 0 }.sorted { $0.delta != $1.delta ? $0.delta < $1.delta : $0.key < $1.key }
+        return Movers(from: base, to: last, risers: Array(risers.prefix(10)), fallers: Array(fallers.prefix(10)))
+    }
+}

@@ -1,0 +1,49 @@
+extension AnalysisComputation {
+    /// Every port open in either category, by total instances (host plus container) descending,
+    /// then port and protocol, with shares of the grand total and what is known about it.
+    func makeRanking(host: Aggregate, container: Aggregate) -> [RankingRow] {
+        struct Draft {
+            let key: PortKey
+            let host: Int64
+            let container: Int64
+            let status: VendorStatus?
+        }
+        let keys = Set(host.keys).union(container.keys)
+        var drafts = keys.map { key in
+            Draft(key: key, host: host[key]?.num ?? 0, container: container[key]?.num ?? 0,
+                  status: StatusOrder.worse(host[key]?.status, container[key]?.status))
+        }
+        drafts.sort { a, b in
+            let ta = a.host + a.container, tb = b.host + b.container
+            return ta != tb ? ta > tb : a.key < b.key
+        }
+        let grand = drafts.reduce(Int64(0)) { $0 + $1.host + $1.container }
+        var cumulative: Int64 = 0
+        return drafts.enumerated().map { index, draft in
+            let total = draft.host + draft.container
+            cumulative += total
+            return RankingRow(
+                rank: index + 1, key: draft.key, host: draft.host, container: draft.container, status: draft.status,
+                service: ServiceNames.name(port: draft.key.port, type: draft.key.type), range: PortRange(port: draft.key.port),
+                share: grand > 0 ? Double(total) / Double(grand) : 0, cumulativeShare: grand > 0 ? Double(cumulative) / Double(grand) : 0,
+                containerShare: total > 0 ? Double(draft.container) / Double(total) : 0,
+                risk: RiskCatalogue.entry(port: draft.key.port, type: draft.key.type))
+        }
+    }
+}
+
+/// The vendor's verdicts combined: danger over normal over unknown.
+enum StatusOrder {
+    static func rank(_ status: VendorStatus?) -> Int {
+        switch status {
+        case .danger: return 3
+        case .normal: return 2
+        case .unknown: return 1
+        case nil: return 0
+        }
+    }
+
+    static func worse(_ a: VendorStatus?, _ b: VendorStatus?) -> VendorStatus? {
+        rank(a) >= rank(b) ? a : b
+    }
+}

@@ -1,0 +1,56 @@
+extension AnalysisComputation {
+    /// Per category, what changed between each project's two newest complete snapshots (a project
+    /// with one snapshot counts the same on both sides), so that exports made at different times
+    /// still show every project's change since its own previous export.
+    func makeTrends(_ timelines: Timelines, used: inout Set<Int64>) throws -> [Category: CategoryTrend] {
+        var trends: [Category: CategoryTrend] = [:]
+        for category in scope.categories {
+            var before: [SnapshotInfo] = [], after: [SnapshotInfo] = [], previousTimes: [Timestamp] = []
+            for history in timelines.histories(category) {
+                guard let last = history.last else { continue }
+                after.append(last)
+                if history.count >= 2 {
+                    before.append(history[history.count - 2])
+                    previousTimes.append(history[history.count - 2].capturedAt)
+                } else {
+                    before.append(last)
+                }
+            }
+            guard let from = previousTimes.min(), let to = after.map(\.capturedAt).max() else { continue }
+            used.formUnion(before.map(\.id))
+            used.formUnion(after.map(\.id))
+            let changes = Changes(before: try aggregate(before), after: try aggregate(after))
+            trends[category] = CategoryTrend(category: category, from: from, to: to, new: changes.new, gone: changes.gone, changed: changes.changed)
+        }
+        return trends
+    }
+}
+
+/// new / gone / changed between two aggregates, each ordered by absolute delta descending,
+/// then port, then protocol.
+struct Changes {
+    let new: [TrendChange]
+    let gone: [TrendChange]
+    let changed: [TrendChange]
+
+    init(before: Aggregate, after: Aggregate) {
+        var new: [TrendChange] = [], gone: [TrendChange] = [], changed: [TrendChange] = []
+        for (key, value) in after {
+            if let previous = before[key] {
+                if previous.num != value.num { changed.append(TrendChange(key: key, before: previous.num, after: value.num)) }
+            } else {
+                new.append(TrendChange(key: key, before: 0, after: value.num))
+            }
+        }
+        for (key, value) in before where after[key] == nil {
+            gone.append(TrendChange(key: key, before: value.num, after: 0))
+        }
+        func order(_ a: TrendChange, _ b: TrendChange) -> Bool {
+            let da = a.delta.magnitude, db = b.delta.magnitude
+            return da != db ? da > db : a.key < b.key
+        }
+        self.new = new.sorted(by: order)
+        self.gone = gone.sorted(by: order)
+        self.changed = changed.sorted(by: order)
+    }
+}
