@@ -44,13 +44,19 @@ let package = Package(
             name: "portreport-fuzz",
             dependencies: ["PortReport"]
         ),
+        // What both test targets share: the package root, a dump of a store.
+        .target(
+            name: "PortReportTestSupport",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/PortReportTestSupport"
+        ),
         .testTarget(
             name: "PortReportTests",
-            dependencies: ["PortReport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["PortReport", "PortReportTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "portreportCLITests",
-            dependencies: ["portreport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["portreport", "PortReportTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["FuzzCrashes"]
         ),
     ],
