@@ -55,16 +55,23 @@ let package = Package(
             dependencies: ["PortReport"],
             swiftSettings: ownSettings
         ),
+        // What both test targets share: the package root, a dump of a store.
+        .target(
+            name: "PortReportTestSupport",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/PortReportTestSupport",
+            swiftSettings: ownSettings
+        ),
         .testTarget(
             name: "PortReportTests",
-            dependencies: ["PortReport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["PortReport", "PortReportTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             // Canned outputs the renderer tests compare with, read through #filePath.
             exclude: ["Render/Expected"],
             swiftSettings: ownSettings
         ),
         .testTarget(
             name: "portreportCLITests",
-            dependencies: ["portreport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["portreport", "PortReportTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["FuzzCrashes"],
             swiftSettings: ownSettings
         ),

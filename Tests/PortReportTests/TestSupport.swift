@@ -1,23 +1,12 @@
 import Foundation
+import PortReportTestSupport
 @testable import PortReport
 
 /// Paths and scratch space shared by the tests.
 enum Fixtures {
-    /// The package root: the nearest ancestor of this file that holds Package.swift (found the
-    /// same way as `PackageLayout.root` of the end-to-end tests). Every test that needs a path in
-    /// the package starts from here.
-    static let root: URL = {
-        let file = URL(fileURLWithPath: #filePath)
-        var directory = file.deletingLastPathComponent()
-        while directory.path != "/" {
-            if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
-                return directory
-            }
-            directory = directory.deletingLastPathComponent()
-        }
-        // Not found: where it would be (Tests/PortReportTests/<file>); the first path a test reads says so.
-        return file.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }()
+    /// The package root (found by PortReportTestSupport, as for the end-to-end tests). Every
+    /// test that needs a path in the package starts from here.
+    static let root: URL = PackageRoot.url
     static let samples = root.appendingPathComponent("samples")
 
     static func sample(_ relative: String) -> String {
@@ -70,15 +59,8 @@ func bodyProblem(_ text: String) -> ResponseBodyReader.Problem? {
     }
 }
 
-/// Every row of every table of a store, as text: two stores with equal dumps hold the same data.
+/// Every row of every table of a store, blobs in full, and user_version, as text: two stores
+/// with equal dumps hold the same data (`StoreDump.text`, shared with the end-to-end tests).
 func dumpStore(_ path: String) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-    process.arguments = [path, ".dump"]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: data, as: UTF8.self)
+    try StoreDump.text(path)
 }

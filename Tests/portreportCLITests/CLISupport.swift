@@ -5,6 +5,7 @@
 // parsed with Foundation (see SampleOracle.swift).
 
 import Foundation
+import PortReportTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -16,23 +17,9 @@ import Darwin
 
 // MARK: - The package
 
-/// Where the package is. The unit tests find it the same way (`Fixtures.root` in
-/// Tests/PortReportTests/TestSupport.swift): a test target cannot use another's code.
+/// Where the package is (found by PortReportTestSupport, as for the unit tests).
 enum PackageLayout {
-    /// The package root: the nearest ancestor of this file (Tests/portreportCLITests/<file>)
-    /// that holds Package.swift, so that moving a test file does not break it.
-    static let root: URL = {
-        let file = URL(fileURLWithPath: #filePath)
-        var directory = file.deletingLastPathComponent()
-        while directory.path != "/" {
-            if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
-                return directory
-            }
-            directory = directory.deletingLastPathComponent()
-        }
-        // Not found: where it would be (Tests/portreportCLITests/<file>); the first path a test reads says so.
-        return file.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }()
+    static let root: URL = PackageRoot.url
 
     /// A path inside the package, e.g. `samples/capture.har`.
     static func url(_ relative: String) -> URL {
