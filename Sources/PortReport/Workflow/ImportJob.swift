@@ -79,9 +79,9 @@ enum ImportSummary {
         if key.isPartial { flags.append("partial: \(key.filters)") }
         let what: String
         switch snapshot.outcome {
-        case "stored": what = "stored"
-        case "merged": what = "merged \(snapshot.addedRecords) new record\(snapshot.addedRecords == 1 ? "" : "s") into"
-        default: what = "already imported:"
+        case .stored: what = "stored"
+        case .merged: what = "merged \(snapshot.addedRecords) new record\(snapshot.addedRecords == 1 ? "" : "s") into"
+        case .alreadyImported: what = "already imported:"
         }
         let total = snapshot.totalNum.map { " of \($0)" } ?? ""
         return "\(what) snapshot \(snapshot.id): \(key.category.rawValue) \(key.capturedAt.rfc3339), \(project), \(snapshot.records)\(total) records (\(flags.joined(separator: ", ")))"
@@ -89,9 +89,9 @@ enum ImportSummary {
 
     /// `12 files read, 2135 records added: 6 new snapshots, 0 merged, 0 already imported → STORE`.
     static func totals(_ report: ImportReport, storePath: String) -> String {
-        let stored = report.snapshots.filter { $0.outcome == "stored" }.count
-        let merged = report.snapshots.filter { $0.outcome == "merged" }.count
-        let already = report.snapshots.filter { $0.outcome == "alreadyImported" }.count
+        let stored = report.snapshots.filter { $0.outcome == .stored }.count
+        let merged = report.snapshots.filter { $0.outcome == .merged }.count
+        let already = report.snapshots.filter { $0.outcome == .alreadyImported }.count
         var text = "\(report.files) file\(report.files == 1 ? "" : "s") read, \(report.records) record\(report.records == 1 ? "" : "s") added: "
         text += "\(stored) new snapshot\(stored == 1 ? "" : "s"), \(merged) merged, \(already) already imported"
         if report.alreadyImportedPages > 0 { text += " (\(report.alreadyImportedPages) page\(report.alreadyImportedPages == 1 ? "" : "s") already in the store)" }
