@@ -93,12 +93,13 @@ extension Policy {
 }
 
 /// A policy file that cannot be used.
-public struct PolicyError: Error, CustomStringConvertible, Sendable {
+public struct PolicyError: PortReportError {
     public let file: String
     public let line: Int?
     public let message: String
 
     public var description: String { "\(file)\(line.map { ":\($0)" } ?? ""): \(message)" }
+    public var location: String? { file }
 
     static func line(of error: YamlError) -> Int? {
         switch error {

@@ -65,7 +65,7 @@ struct ReportVocabularyTests {
         #expect(words.catalogued == ReportVocabulary.PortCount(label: "in the risk catalogue", ports: 2, instances: 3))
         #expect(words.topShare == "The top 3 ports hold 85.0 % of all instances")
         #expect(words.snapshotsInScope == F(label: "Snapshots in scope", value: "6"))
-        #expect(words.historyNote == "1 older snapshots feed the history lines; the JSON report lists them all.")
+        #expect(words.historyNote == "1 older snapshot feeds the history lines; the JSON report lists them all.")
     }
 
     @Test("the scope sentence says hosts or containers in the plural")

@@ -120,7 +120,8 @@ struct ReportVocabulary: Sendable {
         self.keyFigures = keyFigures
 
         let historyOnly = result.historyOnlyCount
-        historyNote = historyOnly > 0 ? "\(historyOnly) older snapshots feed the history lines; the JSON report lists them all." : nil
+        historyNote = historyOnly > 0
+            ? "\(historyOnly) older snapshot\(historyOnly == 1 ? " feeds" : "s feed") the history lines; the JSON report lists them all." : nil
     }
 
     // MARK: Definitions
