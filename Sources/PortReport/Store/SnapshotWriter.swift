@@ -8,9 +8,9 @@ import GRDB
 /// the same values is kept once; with different values it is a conflict. `finish()` then settles
 /// each touched snapshot: record count, completeness, digest.
 ///
-/// This type keeps the run's snapshots, the held records of a few of them and the undo log of
-/// the current input; the de-duplication (`HeldRecords`), the blob's raw statements
-/// (`RecordBlobStatements`), the completeness rule (`Completeness`) and the digest
+/// This type keeps the run's snapshots and the undo log of the current input for them; the
+/// held records (`HeldSnapshots`, each a `HeldRecords` that de-duplicates), the blob's raw
+/// statements (`RecordBlobStatements`), the completeness rule (`Completeness`) and the digest
 /// (`SnapshotDigest`) are each in their own file.
 final class SnapshotWriter {
     /// What became of a snapshot in this run.
@@ -36,17 +36,11 @@ final class SnapshotWriter {
         var settled: (count: Int, digest: String)?
     }
 
-    /// How many snapshots' records are held in memory between inputs (the pages of one export are
-    /// normally read one after another, so a few suffice).
-    private static let heldLimit = 8
-
     private let db: Database
     private let blobs: RecordBlobStatements
     private var groups: [SnapshotKey: Group] = [:]
     private var order: [SnapshotKey] = []
-    private var held: [SnapshotKey: HeldRecords] = [:]
-    /// Held snapshots, least recently used first.
-    private var heldOrder: [SnapshotKey] = []
+    private let held = HeldSnapshots()
     private let importedAt: String
 
     init(db: Database, importedAt: Timestamp) throws {
@@ -55,22 +49,21 @@ final class SnapshotWriter {
         blobs = try RecordBlobStatements(db)
     }
 
-    /// Undo log of the input being read: the state of each group before the input touched it, and
-    /// how many records each held snapshot had (nil: it was taken into memory by this input), so
-    /// that a rolled-back input (its savepoint undone) leaves no trace here either. Cheaper than
-    /// copying every group per input, which showed up in profiles of a year's import.
+    /// Undo log of the input being read: the state of each group before the input touched it (the
+    /// held records keep their own), so that a rolled-back input (its savepoint undone) leaves no
+    /// trace here either. Cheaper than copying every group per input, which showed up in
+    /// profiles of a year's import.
     private var undo: [SnapshotKey: Group?] = [:]
-    private var heldUndo: [SnapshotKey: Int?] = [:]
     private var orderCountAtInputStart = 0
 
     /// Starts a new input: what follows can be undone with `rollBackInput()`. Between inputs is
     /// when held records are written out, so that no input's savepoint covers them.
     func beginInput() throws {
         undo.removeAll(keepingCapacity: true)
-        heldUndo.removeAll(keepingCapacity: true)
+        held.beginInput()
         orderCountAtInputStart = order.count
-        while heldOrder.count > SnapshotWriter.heldLimit {
-            try release(heldOrder[0])
+        while held.isOverLimit, let key = held.leastRecentlyUsed {
+            try release(key)
         }
     }
 
@@ -79,17 +72,9 @@ final class SnapshotWriter {
         for (key, previous) in undo {
             groups[key] = previous
         }
-        for (key, count) in heldUndo {
-            if let count, let records = held[key] {
-                records.truncate(to: count)
-            } else {
-                held[key] = nil
-                heldOrder.removeAll { $0 == key }
-            }
-        }
+        held.rollBackInput()
         order.removeSubrange(orderCountAtInputStart...)
         undo.removeAll(keepingCapacity: true)
-        heldUndo.removeAll(keepingCapacity: true)
     }
 
     private func setGroup(_ group: Group, for key: SnapshotKey) {
@@ -147,33 +132,22 @@ final class SnapshotWriter {
 
     /// The held records of `group`, reading its blob when the store has one.
     private func records(of group: Group) throws -> HeldRecords {
-        if let records = held[group.key] {
-            if heldUndo[group.key] == nil { heldUndo[group.key] = .some(records.entries.count) }
-            if heldOrder.last != group.key {
-                heldOrder.removeAll { $0 == group.key }
-                heldOrder.append(group.key)
-            }
-            return records
-        }
+        if let records = held.records(of: group.key) { return records }
         let entries = try group.existed || group.settled != nil ? blobs.entries(of: group.id) : []
         let records = HeldRecords(entries)
-        held[group.key] = records
-        heldOrder.append(group.key)
-        if heldUndo[group.key] == nil { heldUndo[group.key] = .some(nil) }
+        held.hold(records, for: group.key)
         return records
     }
 
     /// Writes a held snapshot's records to its blob (when they changed) and lets them go.
     private func release(_ key: SnapshotKey) throws {
-        guard let records = held[key] else { return }
+        guard let records = held.release(key) else { return }
         if records.changed, var group = groups[key] {
             records.entries.sort { $0.key < $1.key }
             try blobs.write(RecordBlob.encode(records.entries), for: group.id)
             group.settled = (records.entries.count, SnapshotDigest.compute(records.entries, key: key))
             groups[key] = group
         }
-        held[key] = nil
-        heldOrder.removeAll { $0 == key }
     }
 
     /// Adds a page's records. Returns how many records were new to the snapshot, or nil when the
@@ -219,7 +193,7 @@ final class SnapshotWriter {
 
     /// Settles every snapshot this run touched and says what became of each.
     func finish() throws -> [Outcome] {
-        while let key = heldOrder.first {
+        while let key = held.leastRecentlyUsed {
             try release(key)
         }
         var outcomes: [Outcome] = []
