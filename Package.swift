@@ -14,12 +14,12 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "portreport", targets: ["portreport"]),
-        .library(name: "PortReport", targets: ["PortReport"]),
+        .library(name: "PortReport", targets: ["PortReport"])
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
-        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2")
     ],
     targets: [
         // System libraries, found through pkg-config; `.ci/bootstrap` installs them.
@@ -35,7 +35,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 // Policy files are YAML, the format people already write by hand.
-                .product(name: "Yams", package: "Yams"),
+                .product(name: "Yams", package: "Yams")
             ],
             exclude: ["Analysis/make-service-names.py"],
             swiftSettings: ownSettings
@@ -44,7 +44,7 @@ let package = Package(
             name: "portreport",
             dependencies: [
                 "PortReport",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser")
             ],
             swiftSettings: ownSettings
         ),
@@ -74,7 +74,7 @@ let package = Package(
             dependencies: ["portreport", "PortReportTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["FuzzCrashes"],
             swiftSettings: ownSettings
-        ),
+        )
     ],
     swiftLanguageModes: [.v6]
 )

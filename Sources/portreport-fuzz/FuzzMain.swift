@@ -12,34 +12,35 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
 }
 
 #if FUZZING
-// SwiftPM links an executable's entry point as `<module>_main`; hand it to libFuzzer's driver.
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> Int32) -> Int32
+    // SwiftPM links an executable's entry point as `<module>_main`; hand it to libFuzzer's driver.
+    @_silgen_name("LLVMFuzzerRunDriver")
+    func runFuzzerDriver(
+        _ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+        _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> Int32
+    ) -> Int32
 
-@_cdecl("portreport_fuzz_main")
-func fuzzerMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> Int32 {
-    var count = argc
-    var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
-    return withUnsafeMutablePointer(to: &arguments) { pointer in
-        runFuzzerDriver(&count, pointer) { data, size in fuzzOneInput(data, size) }
-    }
-}
-#else
-import Foundation
-
-@main
-struct FuzzReplay {
-    static func main() {
-        for path in CommandLine.arguments.dropFirst() {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                print("\(path): cannot read")
-                continue
-            }
-            let bytes = [UInt8](data)
-            print("\(path): \(InputProbe.read(bytes) ?? "statistics")")
+    @_cdecl("portreport_fuzz_main")
+    func fuzzerMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> Int32 {
+        var count = argc
+        var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
+        return withUnsafeMutablePointer(to: &arguments) { pointer in
+            runFuzzerDriver(&count, pointer) { data, size in fuzzOneInput(data, size) }
         }
     }
-}
+#else
+    import Foundation
+
+    @main
+    struct FuzzReplay {
+        static func main() {
+            for path in CommandLine.arguments.dropFirst() {
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    print("\(path): cannot read")
+                    continue
+                }
+                let bytes = [UInt8](data)
+                print("\(path): \(InputProbe.read(bytes) ?? "statistics")")
+            }
+        }
+    }
 #endif

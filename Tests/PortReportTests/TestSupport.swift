@@ -1,5 +1,6 @@
 import Foundation
 import PortReportTestSupport
+
 @testable import PortReport
 
 /// Paths and scratch space shared by the tests.

@@ -7,12 +7,13 @@
 import Foundation
 import PortReportTestSupport
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 // MARK: - The package
@@ -80,9 +81,9 @@ func withScratch<T>(_ label: String = "test", _ body: (Scratch) async throws -> 
 /// fails: a test that did not check must never be reported as passed.
 func endAsSkipped(_ reason: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> Never {
     #if compiler(>=6.3)
-    try Test.cancel(Comment(rawValue: reason), sourceLocation: sourceLocation)
+        try Test.cancel(Comment(rawValue: reason), sourceLocation: sourceLocation)
     #else
-    throw TestSetupError("not checked, and this toolchain cannot mark a test as skipped: \(reason)")
+        throw TestSetupError("not checked, and this toolchain cannot mark a test as skipped: \(reason)")
     #endif
 }
 
@@ -138,8 +139,10 @@ final class LaunchedProcess: @unchecked Sendable {
     /// Starts `executable` in `directory` with `Subprocess.environment(overrides)`, feeding `stdin`
     /// (through a pipe, like `cat file |`) or /dev/null, writing standard output and error to the
     /// given handles (/dev/null when nil).
-    init(_ executable: URL, _ arguments: [String], in directory: URL = PackageLayout.root, environment overrides: [String: String] = [:],
-         stdin: Data? = nil, stdout: FileHandle? = nil, stderr: FileHandle? = nil, stderrURL: URL? = nil) throws {
+    init(
+        _ executable: URL, _ arguments: [String], in directory: URL = PackageLayout.root, environment overrides: [String: String] = [:],
+        stdin: Data? = nil, stdout: FileHandle? = nil, stderr: FileHandle? = nil, stderrURL: URL? = nil
+    ) throws {
         _ = Subprocess.ignoreSIGPIPE
         let process = Process()
         process.executableURL = executable
@@ -241,8 +244,9 @@ enum Subprocess {
             try? outHandle.close()
             try? errHandle.close()
         }
-        let child = try LaunchedProcess(executable, arguments, in: directory, environment: overrides, stdin: stdin,
-                                        stdout: outHandle, stderr: errHandle)
+        let child = try LaunchedProcess(
+            executable, arguments, in: directory, environment: overrides, stdin: stdin,
+            stdout: outHandle, stderr: errHandle)
         let watchdog = Task {
             try await Task.sleep(for: .seconds(timeout))
             child.terminate()
@@ -284,14 +288,17 @@ enum CLI {
         for candidate in candidates {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue,
-               FileManager.default.isExecutableFile(atPath: candidate.path) {
+                FileManager.default.isExecutableFile(atPath: candidate.path)
+            {
                 return .success(candidate.standardizedFileURL)
             }
         }
-        return .failure(TestSetupError("""
-            the portreport executable was not found; build it first (swift build), or set PORTREPORT_CLI. Looked at:
-            \(candidates.map { "  " + $0.path }.joined(separator: "\n"))
-            """))
+        return .failure(
+            TestSetupError(
+                """
+                the portreport executable was not found; build it first (swift build), or set PORTREPORT_CLI. Looked at:
+                \(candidates.map { "  " + $0.path }.joined(separator: "\n"))
+                """))
     }()
 
     static func binary() throws -> URL {
@@ -311,8 +318,9 @@ enum CLI {
     /// to /dev/null and standard error into `stderrURL`, to be killed or awaited.
     static func launch(_ arguments: [String], environment: [String: String] = [:], stderrURL: URL) throws -> LaunchedProcess {
         _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        return try LaunchedProcess(try binary(), arguments, environment: environment,
-                                   stderr: try FileHandle(forWritingTo: stderrURL), stderrURL: stderrURL)
+        return try LaunchedProcess(
+            try binary(), arguments, environment: environment,
+            stderr: try FileHandle(forWritingTo: stderrURL), stderrURL: stderrURL)
     }
 
     /// `portreport snapshots --store STORE --format json`, parsed; records an issue (with both
@@ -334,7 +342,9 @@ struct Listing {
         let records: Int
         let totalNum: Int?
         let size: Int
-        var description: String { "\(path)\(entry.map { "#\($0)" } ?? ""): \(records) records, total_num \(totalNum.map(String.init) ?? "null"), \(size) bytes" }
+        var description: String {
+            "\(path)\(entry.map { "#\($0)" } ?? ""): \(records) records, total_num \(totalNum.map(String.init) ?? "null"), \(size) bytes"
+        }
     }
 
     struct Snapshot: CustomStringConvertible {
@@ -383,9 +393,10 @@ struct Listing {
                 importedAt: try Self.value(item, "imported_at"),
                 metadataFrom: try Self.value(item, "metadata_from"),
                 sources: try sources.map { source in
-                    Source(path: try Self.value(source, "path"), entry: try Self.optional(source, "entry"),
-                           records: try Self.value(source, "records"), totalNum: try Self.optional(source, "total_num"),
-                           size: try Self.value(source, "size"))
+                    Source(
+                        path: try Self.value(source, "path"), entry: try Self.optional(source, "entry"),
+                        records: try Self.value(source, "records"), totalNum: try Self.optional(source, "total_num"),
+                        size: try Self.value(source, "size"))
                 })
         }
     }

@@ -16,8 +16,10 @@ private func exportBody(_ records: [PageRecord]) -> String {
 }
 
 /// Writes `exports/<date>/<category>/page-0001.json` for each snapshot and imports them all.
-private func makeStore(_ scratch: Scratch, _ snapshots: [(date: String, category: String, records: [PageRecord])],
-                       sourceLocation: SourceLocation = #_sourceLocation) async throws {
+private func makeStore(
+    _ scratch: Scratch, _ snapshots: [(date: String, category: String, records: [PageRecord])],
+    sourceLocation: SourceLocation = #_sourceLocation
+) async throws {
     for snapshot in snapshots {
         try scratch.write("exports/\(snapshot.date)/\(snapshot.category)/page-0001.json", exportBody(snapshot.records))
     }
@@ -30,7 +32,7 @@ private func makeStore(_ scratch: Scratch, _ snapshots: [(date: String, category
 /// findings; 9001/TCP (9) is not. None of them is in the risk catalogue.
 private let newPortStore: [(date: String, category: String, records: [PageRecord])] = [
     ("2026-11-01", "host", [(22, "TCP", 50)]),
-    ("2026-11-08", "host", [(22, "TCP", 50), (8080, "TCP", 12), (9000, "TCP", 10), (9001, "TCP", 9)]),
+    ("2026-11-08", "host", [(22, "TCP", 50), (8080, "TCP", 12), (9000, "TCP", 10), (9001, "TCP", 9)])
 ]
 
 @Suite("check and report, end to end")
@@ -81,14 +83,18 @@ struct CheckCommandTests {
     @Test("without --policy, a new dangerous port (23/TCP, Telnet) fails the check")
     func builtInPolicy() async throws {
         try await withScratch("check") { scratch in
-            try await makeStore(scratch, [
-                ("2026-11-01", "host", [(22, "TCP", 50)]),
-                ("2026-11-08", "host", [(22, "TCP", 50), (23, "TCP", 2)]),
-            ])
+            try await makeStore(
+                scratch,
+                [
+                    ("2026-11-01", "host", [(22, "TCP", 50)]),
+                    ("2026-11-08", "host", [(22, "TCP", 50), (23, "TCP", 2)])
+                ])
             let result = try await CLI.run(["check", "--store", scratch.store])
             #expect(result.status == 3, "\(result)")
             let headline = result.out.lines.first ?? ""
-            #expect(headline.contains("1 new dangerous TCP port") && headline.contains("2026-11-01") && headline.contains("23/TCP"), "\(result)")
+            #expect(
+                headline.contains("1 new dangerous TCP port") && headline.contains("2026-11-01") && headline.contains("23/TCP"), "\(result)"
+            )
         }
     }
 
@@ -149,7 +155,8 @@ struct CheckCommandTests {
             let result = try await CLI.run(["report", "--store", scratch.store, "-o", json, "-o", csv, "--top", "2"])
             #expect(result.status == 0, "\(result)")
 
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
+            let object = try #require(
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
             #expect(object["schema"] is String)
             // Every row despite --top 2: 22/TCP 50, 8080/TCP 12, 9000/TCP 10, 9001/TCP 9.
             let ranking = try #require(object["ranking"] as? [[String: Any]])
@@ -184,7 +191,8 @@ struct CheckCommandTests {
             #expect(try generatedAt(first) == "2026-11-08T00:00:00Z")
             let withNow = try await CLI.run(["report", "--store", scratch.store, "--format", "json", "--now", "2026-12-01T08:00:00Z"])
             #expect(try generatedAt(withNow) == "2026-12-01T08:00:00Z", "\(withNow)")
-            let withEpoch = try await CLI.run(["report", "--store", scratch.store, "--format", "json"], environment: ["SOURCE_DATE_EPOCH": "1800000000"])
+            let withEpoch = try await CLI.run(
+                ["report", "--store", scratch.store, "--format", "json"], environment: ["SOURCE_DATE_EPOCH": "1800000000"])
             #expect(try generatedAt(withEpoch) == utcSeconds(Date(timeIntervalSince1970: 1_800_000_000)), "\(withEpoch)")
         }
     }

@@ -23,7 +23,10 @@ struct StandardInputTests {
             #expect(got.records == distinct)
             #expect(got.totalNum == page.totalNum)
             #expect(got.complete == (distinct == page.totalNum))  // one page of two: incomplete
-            #expect(got.sources == [Listing.Source(path: "-", entry: nil, records: page.records.count, totalNum: page.totalNum, size: data.count)])
+            #expect(
+                got.sources == [
+                    Listing.Source(path: "-", entry: nil, records: page.records.count, totalNum: page.totalNum, size: data.count)
+                ])
             #expect(got.metadataFrom["category"]?.contains("--category") == true, "\(got.metadataFrom)")
             #expect(got.metadataFrom["captured_at"]?.contains("--captured-at") == true, "\(got.metadataFrom)")
         }
@@ -34,7 +37,8 @@ struct StandardInputTests {
         let data = try Data(contentsOf: PackageLayout.url(Self.page))
         let page = try SamplePage(json: data, what: Self.page)
         try await withScratch("stdin-bare") { scratch in
-            let result = try await CLI.run(["import", "--store", scratch.store, "-"], environment: ["SOURCE_DATE_EPOCH": "1800000000"], stdin: data)
+            let result = try await CLI.run(
+                ["import", "--store", scratch.store, "-"], environment: ["SOURCE_DATE_EPOCH": "1800000000"], stdin: data)
             #expect(result.status == 0, "\(result)")
             #expect(result.err.contains("--captured-at"), "a warning suggests --captured-at: \(result)")
             let (_, listing) = try await CLI.listing(store: scratch.store)
@@ -64,7 +68,8 @@ struct StandardInputTests {
     @Test("empty standard input exits 1 and stores nothing")
     func emptyInput() async throws {
         try await withScratch("stdin-empty") { scratch in
-            let result = try await CLI.run(["import", "--store", scratch.store, "-", "--captured-at", "2026-11-28T02:00:00Z"], stdin: Data())
+            let result = try await CLI.run(
+                ["import", "--store", scratch.store, "-", "--captured-at", "2026-11-28T02:00:00Z"], stdin: Data())
             #expect(result.status == 1, "\(result)")
             #expect(result.err.contains("empty"), "\(result)")
             #expect(try storeHoldsNothing(scratch.store))
@@ -98,7 +103,7 @@ struct UsageErrorTests {
         UsageCase(arguments: ["import", "--filter", "colour=red", somePage], mentions: "--filter"),
         UsageCase(arguments: ["import", "-", "-"], mentions: "standard input"),
         UsageCase(arguments: ["import"], mentions: "path"),
-        UsageCase(arguments: ["snapshots", "--format", "xml"], mentions: "--format"),
+        UsageCase(arguments: ["snapshots", "--format", "xml"], mentions: "--format")
     ]
 
     @Test("a bad command line exits 64 with a message and touches no store", arguments: UsageErrorTests.cases)
@@ -112,8 +117,9 @@ struct UsageErrorTests {
         }
     }
 
-    @Test("--filter values the API itself would reject are usage errors",
-          arguments: [["port=abc"], ["port=70000"], ["type=SCTP"], ["status=bogus"], ["port=22", "port=23"]])
+    @Test(
+        "--filter values the API itself would reject are usage errors",
+        arguments: [["port=abc"], ["port=70000"], ["type=SCTP"], ["status=bogus"], ["port=22", "port=23"]])
     func filterValueOutOfDomain(_ filters: [String]) async throws {
         try await withScratch("filter-value") { scratch in
             let result = try await CLI.run(["import", "--store", scratch.store] + filters.flatMap { ["--filter", $0] } + [Self.somePage])
@@ -125,7 +131,9 @@ struct UsageErrorTests {
     @Test("a --filter value is stored as the API spells it (type upper case)")
     func filterValueNormalised() async throws {
         try await withScratch("filter-normal") { scratch in
-            let result = try await CLI.run(["import", "--store", scratch.store, "--filter", "type=tcp", "--filter", "port=022", Self.somePage])
+            let result = try await CLI.run([
+                "import", "--store", scratch.store, "--filter", "type=tcp", "--filter", "port=022", Self.somePage
+            ])
             #expect(result.status == 0, "\(result)")
             let (_, listing) = try await CLI.listing(store: scratch.store)
             #expect(listing.snapshots.first?.filters == "port=22&type=TCP")
@@ -160,8 +168,10 @@ struct QuietTests {
     @Test("--quiet with --skip-invalid: exit 2, nothing on standard output, the skipped file on standard error")
     func quietSkipped() async throws {
         try await withScratch("quiet-skip") { scratch in
-            let result = try await CLI.run(["import", "--quiet", "--skip-invalid", "--store", scratch.store,
-                                            "samples/exports/2026-11-24", "samples/errors"])
+            let result = try await CLI.run([
+                "import", "--quiet", "--skip-invalid", "--store", scratch.store,
+                "samples/exports/2026-11-24", "samples/errors"
+            ])
             #expect(result.status == 2, "\(result)")
             #expect(result.stdout.isEmpty, "\(result)")
             #expect(result.err.contains("skipped") && result.err.contains("samples/errors/2026-11-29/host/page-0001.json"), "\(result)")

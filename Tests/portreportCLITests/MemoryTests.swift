@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Peak resident memory of one portreport run.
@@ -61,9 +62,9 @@ enum PeakMemory {
     /// ru_maxrss is in KiB on Linux, in bytes on Darwin.
     static func bytes(fromMaxRSS value: Int) -> Int {
         #if canImport(Darwin)
-        return value
+            return value
         #else
-        return value * 1024
+            return value * 1024
         #endif
     }
 
@@ -93,10 +94,12 @@ enum PeakMemory {
             }
             let fields = text.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
             guard fields.count == 3 else { throw TestSetupError("the measuring helper wrote '\(text)'") }
-            let result = RunResult(command: ["portreport"] + arguments, status: Int32(fields[1] != 0 ? fields[1] : fields[0]),
-                                   signalled: fields[1] != 0, stdout: run.stdout, stderr: run.stderr, seconds: run.seconds)
-            return Measurement(result: result, peakBytes: bytes(fromMaxRSS: fields[2]),
-                               method: "getrusage(RUSAGE_CHILDREN) in a helper process whose only child was portreport")
+            let result = RunResult(
+                command: ["portreport"] + arguments, status: Int32(fields[1] != 0 ? fields[1] : fields[0]),
+                signalled: fields[1] != 0, stdout: run.stdout, stderr: run.stderr, seconds: run.seconds)
+            return Measurement(
+                result: result, peakBytes: bytes(fromMaxRSS: fields[2]),
+                method: "getrusage(RUSAGE_CHILDREN) in a helper process whose only child was portreport")
         }
         return try spawnDirectly(binary, arguments, scratch: scratch)
     }
@@ -106,9 +109,9 @@ enum PeakMemory {
         let outPath = scratch.path("measured.stdout")
         let errPath = scratch.path("measured.stderr")
         #if canImport(Darwin)
-        var actions: posix_spawn_file_actions_t? = nil
+            var actions: posix_spawn_file_actions_t? = nil
         #else
-        var actions = posix_spawn_file_actions_t()
+            var actions = posix_spawn_file_actions_t()
         #endif
         guard posix_spawn_file_actions_init(&actions) == 0 else { throw TestSetupError("posix_spawn_file_actions_init failed") }
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -139,13 +142,17 @@ enum PeakMemory {
             guard errno == EINTR else { throw TestSetupError("wait4 failed: \(String(cString: strerror(errno)))") }
         }
         let signal = status & 0x7f
-        let result = RunResult(command: ["portreport"] + arguments, status: signal != 0 ? signal : (status >> 8) & 0xff,
-                               signalled: signal != 0,
-                               stdout: (try? Data(contentsOf: URL(fileURLWithPath: outPath))) ?? Data(),
-                               stderr: (try? Data(contentsOf: URL(fileURLWithPath: errPath))) ?? Data(),
-                               seconds: (ContinuousClock.now - start).seconds)
-        return Measurement(result: result, peakBytes: bytes(fromMaxRSS: Int(usage.ru_maxrss)),
-                           method: "wait4 rusage of a direct child (no C compiler for the helper): an upper bound, as on Linux it starts from the test runner's resident size at the spawn")
+        let result = RunResult(
+            command: ["portreport"] + arguments, status: signal != 0 ? signal : (status >> 8) & 0xff,
+            signalled: signal != 0,
+            stdout: (try? Data(contentsOf: URL(fileURLWithPath: outPath))) ?? Data(),
+            stderr: (try? Data(contentsOf: URL(fileURLWithPath: errPath))) ?? Data(),
+            seconds: (ContinuousClock.now - start).seconds)
+        return Measurement(
+            result: result, peakBytes: bytes(fromMaxRSS: Int(usage.ru_maxrss)),
+            method:
+                "wait4 rusage of a direct child (no C compiler for the helper): an upper bound, as on Linux it starts from the test runner's resident size at the spawn"
+        )
     }
 }
 
@@ -168,7 +175,8 @@ struct MemoryTests {
             for index in 0..<recordsPerPage {
                 let k = page * recordsPerPage + index
                 if index > 0 { text += "," }
-                text += "\n  {\"port\": \(k / types.count), \"type\": \"\(types[k % types.count])\", \"num\": \(1 + (k * 7919) % 500), \"status\": \"\(statuses[k % statuses.count])\"}"
+                text +=
+                    "\n  {\"port\": \(k / types.count), \"type\": \"\(types[k % types.count])\", \"num\": \(1 + (k * 7919) % 500), \"status\": \"\(statuses[k % statuses.count])\"}"
             }
             text += "\n]}\n"
             let name = "page-" + String(repeating: "0", count: max(0, 4 - String(page + 1).count)) + String(page + 1) + ".json"

@@ -8,25 +8,28 @@ struct RejectedInputTests {
 
     /// A store holding two sample exports, with its listing and dump.
     static func seededStore(_ scratch: Scratch) async throws -> (listing: Data, dump: String) {
-        let seed = try await CLI.run(["import", "--store", scratch.store, "samples/exports/2026-11-24"],
-                                     environment: ["SOURCE_DATE_EPOCH": "1800000000"])
+        let seed = try await CLI.run(
+            ["import", "--store", scratch.store, "samples/exports/2026-11-24"],
+            environment: ["SOURCE_DATE_EPOCH": "1800000000"])
         try #require(seed.status == 0, "\(seed)")
         let (listing, parsed) = try await CLI.listing(store: scratch.store)
         try #require(parsed.snapshots.count == 2)
         return (listing, try StoreInspection.dump(scratch.store))
     }
 
-    @Test("a saved HSS error body exits 1, names the error, and leaves the store as it was",
-          arguments: [
+    @Test(
+        "a saved HSS error body exits 1, names the error, and leaves the store as it was",
+        arguments: [
             ["samples/errors/2026-11-29/host/page-0001.json"],
             ["samples/errors"],
-            ["samples/exports/2026-11-25", "samples/errors/2026-11-29/host/page-0001.json"],
-          ])
+            ["samples/exports/2026-11-25", "samples/errors/2026-11-29/host/page-0001.json"]
+        ])
     func errorBodyIsRejected(inputs: [String]) async throws {
         try await withScratch("error-body") { scratch in
             let before = try await Self.seededStore(scratch)
-            let result = try await CLI.run(["import", "--store", scratch.store] + inputs,
-                                           environment: ["SOURCE_DATE_EPOCH": "1900000000"])
+            let result = try await CLI.run(
+                ["import", "--store", scratch.store] + inputs,
+                environment: ["SOURCE_DATE_EPOCH": "1900000000"])
             #expect(result.status == 1 && !result.signalled, "\(result)")
             #expect(result.err.contains("is an HSS error response (HSS.0001: Invalid parameter)"), "\(result)")
             #expect(result.err.contains(Self.errorBody), "the message names the file: \(result)")
@@ -48,7 +51,9 @@ struct RejectedInputTests {
 
     /// A truncated JSON page in a dated folder of its own.
     static func writeTruncatedPage(_ scratch: Scratch) throws -> String {
-        try scratch.write("bad/2026-11-30/host/page-0001.json", """
+        try scratch.write(
+            "bad/2026-11-30/host/page-0001.json",
+            """
             {"total_num": 3, "data_list": [
               {"port": 22, "type": "TCP", "num": 1},
               {"port": 80, "type": "TCP", "num": 
@@ -59,8 +64,10 @@ struct RejectedInputTests {
     func badFileStoresNothing() async throws {
         try await withScratch("bad-file") { scratch in
             let bad = try Self.writeTruncatedPage(scratch)
-            let result = try await CLI.run(["import", "--store", scratch.store,
-                                            "samples/exports/2026-11-24", bad, "samples/exports/2026-11-25"])
+            let result = try await CLI.run([
+                "import", "--store", scratch.store,
+                "samples/exports/2026-11-24", bad, "samples/exports/2026-11-25"
+            ])
             #expect(result.status == 1 && !result.signalled, "\(result)")
             #expect(result.err.contains(bad), "stderr names the bad file: \(result)")
             #expect(try storeHoldsNothing(scratch.store), "nothing of the run was stored")
@@ -78,8 +85,10 @@ struct RejectedInputTests {
         try #require(good.count == 4)
         try await withScratch("skip-invalid") { scratch in
             let bad = try Self.writeTruncatedPage(scratch)
-            let result = try await CLI.run(["import", "--store", scratch.store, "--skip-invalid",
-                                            "samples/exports/2026-11-24", bad, "samples/exports/2026-11-25"])
+            let result = try await CLI.run([
+                "import", "--store", scratch.store, "--skip-invalid",
+                "samples/exports/2026-11-24", bad, "samples/exports/2026-11-25"
+            ])
             #expect(result.status == 2 && !result.signalled, "\(result)")
             let skippedLines = result.err.lines.filter { $0.contains("skipped") }
             #expect(skippedLines.count == 1 && skippedLines.allSatisfy { $0.contains(bad) }, "\(result)")
@@ -98,8 +107,9 @@ struct RejectedInputTests {
 
     @Test("--skip-invalid leaves no trace of a file that failed halfway (its first records were new)")
     func skipInvalidRollsBackHalfReadFile() async throws {
-        let want = try #require(try await SampleOracle.exportSnapshots(under: "samples/exports")
-            .first { $0.capturedAt == "2026-11-24T00:00:00Z" && $0.category == "host" })
+        let want = try #require(
+            try await SampleOracle.exportSnapshots(under: "samples/exports")
+                .first { $0.capturedAt == "2026-11-24T00:00:00Z" && $0.category == "host" })
         let firstPage = try SamplePage(json: Data(contentsOf: PackageLayout.url(want.sources[0].path)), what: want.sources[0].path)
         let known = Set(firstPage.records.map(\.key))
         let conflicting = firstPage.records[0]
@@ -118,8 +128,10 @@ struct RejectedInputTests {
         try await withScratch("half-read") { scratch in
             // Same category and day as the sample: the same snapshot key.
             let bad = try scratch.write("late/2026-11-24/host/page-0009.json", body)
-            let result = try await CLI.run(["import", "--store", scratch.store, "--skip-invalid",
-                                            "samples/exports/2026-11-24/host", bad])
+            let result = try await CLI.run([
+                "import", "--store", scratch.store, "--skip-invalid",
+                "samples/exports/2026-11-24/host", bad
+            ])
             #expect(result.status == 2, "\(result)")
             #expect(result.err.lines.contains { $0.contains("skipped") && $0.contains(bad) }, "\(result)")
             let (_, listing) = try await CLI.listing(store: scratch.store)

@@ -26,8 +26,9 @@ struct SampleImportTests {
         }
 
         try await withScratch("samples") { scratch in
-            let result = try await CLI.run(["import", "--store", scratch.store] + Self.sampleInputs,
-                                           environment: ["SOURCE_DATE_EPOCH": Self.epoch])
+            let result = try await CLI.run(
+                ["import", "--store", scratch.store] + Self.sampleInputs,
+                environment: ["SOURCE_DATE_EPOCH": Self.epoch])
             #expect(result.status == 0 && !result.signalled, "\(result)")
             // One line per snapshot, each "stored".
             #expect(result.out.lines.filter { $0.hasPrefix("stored snapshot") }.count == expected.count, "\(result)")
@@ -40,8 +41,9 @@ struct SampleImportTests {
                 let matches = listing.snapshots.filter {
                     $0.category == want.category && $0.capturedAt == want.capturedAt && $0.projectID == want.projectID
                 }
-                let got = try #require(matches.count == 1 ? matches.first : nil,
-                                       "exactly one snapshot \(want) expected; listed: \(listing.snapshots)")
+                let got = try #require(
+                    matches.count == 1 ? matches.first : nil,
+                    "exactly one snapshot \(want) expected; listed: \(listing.snapshots)")
                 #expect(got.records == want.records, "records of \(want)")
                 #expect(got.totalNum == want.totalNum, "total_num of \(want)")
                 #expect(got.complete == want.complete, "complete flag of \(want)")
@@ -110,7 +112,10 @@ struct SampleImportTests {
             #expect(second.out.contains("0 new snapshots"), "\(second)")
 
             let (after, _) = try await CLI.listing(store: scratch.store)
-            #expect(after == before, "snapshots --format json changed:\n--- before ---\n\(String(decoding: before, as: UTF8.self))\n--- after ---\n\(String(decoding: after, as: UTF8.self))")
+            #expect(
+                after == before,
+                "snapshots --format json changed:\n--- before ---\n\(String(decoding: before, as: UTF8.self))\n--- after ---\n\(String(decoding: after, as: UTF8.self))"
+            )
             #expect(try StoreInspection.dump(scratch.store) == dumpBefore, "the store's tables changed")
         }
     }
@@ -134,8 +139,9 @@ struct SampleImportTests {
 
     @Test("pages of one export imported in separate runs merge into one snapshot, complete at the end")
     func pagesMergeAcrossRuns() async throws {
-        let want = try #require(try await SampleOracle.exportSnapshots(under: "samples/exports")
-            .first { $0.capturedAt == "2026-11-24T00:00:00Z" && $0.category == "host" })
+        let want = try #require(
+            try await SampleOracle.exportSnapshots(under: "samples/exports")
+                .first { $0.capturedAt == "2026-11-24T00:00:00Z" && $0.category == "host" })
         try await withScratch("merge") { scratch in
             for (index, source) in want.sources.enumerated() {
                 let result = try await CLI.run(["import", "--store", scratch.store, source.path])

@@ -68,7 +68,8 @@ enum SampleOracle {
         let baseURL = PackageLayout.url(base)
         var snapshots: [ExpectedSnapshot] = []
         for day in try manager.contentsOfDirectory(atPath: baseURL.path).sorted() where !day.hasPrefix(".") {
-            for category in try manager.contentsOfDirectory(atPath: baseURL.appendingPathComponent(day).path).sorted() where !category.hasPrefix(".") {
+            for category in try manager.contentsOfDirectory(atPath: baseURL.appendingPathComponent(day).path).sorted()
+            where !category.hasPrefix(".") {
                 let directory = baseURL.appendingPathComponent(day).appendingPathComponent(category)
                 let files = try manager.contentsOfDirectory(atPath: directory.path)
                     .filter { $0.hasSuffix(".json") || $0.hasSuffix(".json.gz") }
@@ -86,11 +87,13 @@ enum SampleOracle {
                     sources.append(.init(path: relative, entry: nil, records: page.records.count, totalNum: page.totalNum, size: size))
                 }
                 guard totals.count == 1, let total = totals.first else {
-                    throw TestSetupError("\(base)/\(day)/\(category): pages disagree on total_num \(totals.sorted()); the oracle assumes they agree")
+                    throw TestSetupError(
+                        "\(base)/\(day)/\(category): pages disagree on total_num \(totals.sorted()); the oracle assumes they agree")
                 }
-                snapshots.append(ExpectedSnapshot(
-                    category: category, capturedAt: "\(day)T00:00:00Z", projectID: nil, enterpriseProjectID: nil,
-                    records: distinct.count, totalNum: total, sources: sources))
+                snapshots.append(
+                    ExpectedSnapshot(
+                        category: category, capturedAt: "\(day)T00:00:00Z", projectID: nil, enterpriseProjectID: nil,
+                        records: distinct.count, totalNum: total, sources: sources))
             }
         }
         return snapshots
@@ -110,20 +113,24 @@ enum SampleOracle {
     /// The entries of a HAR whose request is GET /v5/{project_id}/asset/port/statistics.
     static func statisticsEntries(ofHAR data: Data, what: String) throws -> [HAREntry] {
         guard let root = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let log = root["log"] as? [String: Any], let entries = log["entries"] as? [[String: Any]] else {
+            let log = root["log"] as? [String: Any], let entries = log["entries"] as? [[String: Any]]
+        else {
             throw TestSetupError("\(what): not a HAR (no log.entries)")
         }
         var result: [HAREntry] = []
         for (index, entry) in entries.enumerated() {
             guard let request = entry["request"] as? [String: Any], let urlText = request["url"] as? String,
-                  let url = URLComponents(string: urlText) else {
+                let url = URLComponents(string: urlText)
+            else {
                 throw TestSetupError("\(what): entry \(index) has no request.url")
             }
             let parts = url.path.split(separator: "/").map(String.init)
             guard parts.count == 5, parts[0] == "v5", Array(parts[2...]) == ["asset", "port", "statistics"],
-                  (request["method"] as? String ?? "GET").uppercased() == "GET" else { continue }
+                (request["method"] as? String ?? "GET").uppercased() == "GET"
+            else { continue }
             guard let response = entry["response"] as? [String: Any], let status = response["status"] as? Int,
-                  let startedText = entry["startedDateTime"] as? String, let started = parseISO8601(startedText) else {
+                let startedText = entry["startedDateTime"] as? String, let started = parseISO8601(startedText)
+            else {
                 throw TestSetupError("\(what): entry \(index) lacks response.status or a startedDateTime")
             }
             var body: Data?
@@ -158,8 +165,9 @@ enum SampleOracle {
             distinct.formUnion(page.records.map(\.key))
             totals.insert(page.totalNum)
             sources.append(.init(path: relative, entry: entry.index, records: page.records.count, totalNum: page.totalNum, size: size))
-            #expect(entry.projectID == first.projectID && entry.query("category") == first.query("category"),
-                    "the oracle assumes one export in \(relative)")
+            #expect(
+                entry.projectID == first.projectID && entry.query("category") == first.query("category"),
+                "the oracle assumes one export in \(relative)")
         }
         guard totals.count == 1, let total = totals.first else {
             throw TestSetupError("\(relative): entries disagree on total_num \(totals.sorted())")
@@ -178,6 +186,6 @@ enum SampleOracle {
         "2026-11-26/host": 432, "2026-11-26/container": 248,
         "2026-11-27/host": 428, "2026-11-27/container": 250,
         "2026-11-28/host": 427, "2026-11-28/container": 251,
-        "2026-11-29/host": 500,
+        "2026-11-29/host": 500
     ]
 }

@@ -23,7 +23,8 @@ enum StoreInspection {
         try read(path) { db in
             var counts: [String: Int] = [:]
             for table in ["snapshot", "source", "record"] {
-                counts[table] = try (db.tableExists(table) || db.viewExists(table)) ? Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0 : 0
+                counts[table] =
+                    try (db.tableExists(table) || db.viewExists(table)) ? Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0 : 0
             }
             return counts
         }
@@ -32,8 +33,9 @@ enum StoreInspection {
     /// The (port, type) keys of one snapshot's records.
     static func recordKeys(_ path: String, snapshotID: Int) throws -> Set<RecordKey> {
         try read(path) { db in
-            Set(try Row.fetchAll(db, sql: "SELECT port, type FROM record WHERE snapshot_id = ?", arguments: [snapshotID])
-                .map { RecordKey(port: $0["port"], type: $0["type"]) })
+            Set(
+                try Row.fetchAll(db, sql: "SELECT port, type FROM record WHERE snapshot_id = ?", arguments: [snapshotID])
+                    .map { RecordKey(port: $0["port"], type: $0["type"]) })
         }
     }
 }

@@ -52,13 +52,15 @@ struct AnalysisComputation {
         let series = try makeSeries(reasons, timelines: timelines, used: &used)
         let sparklines = try makeSparklines(trends: trends, besides: reasons, timelines: timelines, used: &used)
         let movers = try makeMovers(timelines: timelines, used: &used)
-        let headline = Headline.make(findings: evaluation.findings, aggregates: aggregates, current: selection.current, trends: trends, policy: policy)
+        let headline = Headline.make(
+            findings: evaluation.findings, aggregates: aggregates, current: selection.current, trends: trends, policy: policy)
 
         let listed = infos.map { ListedSnapshot(info: $0, used: used.contains($0.id)) }
-        var result = AnalysisResult(generatedAt: generatedAt, scope: scope, top: top, snapshots: listed, current: selection.current, warnings: warnings,
-                                    ranking: ranking, breakdown: breakdown, perProject: perProject, trends: trends, series: series,
-                                    movers: movers, findings: evaluation.findings, waived: evaluation.waived, headline: headline, sources: [:],
-                                    policySource: policy.source, sparklines: sparklines)
+        var result = AnalysisResult(
+            generatedAt: generatedAt, scope: scope, top: top, snapshots: listed, current: selection.current, warnings: warnings,
+            ranking: ranking, breakdown: breakdown, perProject: perProject, trends: trends, series: series,
+            movers: movers, findings: evaluation.findings, waived: evaluation.waived, headline: headline, sources: [:],
+            policySource: policy.source, sparklines: sparklines)
         result.sources = try reader.sources(of: result.reportedSnapshots.filter(\.used).map(\.info.id).sorted())
         return result
     }

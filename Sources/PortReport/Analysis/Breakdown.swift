@@ -23,7 +23,9 @@ extension AnalysisComputation {
             hostOnly = host.keys.filter { container[$0] == nil }.sorted()
             containerOnly = container.keys.filter { host[$0] == nil }.sorted()
         }
-        return Breakdown(host: summary(aggregates[.host]), container: summary(aggregates[.container]), both: both, hostOnly: hostOnly, containerOnly: containerOnly)
+        return Breakdown(
+            host: summary(aggregates[.host]), container: summary(aggregates[.container]), both: both, hostOnly: hostOnly,
+            containerOnly: containerOnly)
     }
 
     /// One row per project with a current snapshot: its host and container snapshots and instances.
@@ -38,8 +40,9 @@ extension AnalysisComputation {
         return try origins.sorted().map { origin in
             let host = current[.host]?.first { $0.origin == origin }
             let container = current[.container]?.first { $0.origin == origin }
-            return ProjectRow(origin: origin, host: host, container: container,
-                              hostInstances: try instances(host), containerInstances: try instances(container))
+            return ProjectRow(
+                origin: origin, host: host, container: container,
+                hostInstances: try instances(host), containerInstances: try instances(container))
         }
     }
 }

@@ -73,7 +73,8 @@ public struct Policy: Sendable {
         guard parts.count == 1 || (parts.count == 2 && !parts[1].isEmpty) else { return nil }
         let bounds = parts[0].split(separator: "-", omittingEmptySubsequences: false)
         guard bounds.count == 1 || bounds.count == 2, let low = Int(bounds[0]), let high = Int(bounds.last ?? ""),
-              (0...65_535).contains(low), (0...65_535).contains(high), low <= high else { return nil }
+            (0...65_535).contains(low), (0...65_535).contains(high), low <= high
+        else { return nil }
         let types: Set<PortType>
         switch parts.count == 2 ? String(parts[1]) : "" {
         case "": types = Set(PortType.allCases)
@@ -107,4 +108,3 @@ public struct Waiver: Sendable, Equatable {
             && ports.contains { $0.matches(finding.key) }
     }
 }
-

@@ -35,25 +35,32 @@ extension Policy {
         var policy = Policy(source: file)
         guard let root else { return policy }
         let reader = PolicyReader(file: file)
-        guard let mapping = root.mapping else { throw reader.fail(root, "expected a mapping with forbid, limits, allow, new_ports, new_dangerous, waivers") }
+        guard let mapping = root.mapping else {
+            throw reader.fail(root, "expected a mapping with forbid, limits, allow, new_ports, new_dangerous, waivers")
+        }
         for (keyNode, value) in mapping {
             guard let key = keyNode.string else { throw reader.fail(keyNode, "expected a name") }
             switch key {
             case "forbid":
                 policy.forbid = try reader.list(value, "forbid") { (item: Node) throws(PolicyError) -> Forbid in
                     let fields = try reader.fields(item, allowed: ["ports", "category", "reason"], required: ["ports"])
-                    return Forbid(ports: try reader.ports(fields["ports"]), category: try reader.category(fields["category"]), reason: try reader.text(fields["reason"]))
+                    return Forbid(
+                        ports: try reader.ports(fields["ports"]), category: try reader.category(fields["category"]),
+                        reason: try reader.text(fields["reason"]))
                 }
             case "limits":
                 policy.limits = try reader.list(value, "limits") { (item: Node) throws(PolicyError) -> Limit in
                     let fields = try reader.fields(item, allowed: ["ports", "category", "max", "reason"], required: ["ports", "max"])
-                    return Limit(ports: try reader.ports(fields["ports"]), category: try reader.category(fields["category"]),
-                                 max: try reader.count(fields["max"], "max"), reason: try reader.text(fields["reason"]))
+                    return Limit(
+                        ports: try reader.ports(fields["ports"]), category: try reader.category(fields["category"]),
+                        max: try reader.count(fields["max"], "max"), reason: try reader.text(fields["reason"]))
                 }
             case "allow":
                 guard let allowMapping = value.mapping else { throw reader.fail(value, "expected host: [...] and/or container: [...]") }
                 for (categoryNode, ports) in allowMapping {
-                    guard let category = try reader.category(categoryNode) else { throw reader.fail(categoryNode, "expected host or container") }
+                    guard let category = try reader.category(categoryNode) else {
+                        throw reader.fail(categoryNode, "expected host or container")
+                    }
                     policy.allow[category] = try reader.ports(ports)
                 }
             case "new_ports":
@@ -63,26 +70,34 @@ extension Policy {
                 policy.newDangerous = flag
             case "waivers":
                 policy.waivers = try reader.list(value, "waivers") { (item: Node) throws(PolicyError) -> Waiver in
-                    let fields = try reader.fields(item, allowed: ["ports", "category", "kinds", "reason", "ticket", "expires"], required: ["ports", "reason", "ticket", "expires"])
+                    let fields = try reader.fields(
+                        item, allowed: ["ports", "category", "kinds", "reason", "ticket", "expires"],
+                        required: ["ports", "reason", "ticket", "expires"])
                     var kinds: Set<Finding.Kind>?
                     if let kindsNode = fields["kinds"] {
-                        kinds = Set(try reader.list(kindsNode, "kinds") { (node: Node) throws(PolicyError) -> Finding.Kind in
-                            guard let text = node.string, let kind = Finding.Kind(rawValue: text) else {
-                                throw reader.fail(node, "expected one of \(Finding.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
-                            }
-                            return kind
-                        })
+                        kinds = Set(
+                            try reader.list(kindsNode, "kinds") { (node: Node) throws(PolicyError) -> Finding.Kind in
+                                guard let text = node.string, let kind = Finding.Kind(rawValue: text) else {
+                                    throw reader.fail(
+                                        node, "expected one of \(Finding.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+                                }
+                                return kind
+                            })
                     }
                     guard let expiresNode = fields["expires"], let expiresText = expiresNode.string,
-                          let day = Timestamp(date: expiresText) else {
+                        let day = Timestamp(date: expiresText)
+                    else {
                         throw reader.fail(fields["expires"] ?? item, "expected expires as a date such as 2027-01-31")
                     }
-                    guard let reason = try reader.text(fields["reason"]), let ticket = try reader.text(fields["ticket"]), !reason.isEmpty, !ticket.isEmpty else {
+                    guard let reason = try reader.text(fields["reason"]), let ticket = try reader.text(fields["ticket"]), !reason.isEmpty,
+                        !ticket.isEmpty
+                    else {
                         throw reader.fail(item, "a waiver needs a reason and a ticket")
                     }
-                    return Waiver(ports: try reader.ports(fields["ports"]), category: try reader.category(fields["category"]), kinds: kinds,
-                                  reason: reason, ticket: ticket, expiresOn: expiresText,
-                                  validUntil: day.endOfDay)
+                    return Waiver(
+                        ports: try reader.ports(fields["ports"]), category: try reader.category(fields["category"]), kinds: kinds,
+                        reason: reason, ticket: ticket, expiresOn: expiresText,
+                        validUntil: day.endOfDay)
                 }
             default:
                 throw reader.fail(keyNode, "unknown setting '\(key)': expected forbid, limits, allow, new_ports, new_dangerous or waivers")

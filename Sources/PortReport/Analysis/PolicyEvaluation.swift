@@ -16,32 +16,42 @@ struct PolicyEvaluation {
             for rule in policy.forbid where rule.category == nil || rule.category == category {
                 for key in keys where rule.ports.contains(where: { $0.matches(key) }) {
                     guard let num = aggregate[key]?.num, num > 0 else { continue }
-                    add(.forbidden, key, category, num, "\(key) is open \(Wording.on(num, category))\(rule.reason.map { ": \($0)" } ?? "") (forbidden)")
+                    add(
+                        .forbidden, key, category, num,
+                        "\(key) is open \(Wording.on(num, category))\(rule.reason.map { ": \($0)" } ?? "") (forbidden)")
                 }
             }
             for rule in policy.limits where rule.category == nil || rule.category == category {
                 for key in keys where rule.ports.contains(where: { $0.matches(key) }) {
                     guard let num = aggregate[key]?.num, num > rule.max else { continue }
-                    add(.overLimit, key, category, num, "\(key) is open \(Wording.on(num, category)), over the limit of \(rule.max)\(rule.reason.map { ": \($0)" } ?? "")")
+                    add(
+                        .overLimit, key, category, num,
+                        "\(key) is open \(Wording.on(num, category)), over the limit of \(rule.max)\(rule.reason.map { ": \($0)" } ?? "")")
                 }
             }
             if let allowed = policy.allow[category] {
                 for key in keys where !allowed.contains(where: { $0.matches(key) }) {
                     guard let num = aggregate[key]?.num, num > 0 else { continue }
-                    add(.notAllowed, key, category, num, "\(key) is open \(Wording.on(num, category)) but not in the \(category.rawValue) allow-list")
+                    add(
+                        .notAllowed, key, category, num,
+                        "\(key) is open \(Wording.on(num, category)) but not in the \(category.rawValue) allow-list")
                 }
             }
             if let trend = trends[category] {
                 let since = trend.from.dateString
                 for change in trend.new.sorted(by: { $0.key < $1.key }) {
                     if let minimum = policy.newPorts, change.after >= minimum {
-                        add(.newPort, change.key, category, change.after, "\(change.key) is new since \(since), open \(Wording.on(change.after, category)) (at least \(minimum))")
+                        add(
+                            .newPort, change.key, category, change.after,
+                            "\(change.key) is new since \(since), open \(Wording.on(change.after, category)) (at least \(minimum))")
                     }
                     let status = aggregates[category]?[change.key]?.status
                     let risk = RiskCatalogue.entry(port: change.key.port, type: change.key.type)
                     if policy.newDangerous, change.after > 0, risk != nil || status == .danger {
                         let why = risk.map { $0.reason } ?? "the vendor rates it danger"
-                        add(.newDangerous, change.key, category, change.after, "\(change.key) is new since \(since), open \(Wording.on(change.after, category)): \(why)")
+                        add(
+                            .newDangerous, change.key, category, change.after,
+                            "\(change.key) is new since \(since), open \(Wording.on(change.after, category)): \(why)")
                     }
                 }
             }
@@ -52,13 +62,18 @@ struct PolicyEvaluation {
                 findings.append(finding)
                 continue
             }
-            let covered = Finding(kind: finding.kind, key: finding.key, category: finding.category, num: finding.num, message: finding.message, waiver: waiver)
+            let covered = Finding(
+                kind: finding.kind, key: finding.key, category: finding.category, num: finding.num, message: finding.message, waiver: waiver
+            )
             if waiver.validUntil >= generatedAt {
                 waived.append(covered)
             } else {
                 findings.append(covered)
-                expired.append(Finding(kind: .expiredWaiver, key: finding.key, category: finding.category, num: finding.num,
-                                       message: "waiver \(waiver.ticket) for \(finding.key) (\(waiver.reason)) expired on \(waiver.expiresOn)", waiver: waiver))
+                expired.append(
+                    Finding(
+                        kind: .expiredWaiver, key: finding.key, category: finding.category, num: finding.num,
+                        message: "waiver \(waiver.ticket) for \(finding.key) (\(waiver.reason)) expired on \(waiver.expiresOn)",
+                        waiver: waiver))
             }
         }
         func order(_ a: Finding, _ b: Finding) -> Bool {
@@ -86,8 +101,10 @@ enum Wording {
 
 /// The one-line summary at the top of every report and of `check`.
 enum Headline {
-    static func make(findings: [Finding], aggregates: [Category: Aggregate], current: [Category: [SnapshotInfo]],
-                     trends: [Category: CategoryTrend], policy: Policy) -> String {
+    static func make(
+        findings: [Finding], aggregates: [Category: Aggregate], current: [Category: [SnapshotInfo]],
+        trends: [Category: CategoryTrend], policy: Policy
+    ) -> String {
         if let first = findings.first {
             let same = findings.filter { $0.kind == first.kind }
             var text = describe(first.kind, same, trends: trends, policy: policy)
@@ -99,7 +116,8 @@ enum Headline {
         for category in Category.allCases {
             guard let aggregate = aggregates[category] else { continue }
             let instances = aggregate.values.reduce(Int64(0)) { $0 + $1.num }
-            var part = "\(Wording.plural(aggregate.count, "port")) open \(category == .host ? "on hosts" : "in containers") (\(instances) instances)"
+            var part =
+                "\(Wording.plural(aggregate.count, "port")) open \(category == .host ? "on hosts" : "in containers") (\(instances) instances)"
             if let trend = trends[category] {
                 part += ", \(trend.new.count) new and \(trend.gone.count) gone since \(trend.from.dateString)"
             }
@@ -115,12 +133,15 @@ enum Headline {
         let types = Array(Set(findings.map { $0.key.type.rawValue })).sorted()
         let typeWords = types.count == 1 ? types[0] + " " : ""
         let since = findings.compactMap { trends[$0.category]?.from }.min()?.dateString ?? "the previous export"
-        let list = findings.prefix(3).map { "\($0.key) \(Wording.on($0.num, $0.category))" }.joined(separator: ", ") + (findings.count > 3 ? ", …" : "")
+        let list =
+            findings.prefix(3).map { "\($0.key) \(Wording.on($0.num, $0.category))" }.joined(separator: ", ")
+            + (findings.count > 3 ? ", …" : "")
         switch kind {
         case .newPort:
             let minimum = policy.newPorts ?? 1
             let preposition = population == "containers" ? "in" : "on"
-            return "\(findings.count) new \(typeWords)port\(findings.count == 1 ? "" : "s") open \(preposition) ≥ \(minimum) \(population) since \(since)"
+            return
+                "\(findings.count) new \(typeWords)port\(findings.count == 1 ? "" : "s") open \(preposition) ≥ \(minimum) \(population) since \(since)"
         case .newDangerous:
             return "\(findings.count) new dangerous \(typeWords)port\(findings.count == 1 ? "" : "s") since \(since): \(list)"
         case .forbidden:

@@ -10,8 +10,9 @@ extension AnalysisComputation {
         }
         let keys = Set(host.keys).union(container.keys)
         var drafts = keys.map { key in
-            Draft(key: key, host: host[key]?.num ?? 0, container: container[key]?.num ?? 0,
-                  status: StatusOrder.worse(host[key]?.status, container[key]?.status))
+            Draft(
+                key: key, host: host[key]?.num ?? 0, container: container[key]?.num ?? 0,
+                status: StatusOrder.worse(host[key]?.status, container[key]?.status))
         }
         drafts.sort { a, b in
             let ta = a.host + a.container, tb = b.host + b.container

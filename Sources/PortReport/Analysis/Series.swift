@@ -12,8 +12,10 @@ extension AnalysisComputation {
     /// Reports draw a sparkline beside each trend row they show (the first `top` of each list):
     /// those ports not in a series (`besides`) get the totals of the last `sparklineLength`
     /// exports only.
-    func makeSparklines(trends: [Category: CategoryTrend], besides reasons: [PortKey: [String]], timelines: Timelines,
-                        used: inout Set<Int64>) throws -> [PortKey: [Int64]] {
+    func makeSparklines(
+        trends: [Category: CategoryTrend], besides reasons: [PortKey: [String]], timelines: Timelines,
+        used: inout Set<Int64>
+    ) throws -> [PortKey: [Int64]] {
         var sparklineKeys: [PortKey: [String]] = [:]
         for category in Category.allCases {
             guard let trend = trends[category] else { continue }
@@ -29,7 +31,8 @@ extension AnalysisComputation {
     }
 
     /// Series over every capture time in scope, or over the last `window` of them.
-    func makeSeries(_ reasons: [PortKey: [String]], timelines: Timelines, used: inout Set<Int64>, window: Int? = nil) throws -> [PortSeries] {
+    func makeSeries(_ reasons: [PortKey: [String]], timelines: Timelines, used: inout Set<Int64>, window: Int? = nil) throws -> [PortSeries]
+    {
         guard !reasons.isEmpty else { return [] }
         let times = window.map { Array(timelines.allTimes.suffix($0)) } ?? timelines.allTimes
         guard let last = times.last else { return [] }
@@ -75,9 +78,10 @@ extension AnalysisComputation {
             let lastTotal = points.last?.total ?? 0
             var unique: [String] = []
             for reason in reasons[key] ?? [] where !unique.contains(reason) { unique.append(reason) }
-            result.append(PortSeries(
-                key: key, reasons: unique, points: points, firstSeen: open.first?.capturedAt, lastSeen: open.last?.capturedAt,
-                change7d: base7.map { lastTotal - points[$0].total }, change30d: base30.map { lastTotal - points[$0].total }))
+            result.append(
+                PortSeries(
+                    key: key, reasons: unique, points: points, firstSeen: open.first?.capturedAt, lastSeen: open.last?.capturedAt,
+                    change7d: base7.map { lastTotal - points[$0].total }, change30d: base30.map { lastTotal - points[$0].total }))
         }
         return result
     }

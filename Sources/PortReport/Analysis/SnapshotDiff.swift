@@ -13,17 +13,23 @@ extension Analyzer {
     /// date `2026-11-28` for any capture that day, UTC), within `scope` (which disambiguates).
     public func diff(_ first: String, _ second: String, scope: AnalysisScope) throws -> SnapshotDiff {
         try store.withAnalysisReader { reader in
-            let infos = try reader.snapshots(in: AnalysisScope(projectID: scope.projectID, enterpriseProjectID: scope.enterpriseProjectID, category: scope.category))
+            let infos = try reader.snapshots(
+                in: AnalysisScope(projectID: scope.projectID, enterpriseProjectID: scope.enterpriseProjectID, category: scope.category))
             let before = try Self.resolve(first, in: infos), after = try Self.resolve(second, in: infos)
             var warnings: [String] = []
             if before.category != after.category {
-                warnings.append("comparing a \(before.category.rawValue) snapshot with a \(after.category.rawValue) snapshot: the numbers count different things")
+                warnings.append(
+                    "comparing a \(before.category.rawValue) snapshot with a \(after.category.rawValue) snapshot: the numbers count different things"
+                )
             }
             for info in [before, after] where !info.isUsable {
-                warnings.append("snapshot \(info.id) is \(info.partial ? "partial (filtered: \(info.filters))" : "incomplete (\(info.note))"): ports missing from it may not be closed")
+                warnings.append(
+                    "snapshot \(info.id) is \(info.partial ? "partial (filtered: \(info.filters))" : "incomplete (\(info.note))"): ports missing from it may not be closed"
+                )
             }
             let changes = Changes(before: try reader.records(of: before.id), after: try reader.records(of: after.id))
-            return SnapshotDiff(before: before, after: after, new: changes.new, gone: changes.gone, changed: changes.changed, warnings: warnings)
+            return SnapshotDiff(
+                before: before, after: after, new: changes.new, gone: changes.gone, changed: changes.changed, warnings: warnings)
         }
     }
 
@@ -42,8 +48,12 @@ extension Analyzer {
             throw ReportError("no snapshot \(reference) in scope (portreport snapshots lists them)")
         }
         guard candidates.count == 1 else {
-            let list = candidates.map { "\($0.id) (\($0.category.rawValue), \($0.projectID.isEmpty ? "project unknown" : $0.projectID), \($0.capturedAt.rfc3339))" }
-            throw ReportError("'\(reference)' matches \(candidates.count) snapshots: \(list.joined(separator: "; ")); name one by id, or narrow with --category or --project")
+            let list = candidates.map {
+                "\($0.id) (\($0.category.rawValue), \($0.projectID.isEmpty ? "project unknown" : $0.projectID), \($0.capturedAt.rfc3339))"
+            }
+            throw ReportError(
+                "'\(reference)' matches \(candidates.count) snapshots: \(list.joined(separator: "; ")); name one by id, or narrow with --category or --project"
+            )
         }
         return only
     }

@@ -55,7 +55,8 @@ extension AnalysisComputation {
         for category in scope.categories {
             let snapshots = timelines.current(category)
             if snapshots.isEmpty {
-                selection.warnings.append("no complete, unfiltered \(category.rawValue) snapshot in scope: the \(category.rawValue) figures are empty")
+                selection.warnings.append(
+                    "no complete, unfiltered \(category.rawValue) snapshot in scope: the \(category.rawValue) figures are empty")
                 continue
             }
             selection.current[category] = snapshots
@@ -66,7 +67,9 @@ extension AnalysisComputation {
             let currentTime = selection.current[info.category]?.first { $0.origin == info.origin }?.capturedAt
             let state = info.partial ? "partial (filtered: \(info.filters))" : "incomplete (\(info.note))"
             if currentTime.map({ info.capturedAt > $0 }) ?? true {
-                selection.warnings.append("snapshot \(info.id) (\(info.category.rawValue), \(info.capturedAt.rfc3339)) is \(state) and was not used\(currentTime.map { "; the figures use \($0.rfc3339)" } ?? "")")
+                selection.warnings.append(
+                    "snapshot \(info.id) (\(info.category.rawValue), \(info.capturedAt.rfc3339)) is \(state) and was not used\(currentTime.map { "; the figures use \($0.rfc3339)" } ?? "")"
+                )
             }
         }
         return selection

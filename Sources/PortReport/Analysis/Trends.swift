@@ -20,7 +20,8 @@ extension AnalysisComputation {
             used.formUnion(before.map(\.id))
             used.formUnion(after.map(\.id))
             let changes = Changes(before: try aggregate(before), after: try aggregate(after))
-            trends[category] = CategoryTrend(category: category, from: from, to: to, new: changes.new, gone: changes.gone, changed: changes.changed)
+            trends[category] = CategoryTrend(
+                category: category, from: from, to: to, new: changes.new, gone: changes.gone, changed: changes.changed)
         }
         return trends
     }

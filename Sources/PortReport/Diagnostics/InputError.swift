@@ -55,6 +55,9 @@ public struct ImportFailure: PortReportError {
     public var description: String {
         let lines = errors.map { "error: \($0)" }
         let files = Set(errors.map(\.file)).count
-        return (lines + ["nothing was imported: \(files) input\(files == 1 ? "" : "s") had errors (fix them, or pass --skip-invalid to import the rest)"]).joined(separator: "\n")
+        return
+            (lines + [
+                "nothing was imported: \(files) input\(files == 1 ? "" : "s") had errors (fix them, or pass --skip-invalid to import the rest)"
+            ]).joined(separator: "\n")
     }
 }

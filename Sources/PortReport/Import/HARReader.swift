@@ -54,13 +54,16 @@ enum HARReader {
             guard let urlText = entry["request"]?["url"]?.stringValue else {
                 throw InputError(file: file, place: place + ".request.url", message: "expected the request URL as a string")
             }
-            guard let components = URLComponents(string: urlText), components.path.hasSuffix(endpointSuffix) || components.path.hasSuffix(endpointSuffix + "/") else {
+            guard let components = URLComponents(string: urlText),
+                components.path.hasSuffix(endpointSuffix) || components.path.hasSuffix(endpointSuffix + "/")
+            else {
                 unrelated += 1
                 continue
             }
             let pathParts = components.path.split(separator: "/").map(String.init)
             guard pathParts.count >= 5, let v5 = pathParts.firstIndex(of: "v5"), v5 + 1 < pathParts.count,
-                  Array(pathParts[(v5 + 2)...]) == ["asset", "port", "statistics"] else {
+                Array(pathParts[(v5 + 2)...]) == ["asset", "port", "statistics"]
+            else {
                 unrelated += 1
                 continue
             }
@@ -79,12 +82,16 @@ enum HARReader {
                 continue
             }
             guard let bodyText else {
-                throw InputError(file: file, place: place + ".response.content.text", message: "expected the response body as text; the capture did not save it (re-export the HAR with content)")
+                throw InputError(
+                    file: file, place: place + ".response.content.text",
+                    message: "expected the response body as text; the capture did not save it (re-export the HAR with content)")
             }
             let body: [UInt8]
             if content?["encoding"]?.stringValue?.lowercased() == "base64" {
                 guard let data = Data(base64Encoded: bodyText, options: .ignoreUnknownCharacters) else {
-                    throw InputError(file: file, place: place + ".response.content.text", message: "expected base64 text (the entry says encoding base64)")
+                    throw InputError(
+                        file: file, place: place + ".response.content.text",
+                        message: "expected base64 text (the entry says encoding base64)")
                 }
                 body = [UInt8](data)
             } else {
@@ -94,7 +101,9 @@ enum HARReader {
                 throw InputError(file: file, place: place + ".startedDateTime", message: "expected the entry's start time (ISO 8601)")
             }
             guard let started = Timestamp(rfc3339: startedText) else {
-                throw InputError(file: file, place: place + ".startedDateTime", message: "expected an ISO 8601 date-time such as 2026-11-28T02:00:00.123+08:00, found \"\(startedText.prefix(60))\"")
+                throw InputError(
+                    file: file, place: place + ".startedDateTime",
+                    message: "expected an ISO 8601 date-time such as 2026-11-28T02:00:00.123+08:00, found \"\(startedText.prefix(60))\"")
             }
             var items: [String: String] = [:]
             for item in components.queryItems ?? [] {
@@ -104,20 +113,27 @@ enum HARReader {
             let category: Category
             if let categoryText {
                 guard let value = Category(rawValue: categoryText) else {
-                    throw InputError(file: file, place: place + ".request.url", message: "expected category=host or category=container, found category=\(categoryText)")
+                    throw InputError(
+                        file: file, place: place + ".request.url",
+                        message: "expected category=host or category=container, found category=\(categoryText)")
                 }
                 category = value
             } else {
                 category = .host
             }
-            let filters = SnapshotKey.canonicalFilters(items.filter { SnapshotKey.filterNames.contains($0.key) && !$0.value.isEmpty }.map { (name: $0.key, value: $0.value) })
+            let filters = SnapshotKey.canonicalFilters(
+                items.filter { SnapshotKey.filterNames.contains($0.key) && !$0.value.isEmpty }.map { (name: $0.key, value: $0.value) })
             guard let offsetValue = Int64(items["offset"] ?? "0"), offsetValue >= 0 else {
-                throw InputError(file: file, place: place + ".request.url", message: "expected offset to be a non-negative integer, found offset=\(items["offset"] ?? "")")
+                throw InputError(
+                    file: file, place: place + ".request.url",
+                    message: "expected offset to be a non-negative integer, found offset=\(items["offset"] ?? "")")
             }
-            candidates.append(Candidate(
-                entry: index, started: started, startedText: startedText, projectID: pathParts[v5 + 1].removingPercentEncoding ?? pathParts[v5 + 1],
-                enterpriseProjectID: items["enterprise_project_id"] ?? "", category: category, categoryGiven: categoryText != nil,
-                filters: filters, offset: offsetValue, body: body))
+            candidates.append(
+                Candidate(
+                    entry: index, started: started, startedText: startedText,
+                    projectID: pathParts[v5 + 1].removingPercentEncoding ?? pathParts[v5 + 1],
+                    enterpriseProjectID: items["enterprise_project_id"] ?? "", category: category, categoryGiven: categoryText != nil,
+                    filters: filters, offset: offsetValue, body: body))
         }
         if unrelated > 0 {
             contents.notes.append("\(unrelated) entr\(unrelated == 1 ? "y" : "ies") for other URLs skipped")
@@ -131,13 +147,17 @@ enum HARReader {
         var openRuns: [RunKey: (first: Candidate, lastOffset: Int64)] = [:]
         let ordered = candidates.enumerated().sorted { ($0.element.started, $0.offset) < ($1.element.started, $1.offset) }.map(\.element)
         for candidate in ordered {
-            let runKey = RunKey(projectID: candidate.projectID, enterpriseProjectID: candidate.enterpriseProjectID, category: candidate.category, filters: candidate.filters)
+            let runKey = RunKey(
+                projectID: candidate.projectID, enterpriseProjectID: candidate.enterpriseProjectID, category: candidate.category,
+                filters: candidate.filters)
             var first = candidate
             if let run = openRuns[runKey], candidate.offset > run.lastOffset {
                 first = run.first
             }
             openRuns[runKey] = (first, candidate.offset)
-            let key = SnapshotKey(projectID: candidate.projectID, enterpriseProjectID: candidate.enterpriseProjectID, category: candidate.category, capturedAt: first.started, filters: candidate.filters)
+            let key = SnapshotKey(
+                projectID: candidate.projectID, enterpriseProjectID: candidate.enterpriseProjectID, category: candidate.category,
+                capturedAt: first.started, filters: candidate.filters)
             let provenance = MetadataProvenance(
                 project: "HAR request URL",
                 enterpriseProject: candidate.enterpriseProjectID.isEmpty ? "not in the request URL" : "HAR request URL",

@@ -87,9 +87,10 @@ public struct Importer {
                     return .rollBack
                 }
                 for outcome in try session.finish() {
-                    report.snapshots.append(ImportReport.SnapshotLine(
-                        id: outcome.id, key: outcome.key, outcome: outcome.kind, records: outcome.records,
-                        addedRecords: outcome.addedRecords, totalNum: outcome.totalNum, complete: outcome.complete, note: outcome.note))
+                    report.snapshots.append(
+                        ImportReport.SnapshotLine(
+                            id: outcome.id, key: outcome.key, outcome: outcome.kind, records: outcome.records,
+                            addedRecords: outcome.addedRecords, totalNum: outcome.totalNum, complete: outcome.complete, note: outcome.note))
                 }
                 return .commit
             }
@@ -124,7 +125,8 @@ public struct Importer {
         // The path and flags give a raw body's metadata before it is parsed; worked out once.
         let metadata = isHAR ? nil : Result { () throws(InputError) in try rawBodyMetadata(file) }
         if let key = try? metadata?.get().key,
-           try session.hasSource(key: key, sha256: file.sha256, entry: -1) {
+            try session.hasSource(key: key, sha256: file.sha256, entry: -1)
+        {
             try session.noteUnchanged(key)
             report.alreadyImportedPages += 1
             return
@@ -134,7 +136,11 @@ public struct Importer {
             return
         }
         if file.looksUTF16 {
-            throw InputError(file: path, message: "the file is UTF-16 encoded (as Windows PowerShell saves files); JSON must be UTF-8: convert it with iconv -f UTF-16 -t UTF-8")
+            throw InputError(
+                file: path,
+                message:
+                    "the file is UTF-16 encoded (as Windows PowerShell saves files); JSON must be UTF-8: convert it with iconv -f UTF-16 -t UTF-8"
+            )
         }
         let content: ResponseBodyReader.Content
         do {
@@ -150,13 +156,18 @@ public struct Importer {
         case .harCapture:
             try importHAR(file, session: session, report: &report)
         case .errorResponse(let code, let message):
-            throw InputError(file: path, predicate: "is \(ErrorBody.kind(code: code)) (\(ErrorBody.summary(code: code, message: message))), not port statistics: export it again")
+            throw InputError(
+                file: path,
+                predicate:
+                    "is \(ErrorBody.kind(code: code)) (\(ErrorBody.summary(code: code, message: message))), not port statistics: export it again"
+            )
         case .page(let page):
             guard let metadata else { throw InputError(file: path, message: "expected a response body, found a HAR capture") }
             let (key, provenance, warning) = try metadata.get()
             if let warning { report.warnings.append(warning) }
             let added = try session.add(
-                SnapshotPage(key: key, provenance: provenance, path: path, entry: -1, sha256: file.sha256, size: file.size, totalNum: page.totalNum),
+                SnapshotPage(
+                    key: key, provenance: provenance, path: path, entry: -1, sha256: file.sha256, size: file.size, totalNum: page.totalNum),
                 records: page.records, place: { "data_list[\($0)]" },
                 line: { index in file.bytes.withUnsafeBufferPointer { JSONScanner($0).lineAndColumn(of: page.recordOffsets[index]).line } })
             if let added { report.records += added } else { report.alreadyImportedPages += 1 }
@@ -164,8 +175,12 @@ public struct Importer {
     }
 
     private func importHAR(_ file: InputFile, session: ImportSession, report: inout ImportReport) throws {
-        if options.projectID != nil || options.enterpriseProjectID != nil || options.category != nil || options.capturedAt != nil || !options.filters.isEmpty {
-            report.warnings.append("\(file.displayPath): --project, --enterprise-project, --category, --captured-at and --filter do not apply to HAR captures: each entry's request URL and start time say them")
+        if options.projectID != nil || options.enterpriseProjectID != nil || options.category != nil || options.capturedAt != nil
+            || !options.filters.isEmpty
+        {
+            report.warnings.append(
+                "\(file.displayPath): --project, --enterprise-project, --category, --captured-at and --filter do not apply to HAR captures: each entry's request URL and start time say them"
+            )
         }
         let contents = try file.bytes.withUnsafeBufferPointer { try HARReader.read($0, file: file.displayPath) }
         for note in contents.notes {
@@ -173,7 +188,9 @@ public struct Importer {
         }
         if contents.pages.isEmpty {
             let seen = contents.notes.isEmpty ? "" : " (\(contents.notes.joined(separator: "; ")))"
-            throw InputError(file: file.displayPath, message: "this HAR capture has no successful response of GET /v5/{project_id}/asset/port/statistics\(seen)")
+            throw InputError(
+                file: file.displayPath,
+                message: "this HAR capture has no successful response of GET /v5/{project_id}/asset/port/statistics\(seen)")
         }
         for harPage in contents.pages {
             let place = "log.entries[\(harPage.entry)] response body"
@@ -185,13 +202,17 @@ public struct Importer {
             }
             switch content {
             case .harCapture:
-                throw InputError(file: file.displayPath, place: place, message: "expected the statistics response body, found a HAR document")
+                throw InputError(
+                    file: file.displayPath, place: place, message: "expected the statistics response body, found a HAR document")
             case .errorResponse(let code, let message):
-                throw InputError(file: file.displayPath, place: place, message: "HTTP 200 but the body is \(ErrorBody.kind(code: code)) (\(ErrorBody.summary(code: code, message: message)))")
+                throw InputError(
+                    file: file.displayPath, place: place,
+                    message: "HTTP 200 but the body is \(ErrorBody.kind(code: code)) (\(ErrorBody.summary(code: code, message: message)))")
             case .page(let page):
                 let added = try session.add(
-                    SnapshotPage(key: harPage.key, provenance: harPage.provenance, path: file.displayPath, entry: harPage.entry,
-                                 sha256: file.sha256, size: file.size, totalNum: page.totalNum),
+                    SnapshotPage(
+                        key: harPage.key, provenance: harPage.provenance, path: file.displayPath, entry: harPage.entry,
+                        sha256: file.sha256, size: file.size, totalNum: page.totalNum),
                     records: page.records, place: { "log.entries[\(harPage.entry)] response body data_list[\($0)]" })
                 if let added { report.records += added } else { report.alreadyImportedPages += 1 }
             }
@@ -224,7 +245,9 @@ public struct Importer {
                 category = value
                 categorySource = "path (\(component))"
             case .ambiguous(let component):
-                throw InputError(file: path, message: "the path says both host and container (\(component)); pass --category host or --category container")
+                throw InputError(
+                    file: path,
+                    message: "the path says both host and container (\(component)); pass --category host or --category container")
             case .none:
                 category = .host
                 categorySource = "API default (host)"
@@ -241,15 +264,17 @@ public struct Importer {
         } else if let mtime = file.modificationTime {
             capturedAt = mtime
             capturedSource = "file modification time"
-            warning = "\(path): no capture time in the path or flags; using the file's modification time \(mtime.rfc3339) (pages of one export merge only when their times agree: pass --captured-at or keep exports in dated folders)"
+            warning =
+                "\(path): no capture time in the path or flags; using the file's modification time \(mtime.rfc3339) (pages of one export merge only when their times agree: pass --captured-at or keep exports in dated folders)"
         } else {
             capturedAt = options.now
             capturedSource = "time of import (standard input)"
             warning = "standard input: no --captured-at; using the time of import \(options.now.rfc3339)"
         }
         let filters = SnapshotKey.canonicalFilters(options.filters)
-        let key = SnapshotKey(projectID: options.projectID ?? "", enterpriseProjectID: options.enterpriseProjectID ?? "",
-                              category: category, capturedAt: capturedAt, filters: filters)
+        let key = SnapshotKey(
+            projectID: options.projectID ?? "", enterpriseProjectID: options.enterpriseProjectID ?? "",
+            category: category, capturedAt: capturedAt, filters: filters)
         let provenance = MetadataProvenance(
             project: options.projectID != nil ? "flag --project" : "unknown (no --project)",
             enterpriseProject: options.enterpriseProjectID != nil ? "flag --enterprise-project" : "not given",

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Limits on what one input may be. They exist so that a hostile or broken file fails with a
@@ -65,7 +65,9 @@ struct InputFile: Sendable {
             guard fstat(fd, &info) == 0 else { throw InputError(file: path, message: "cannot read: \(errnoText())") }
             guard (info.st_mode & S_IFMT) == S_IFREG else { throw InputError(file: path, message: "not a regular file") }
             guard Int(info.st_size) <= InputLimits.maximumFileSize else {
-                throw InputError(file: path, message: "file is \(info.st_size) bytes, over the limit of \(InputLimits.maximumFileSize) bytes for one input")
+                throw InputError(
+                    file: path,
+                    message: "file is \(info.st_size) bytes, over the limit of \(InputLimits.maximumFileSize) bytes for one input")
             }
             mtime = Timestamp(secondsSinceEpoch: Int64(info.st_mtim.tv_sec))
             raw = try readAll(fd: fd, path: path, sizeHint: Int(info.st_size))
@@ -84,8 +86,9 @@ struct InputFile: Sendable {
                     throw InputError(file: path, message: "not valid gzip: \(reason)")
                 }
             }
-            return InputFile(displayPath: path, bytes: inflated, sha256: sha, unhashed: hashing ? nil : raw, size: size,
-                             modificationTime: mtime, wasGzip: true)
+            return InputFile(
+                displayPath: path, bytes: inflated, sha256: sha, unhashed: hashing ? nil : raw, size: size,
+                modificationTime: mtime, wasGzip: true)
         }
         return InputFile(displayPath: path, bytes: raw, sha256: sha, unhashed: nil, size: size, modificationTime: mtime, wasGzip: false)
     }

@@ -35,11 +35,13 @@ enum PathMetadata {
             var end = i
             var compact = false
             if let y = number(i, 4), i + 4 < b.count, b[i + 4] == UInt8(ascii: "-"), let m = number(i + 5, 2),
-               i + 7 < b.count, b[i + 7] == UInt8(ascii: "-"), let d = number(i + 8, 2), !isDigit(i + 10) {
+                i + 7 < b.count, b[i + 7] == UInt8(ascii: "-"), let d = number(i + 8, 2), !isDigit(i + 10)
+            {
                 (year, month, day) = (y, m, d)
                 end = i + 10
             } else if let y = number(i, 4), let m = number(i + 4, 2), let d = number(i + 6, 2),
-                      i + 8 < b.count, b[i + 8] == UInt8(ascii: "T") || b[i + 8] == UInt8(ascii: "t") {
+                i + 8 < b.count, b[i + 8] == UInt8(ascii: "T") || b[i + 8] == UInt8(ascii: "t")
+            {
                 (year, month, day) = (y, m, d)
                 end = i + 8
                 compact = true
@@ -64,7 +66,9 @@ enum PathMetadata {
                     separator()
                     if let mi = field() {
                         separator()
-                        if let s = field(), !isDigit(k), let t = Timestamp(year: year, month: month, day: day, hour: h, minute: mi, second: s) {
+                        if let s = field(), !isDigit(k),
+                            let t = Timestamp(year: year, month: month, day: day, hour: h, minute: mi, second: s)
+                        {
                             var offset: Int64 = 0
                             if k < b.count, b[k] == UInt8(ascii: "Z") || b[k] == UInt8(ascii: "z") {
                                 k += 1

@@ -20,10 +20,14 @@ extension InputError {
             self.init(file: page.path, line: line, place: place, message: "cannot be stored: \(problem)")
         case .conflict(let port, let type, let num, let status, let otherNum, let otherStatus, let other):
             let elsewhere = other.map { "in \($0.path)\($0.entry >= 0 ? " log.entries[\($0.entry)]" : "")" } ?? "earlier in this same page"
-            func describe(_ num: Int64, _ status: VendorStatus?) -> String { "num \(num)" + (status.map { ", status \($0.rawValue)" } ?? "") }
+            func describe(_ num: Int64, _ status: VendorStatus?) -> String {
+                "num \(num)" + (status.map { ", status \($0.rawValue)" } ?? "")
+            }
             self.init(
                 file: page.path, line: line, place: place,
-                message: "\(port)/\(type.rawValue) has \(describe(num, status)) here but \(describe(otherNum, otherStatus)) \(elsewhere), in the same snapshot (\(page.key.category.rawValue), captured \(page.key.capturedAt.rfc3339)); pages of one export must agree")
+                message:
+                    "\(port)/\(type.rawValue) has \(describe(num, status)) here but \(describe(otherNum, otherStatus)) \(elsewhere), in the same snapshot (\(page.key.category.rawValue), captured \(page.key.capturedAt.rfc3339)); pages of one export must agree"
+            )
         }
     }
 }

@@ -130,7 +130,8 @@ enum ResponseBodyReader {
 
     private static func checkOnce(_ name: String, _ seen: inout Set<String>, _ scanner: JSONScanner) throws(JSONSyntaxError) {
         guard seen.insert(name).inserted else {
-            throw JSONSyntaxError(offset: scanner.offset, expected: "'\(name)' only once (it appears twice, which is ambiguous)", found: "a second '\(name)'")
+            throw JSONSyntaxError(
+                offset: scanner.offset, expected: "'\(name)' only once (it appears twice, which is ambiguous)", found: "a second '\(name)'")
         }
     }
 
@@ -193,8 +194,9 @@ enum ResponseBodyReader {
             } else if key.equals("type") {
                 place = .field(index, "type")
                 guard type == nil else { throw duplicate("type", scanner) }
-                type = try readWord(&scanner, expected: "\"TCP\", \"UDP\", \"TCP6\" or \"UDP6\"",
-                                    bytes: PortType.init(asciiCaseInsensitive:), text: PortType.init(lenient:))
+                type = try readWord(
+                    &scanner, expected: "\"TCP\", \"UDP\", \"TCP6\" or \"UDP6\"",
+                    bytes: PortType.init(asciiCaseInsensitive:), text: PortType.init(lenient:))
             } else if key.equals("num") {
                 place = .field(index, "num")
                 guard num == nil else { throw duplicate("num", scanner) }
@@ -207,8 +209,9 @@ enum ResponseBodyReader {
                     try scanner.readLiteral("null")
                     return
                 }
-                status = try readWord(&scanner, expected: "\"danger\", \"normal\" or \"unknown\"",
-                                      bytes: VendorStatus.init(vendorBytes:), text: VendorStatus.init(vendor:))
+                status = try readWord(
+                    &scanner, expected: "\"danger\", \"normal\" or \"unknown\"",
+                    bytes: VendorStatus.init(vendorBytes:), text: VendorStatus.init(vendor:))
             } else {
                 place = .otherField(index, keyAt: key.offset)
                 try scanner.skipValue(depth: 3)
@@ -217,15 +220,20 @@ enum ResponseBodyReader {
         place = .record(index)
         guard let port, let type, let num else {
             let missing = [port == nil ? "port" : nil, type == nil ? "type" : nil, num == nil ? "num" : nil].compactMap { $0 }
-            throw JSONSyntaxError(offset: objectStart, expected: "the required member\(missing.count > 1 ? "s" : "") \(missing.map { "'\($0)'" }.joined(separator: ", "))", found: "a record without \(missing.count > 1 ? "them" : "it")")
+            throw JSONSyntaxError(
+                offset: objectStart,
+                expected: "the required member\(missing.count > 1 ? "s" : "") \(missing.map { "'\($0)'" }.joined(separator: ", "))",
+                found: "a record without \(missing.count > 1 ? "them" : "it")")
         }
         return PortRecord(port: port, type: type, num: num, status: status)
     }
 
     /// A string from a small vocabulary, matched on its raw bytes when it has no escapes (the
     /// import's hot path), else on its decoded text.
-    private static func readWord<T>(_ scanner: inout JSONScanner, expected: String, bytes: (UnsafeBufferPointer<UInt8>) -> T?,
-                                    text: (String) -> T?) throws(JSONSyntaxError) -> T {
+    private static func readWord<T>(
+        _ scanner: inout JSONScanner, expected: String, bytes: (UnsafeBufferPointer<UInt8>) -> T?,
+        text: (String) -> T?
+    ) throws(JSONSyntaxError) -> T {
         guard scanner.peek() == UInt8(ascii: "\"") else {
             throw JSONSyntaxError(offset: scanner.offset, expected: expected, found: scanner.describeHere())
         }

@@ -26,7 +26,11 @@ struct SQLiteSnapshotReader {
             try mergeStore(source, into: session, report: &report)
         } else {
             guard let query = options.query else {
-                throw InputError(file: path, message: "an SQLite database that is not a portreport store: pass --query 'SELECT port, type, num [, status, category, captured_at, project_id] FROM ...' to say which rows to read")
+                throw InputError(
+                    file: path,
+                    message:
+                        "an SQLite database that is not a portreport store: pass --query 'SELECT port, type, num [, status, category, captured_at, project_id] FROM ...' to say which rows to read"
+                )
             }
             try readQuery(query, from: source, into: session, report: &report)
         }
@@ -38,7 +42,8 @@ struct SQLiteSnapshotReader {
         let path = file.displayPath
         let version = try source.schemaVersion()
         guard version <= Store.schemaVersion else {
-            throw InputError(file: path, message: "this store has schema version \(version), from a newer portreport; upgrade portreport to merge it")
+            throw InputError(
+                file: path, message: "this store has schema version \(version), from a newer portreport; upgrade portreport to merge it")
         }
         guard version >= 1 else {
             throw InputError(file: path, message: "a portreport store with no snapshots table (schema version 0): nothing to merge")
@@ -46,18 +51,20 @@ struct SQLiteSnapshotReader {
         do {
             try source.forEachSnapshot { snapshot in
                 for sourcePage in snapshot.sources {
-                    let page = SnapshotPage(key: snapshot.key, provenance: snapshot.provenance, path: sourcePage.path, entry: sourcePage.entry,
-                                            sha256: sourcePage.sha256, size: sourcePage.size, totalNum: sourcePage.totalNum, query: sourcePage.query)
+                    let page = SnapshotPage(
+                        key: snapshot.key, provenance: snapshot.provenance, path: sourcePage.path, entry: sourcePage.entry,
+                        sha256: sourcePage.sha256, size: sourcePage.size, totalNum: sourcePage.totalNum, query: sourcePage.query)
                     let added = try session.add(page, records: sourcePage.records, place: { _ in "snapshot \(snapshot.id)" })
                     if let added { report.records += added } else { report.alreadyImportedPages += 1 }
                 }
             }
         } catch let damage as ForeignDatabase.SnapshotDamage {
-            let message = switch damage.part {
-            case .row: "damaged row: category or captured_at is not valid"
-            case .blob(let problem): "damaged records: \(problem)"
-            case .recordType: "damaged record: type is not TCP, TCP6, UDP or UDP6"
-            }
+            let message =
+                switch damage.part {
+                case .row: "damaged row: category or captured_at is not valid"
+                case .blob(let problem): "damaged records: \(problem)"
+                case .recordType: "damaged record: type is not TCP, TCP6, UDP or UDP6"
+                }
             throw InputError(file: path, place: "snapshot \(damage.snapshotID)", message: message)
         }
     }
@@ -76,132 +83,157 @@ struct SQLiteSnapshotReader {
         var order: [SnapshotKey] = []
         /// Where each known column is in the result, found once from its names.
         struct Columns {
-            var port: Int?, type: Int?, num: Int?, status: Int?, category: Int?, capturedAt: Int?, project: Int?, enterprise: Int?, total: Int?
+            var port: Int?, type: Int?, num: Int?, status: Int?, category: Int?, capturedAt: Int?, project: Int?, enterprise: Int?,
+                total: Int?
         }
         var indices = Columns()
         var rowNumber = 0
         var fallbackWarning = false
         do {
-            try source.query(query, columns: { names in
-                let columns = names.map { $0.lowercased() }
-                func column(_ name: String) -> Int? { columns.firstIndex(of: name) }
-                for required in ["port", "type", "num"] where !columns.contains(required) {
-                    throw InputError(file: path, place: "--query", message: "expected columns port, type and num (optionally status, category, captured_at, project_id, enterprise_project_id, total_num); the result has no '\(required)' (use AS to name it)")
-                }
-                let conflicts: [(String, Bool)] = [("category", options.category != nil), ("captured_at", options.capturedAt != nil),
-                                                   ("project_id", options.projectID != nil), ("enterprise_project_id", options.enterpriseProjectID != nil)]
-                for (name, flagGiven) in conflicts where flagGiven && column(name) != nil {
-                    throw InputError(file: path, place: "--query", message: "both the --\(name.replacingOccurrences(of: "_id", with: "").replacingOccurrences(of: "_", with: "-")) flag and a '\(name)' column give the \(name): drop one of them")
-                }
-                indices = Columns(port: column("port"), type: column("type"), num: column("num"), status: column("status"),
-                                  category: column("category"), capturedAt: column("captured_at"), project: column("project_id"),
-                                  enterprise: column("enterprise_project_id"), total: column("total_num"))
-            }, row: { row in
-                let portIndex = indices.port, typeIndex = indices.type, numIndex = indices.num, statusIndex = indices.status
-                let categoryIndex = indices.category, capturedIndex = indices.capturedAt, projectIndex = indices.project
-                let enterpriseIndex = indices.enterprise, totalIndex = indices.total
-                rowNumber += 1
-                let place = "query row \(rowNumber)"
-                func fail(_ name: String, _ expected: String, _ value: ForeignDatabase.Value) -> InputError {
-                    InputError(file: path, place: "\(place), column \(name)", message: "expected \(expected), found \(describe(value))")
-                }
-                func integer(_ index: Int?, _ name: String, _ expected: String, _ range: ClosedRange<Int64>) throws -> Int64 {
-                    let value = row[index ?? 0]
-                    guard case .integer(let number) = value, range.contains(number) else { throw fail(name, expected, value) }
-                    return number
-                }
-                let port = try integer(portIndex, "port", "an integer 0–65535", 0...65_535)
-                let typeValue = row[typeIndex ?? 0]
-                guard case .text(let typeText) = typeValue, let type = PortType(lenient: typeText) else {
-                    throw fail("type", "TCP, UDP, TCP6 or UDP6", typeValue)
-                }
-                let num = try integer(numIndex, "num", "a non-negative integer", 0...Int64.max)
-                var status: VendorStatus?
-                if let statusIndex {
-                    let value = row[statusIndex]
-                    switch value {
-                    case .null: status = nil
-                    case .text(let text):
-                        guard let parsed = VendorStatus(vendor: text) else { throw fail("status", "danger, normal, unknown or NULL", value) }
-                        status = parsed
-                    default: throw fail("status", "danger, normal, unknown or NULL", value)
+            try source.query(
+                query,
+                columns: { names in
+                    let columns = names.map { $0.lowercased() }
+                    func column(_ name: String) -> Int? { columns.firstIndex(of: name) }
+                    for required in ["port", "type", "num"] where !columns.contains(required) {
+                        throw InputError(
+                            file: path, place: "--query",
+                            message:
+                                "expected columns port, type and num (optionally status, category, captured_at, project_id, enterprise_project_id, total_num); the result has no '\(required)' (use AS to name it)"
+                        )
                     }
-                }
-                var category = options.category ?? .host
-                var categorySource = options.category != nil ? "flag --category" : "API default (host; the query has no category column)"
-                if let categoryIndex {
-                    let value = row[categoryIndex]
-                    guard case .text(let text) = value, let parsed = Category(rawValue: text) else {
-                        throw fail("category", "host or container", value)
+                    let conflicts: [(String, Bool)] = [
+                        ("category", options.category != nil), ("captured_at", options.capturedAt != nil),
+                        ("project_id", options.projectID != nil), ("enterprise_project_id", options.enterpriseProjectID != nil)
+                    ]
+                    for (name, flagGiven) in conflicts where flagGiven && column(name) != nil {
+                        throw InputError(
+                            file: path, place: "--query",
+                            message:
+                                "both the --\(name.replacingOccurrences(of: "_id", with: "").replacingOccurrences(of: "_", with: "-")) flag and a '\(name)' column give the \(name): drop one of them"
+                        )
                     }
-                    category = parsed
-                    categorySource = "query column category"
-                }
-                var capturedAt: Timestamp
-                var capturedSource: String
-                if let capturedIndex {
-                    let value = row[capturedIndex]
-                    switch value {
-                    case .integer(let seconds):
-                        capturedAt = Timestamp(secondsSinceEpoch: seconds)
-                    case .text(let text):
-                        if let parsed = Timestamp(rfc3339: text) {
-                            capturedAt = parsed
-                        } else if let found = PathMetadata.captureTime(in: text), found.text == text {
-                            capturedAt = found.timestamp
-                        } else {
+                    indices = Columns(
+                        port: column("port"), type: column("type"), num: column("num"), status: column("status"),
+                        category: column("category"), capturedAt: column("captured_at"), project: column("project_id"),
+                        enterprise: column("enterprise_project_id"), total: column("total_num"))
+                },
+                row: { row in
+                    let portIndex = indices.port, typeIndex = indices.type, numIndex = indices.num, statusIndex = indices.status
+                    let categoryIndex = indices.category, capturedIndex = indices.capturedAt, projectIndex = indices.project
+                    let enterpriseIndex = indices.enterprise, totalIndex = indices.total
+                    rowNumber += 1
+                    let place = "query row \(rowNumber)"
+                    func fail(_ name: String, _ expected: String, _ value: ForeignDatabase.Value) -> InputError {
+                        InputError(file: path, place: "\(place), column \(name)", message: "expected \(expected), found \(describe(value))")
+                    }
+                    func integer(_ index: Int?, _ name: String, _ expected: String, _ range: ClosedRange<Int64>) throws -> Int64 {
+                        let value = row[index ?? 0]
+                        guard case .integer(let number) = value, range.contains(number) else { throw fail(name, expected, value) }
+                        return number
+                    }
+                    let port = try integer(portIndex, "port", "an integer 0–65535", 0...65_535)
+                    let typeValue = row[typeIndex ?? 0]
+                    guard case .text(let typeText) = typeValue, let type = PortType(lenient: typeText) else {
+                        throw fail("type", "TCP, UDP, TCP6 or UDP6", typeValue)
+                    }
+                    let num = try integer(numIndex, "num", "a non-negative integer", 0...Int64.max)
+                    var status: VendorStatus?
+                    if let statusIndex {
+                        let value = row[statusIndex]
+                        switch value {
+                        case .null: status = nil
+                        case .text(let text):
+                            guard let parsed = VendorStatus(vendor: text) else {
+                                throw fail("status", "danger, normal, unknown or NULL", value)
+                            }
+                            status = parsed
+                        default: throw fail("status", "danger, normal, unknown or NULL", value)
+                        }
+                    }
+                    var category = options.category ?? .host
+                    var categorySource =
+                        options.category != nil ? "flag --category" : "API default (host; the query has no category column)"
+                    if let categoryIndex {
+                        let value = row[categoryIndex]
+                        guard case .text(let text) = value, let parsed = Category(rawValue: text) else {
+                            throw fail("category", "host or container", value)
+                        }
+                        category = parsed
+                        categorySource = "query column category"
+                    }
+                    var capturedAt: Timestamp
+                    var capturedSource: String
+                    if let capturedIndex {
+                        let value = row[capturedIndex]
+                        switch value {
+                        case .integer(let seconds):
+                            capturedAt = Timestamp(secondsSinceEpoch: seconds)
+                        case .text(let text):
+                            if let parsed = Timestamp(rfc3339: text) {
+                                capturedAt = parsed
+                            } else if let found = PathMetadata.captureTime(in: text), found.text == text {
+                                capturedAt = found.timestamp
+                            } else {
+                                throw fail("captured_at", "an RFC 3339 time (2026-11-28T02:00:00Z), a date, or Unix seconds", value)
+                            }
+                        default:
                             throw fail("captured_at", "an RFC 3339 time (2026-11-28T02:00:00Z), a date, or Unix seconds", value)
                         }
-                    default:
-                        throw fail("captured_at", "an RFC 3339 time (2026-11-28T02:00:00Z), a date, or Unix seconds", value)
+                        capturedSource = "query column captured_at"
+                    } else if let flag = options.capturedAt {
+                        capturedAt = flag
+                        capturedSource = "flag --captured-at"
+                    } else {
+                        capturedAt = file.modificationTime ?? options.now
+                        capturedSource = "database file modification time"
+                        fallbackWarning = true
                     }
-                    capturedSource = "query column captured_at"
-                } else if let flag = options.capturedAt {
-                    capturedAt = flag
-                    capturedSource = "flag --captured-at"
-                } else {
-                    capturedAt = file.modificationTime ?? options.now
-                    capturedSource = "database file modification time"
-                    fallbackWarning = true
-                }
-                func text(_ index: Int?, _ name: String, flag: String?) throws -> String {
-                    guard let index else { return flag ?? "" }
-                    let value = row[index]
-                    switch value {
-                    case .null: return ""
-                    case .text(let text): return text
-                    default: throw fail(name, "text", value)
+                    func text(_ index: Int?, _ name: String, flag: String?) throws -> String {
+                        guard let index else { return flag ?? "" }
+                        let value = row[index]
+                        switch value {
+                        case .null: return ""
+                        case .text(let text): return text
+                        default: throw fail(name, "text", value)
+                        }
                     }
-                }
-                let project = try text(projectIndex, "project_id", flag: options.projectID)
-                let enterprise = try text(enterpriseIndex, "enterprise_project_id", flag: options.enterpriseProjectID)
-                var totalNum: Int64?
-                if let totalIndex, row[totalIndex] != .null {
-                    totalNum = try integer(totalIndex, "total_num", "a non-negative integer or NULL", 0...Int64.max)
-                }
-                let key = SnapshotKey(projectID: project, enterpriseProjectID: enterprise, category: category, capturedAt: capturedAt,
-                                      filters: SnapshotKey.canonicalFilters(options.filters))
-                if groups[key] == nil {
-                    order.append(key)
-                    let provenance = MetadataProvenance(
-                        project: projectIndex != nil ? "query column project_id" : (options.projectID != nil ? "flag --project" : "unknown (no --project)"),
-                        enterpriseProject: enterpriseIndex != nil ? "query column enterprise_project_id" : (options.enterpriseProjectID != nil ? "flag --enterprise-project" : "not given"),
-                        category: categorySource, capturedAt: capturedSource)
-                    groups[key] = Group(provenance: provenance)
-                }
-                groups[key]?.records.append(PortRecord(port: Int(port), type: type, num: num, status: status))
-                groups[key]?.rowNumbers.append(rowNumber)
-                if let totalNum {
-                    if let previous = groups[key]?.totalNum, previous != totalNum {
-                        throw InputError(file: path, place: "\(place), column total_num", message: "expected the same total_num for every row of a snapshot, found \(totalNum) after \(previous)")
+                    let project = try text(projectIndex, "project_id", flag: options.projectID)
+                    let enterprise = try text(enterpriseIndex, "enterprise_project_id", flag: options.enterpriseProjectID)
+                    var totalNum: Int64?
+                    if let totalIndex, row[totalIndex] != .null {
+                        totalNum = try integer(totalIndex, "total_num", "a non-negative integer or NULL", 0...Int64.max)
                     }
-                    groups[key]?.totalNum = totalNum
-                }
-            })
+                    let key = SnapshotKey(
+                        projectID: project, enterpriseProjectID: enterprise, category: category, capturedAt: capturedAt,
+                        filters: SnapshotKey.canonicalFilters(options.filters))
+                    if groups[key] == nil {
+                        order.append(key)
+                        let provenance = MetadataProvenance(
+                            project: projectIndex != nil
+                                ? "query column project_id" : (options.projectID != nil ? "flag --project" : "unknown (no --project)"),
+                            enterpriseProject: enterpriseIndex != nil
+                                ? "query column enterprise_project_id"
+                                : (options.enterpriseProjectID != nil ? "flag --enterprise-project" : "not given"),
+                            category: categorySource, capturedAt: capturedSource)
+                        groups[key] = Group(provenance: provenance)
+                    }
+                    groups[key]?.records.append(PortRecord(port: Int(port), type: type, num: num, status: status))
+                    groups[key]?.rowNumbers.append(rowNumber)
+                    if let totalNum {
+                        if let previous = groups[key]?.totalNum, previous != totalNum {
+                            throw InputError(
+                                file: path, place: "\(place), column total_num",
+                                message: "expected the same total_num for every row of a snapshot, found \(totalNum) after \(previous)")
+                        }
+                        groups[key]?.totalNum = totalNum
+                    }
+                })
         } catch let refusal as ForeignDatabase.QueryRefusal {
             switch refusal {
             case .invalid(let reason): throw InputError(file: path, place: "--query", message: "SQLite cannot run it: \(reason)")
-            case .notReadOnly: throw InputError(file: path, place: "--query", message: "expected a SELECT statement; it would change the database")
+            case .notReadOnly:
+                throw InputError(file: path, place: "--query", message: "expected a SELECT statement; it would change the database")
             }
         }
         if rowNumber == 0 {
@@ -212,8 +244,9 @@ struct SQLiteSnapshotReader {
         }
         for key in order {
             guard let group = groups[key] else { continue }
-            let page = SnapshotPage(key: key, provenance: group.provenance, path: path, entry: -1, sha256: file.sha256,
-                                    size: file.size, totalNum: group.totalNum, query: query)
+            let page = SnapshotPage(
+                key: key, provenance: group.provenance, path: path, entry: -1, sha256: file.sha256,
+                size: file.size, totalNum: group.totalNum, query: query)
             let added = try session.add(page, records: group.records, place: { "query row \(group.rowNumbers[$0])" })
             if let added { report.records += added } else { report.alreadyImportedPages += 1 }
         }

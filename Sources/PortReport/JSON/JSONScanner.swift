@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A byte-level JSON reader (RFC 8259) for the shapes portreport reads.
@@ -124,8 +124,11 @@ struct JSONScanner {
                 offset += 2
             } else if c < 0x20 {
                 // Not error(expected:): describing what is here scans this string again.
-                throw JSONSyntaxError(offset: offset, expected: "a closing '\"' (control characters must be escaped inside strings)",
-                                      found: "the control character U+\(String(repeating: "0", count: c < 0x10 ? 3 : 2))\(String(c, radix: 16, uppercase: true))")
+                throw JSONSyntaxError(
+                    offset: offset, expected: "a closing '\"' (control characters must be escaped inside strings)",
+                    found:
+                        "the control character U+\(String(repeating: "0", count: c < 0x10 ? 3 : 2))\(String(c, radix: 16, uppercase: true))"
+                )
             } else {
                 offset += 1
             }
@@ -170,7 +173,8 @@ struct JSONScanner {
                 }
                 i += 4
                 if (0xD800...0xDBFF).contains(scalar), i + 6 < contentEnd + 1, bytes[i + 1] == UInt8(ascii: "\\"),
-                   bytes[i + 2] == UInt8(ascii: "u"), let low = hex4(at: i + 3, end: contentEnd), (0xDC00...0xDFFF).contains(low) {
+                    bytes[i + 2] == UInt8(ascii: "u"), let low = hex4(at: i + 3, end: contentEnd), (0xDC00...0xDFFF).contains(low)
+                {
                     scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                     i += 6
                 }
@@ -276,7 +280,7 @@ struct JSONScanner {
         guard i > start, i < bytes.count else { return nil }
         let next = bytes[i]
         guard next != UInt8(ascii: "."), next != UInt8(ascii: "e"), next != UInt8(ascii: "E"),
-              next < 0x30 || next > 0x39, !(i - start > 1 && bytes[start] == 0x30)
+            next < 0x30 || next > 0x39, !(i - start > 1 && bytes[start] == 0x30)
         else { return nil }
         offset = i
         return value
@@ -292,7 +296,7 @@ struct JSONScanner {
     mutating func readLiteral(_ word: StaticString) throws(JSONSyntaxError) {
         let count = word.utf8CodeUnitCount
         guard offset + count <= bytes.count, let base = bytes.baseAddress,
-              memcmp(base + offset, word.utf8Start, count) == 0
+            memcmp(base + offset, word.utf8Start, count) == 0
         else { throw error(expected: "a JSON value") }
         offset += count
     }
@@ -376,7 +380,11 @@ struct JSONScanner {
             var end = start
             while end < bytes.count, end - start < 40 {
                 let b = bytes[end]
-                if b == UInt8(ascii: ",") || b == UInt8(ascii: "}") || b == UInt8(ascii: "]") || b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 { break }
+                if b == UInt8(ascii: ",") || b == UInt8(ascii: "}") || b == UInt8(ascii: "]") || b == 0x20 || b == 0x0A || b == 0x0D
+                    || b == 0x09
+                {
+                    break
+                }
                 end += 1
             }
             if end == start { end = start + 1 }

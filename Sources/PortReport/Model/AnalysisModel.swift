@@ -18,12 +18,13 @@ struct PortKey: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// A stable anchor for links across reports: `tcp-443`.
     var anchor: String {
-        let prefix: String = switch type {
-        case .tcp: "tcp-"
-        case .tcp6: "tcp6-"
-        case .udp: "udp-"
-        case .udp6: "udp6-"
-        }
+        let prefix: String =
+            switch type {
+            case .tcp: "tcp-"
+            case .tcp6: "tcp6-"
+            case .udp: "udp-"
+            case .udp6: "udp6-"
+            }
         return prefix + String(port)
     }
 }

@@ -72,7 +72,8 @@ enum VendorStatus: String, CaseIterable, Sendable, Codable {
     /// Matches raw bytes without building a string (the import's hot path).
     init?(vendorBytes bytes: UnsafeBufferPointer<UInt8>) {
         func equals(_ word: StaticString) -> Bool {
-            bytes.count == word.utf8CodeUnitCount && zip(bytes, UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)).allSatisfy { $0 == $1 }
+            bytes.count == word.utf8CodeUnitCount
+                && zip(bytes, UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)).allSatisfy { $0 == $1 }
         }
         if equals("normal") {
             self = .normal

@@ -5,8 +5,10 @@ struct CSVRankingRenderer: ReportRenderer {
 
     init() {}
 
-    static let header = ["rank", "port", "type", "service", "host", "container", "total", "share", "cumulative_share",
-                         "container_share", "status", "range", "risk"]
+    static let header = [
+        "rank", "port", "type", "service", "host", "container", "total", "share", "cumulative_share",
+        "container_share", "status", "range", "risk"
+    ]
 
     func render(_ result: AnalysisResult) throws -> [UInt8] {
         // Appended field by field into one buffer: a line of joined Strings per row was most of
@@ -24,16 +26,20 @@ struct CSVRankingRenderer: ReportRenderer {
         }
         line(Self.header)
         for row in result.ranking {
-            line([String(row.rank), String(row.key.port), row.key.type.rawValue, row.service ?? "", String(row.host), String(row.container),
-                  String(row.total), Decimals.fixed(row.share, places: 6), Decimals.fixed(row.cumulativeShare, places: 6),
-                  Decimals.fixed(row.containerShare, places: 6), row.status?.rawValue ?? "", row.range.rawValue, row.risk?.reason ?? ""])
+            line([
+                String(row.rank), String(row.key.port), row.key.type.rawValue, row.service ?? "", String(row.host), String(row.container),
+                String(row.total), Decimals.fixed(row.share, places: 6), Decimals.fixed(row.cumulativeShare, places: 6),
+                Decimals.fixed(row.containerShare, places: 6), row.status?.rawValue ?? "", row.range.rawValue, row.risk?.reason ?? ""
+            ])
         }
         return bytes
     }
 
     static func field(_ text: String) -> String {
         // Bytes, not Characters: "\r\n" is one Character that equals neither "\r" nor "\n".
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) else { return text }
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) else {
+            return text
+        }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -7,8 +7,20 @@ public enum DiffRendering {
             w.object("before") { w in JSONReportRenderer.snapshot(&w, diff.before) }
             w.object("after") { w in JSONReportRenderer.snapshot(&w, diff.after) }
             w.array("warnings") { w in for warning in diff.warnings { w.element(warning) } }
-            w.array("new") { w in for change in diff.new { w.elementObject { w in JSONReportRenderer.key(&w, change.key); w.int("after", change.after) } } }
-            w.array("gone") { w in for change in diff.gone { w.elementObject { w in JSONReportRenderer.key(&w, change.key); w.int("before", change.before) } } }
+            w.array("new") { w in
+                for change in diff.new {
+                    w.elementObject { w in
+                        JSONReportRenderer.key(&w, change.key); w.int("after", change.after)
+                    }
+                }
+            }
+            w.array("gone") { w in
+                for change in diff.gone {
+                    w.elementObject { w in
+                        JSONReportRenderer.key(&w, change.key); w.int("before", change.before)
+                    }
+                }
+            }
             w.array("changed") { w in for change in diff.changed { w.elementObject { w in JSONReportRenderer.change(&w, change) } } }
         }
         return w.finish()
@@ -16,18 +28,26 @@ public enum DiffRendering {
 
     public static func table(_ diff: SnapshotDiff) -> String {
         func describe(_ info: SnapshotInfo) -> String { "snapshot \(info.id) (\(info.category.rawValue), \(info.capturedAt.rfc3339))" }
-        var lines = ["\(describe(diff.before)) → \(describe(diff.after)): \(diff.new.count) new, \(diff.gone.count) gone, \(diff.changed.count) changed"]
+        var lines = [
+            "\(describe(diff.before)) → \(describe(diff.after)): \(diff.new.count) new, \(diff.gone.count) gone, \(diff.changed.count) changed"
+        ]
         let rows = diff.new.map { ("new", $0) } + diff.gone.map { ("gone", $0) } + diff.changed.map { ("changed", $0) }
         guard !rows.isEmpty else { return lines.joined(separator: "\n") }
-        let table = [["CHANGE", "PORT", "BEFORE", "AFTER", "DELTA"]] + rows.map { kind, change in
-            [kind, change.key.description, String(change.before), String(change.after), (change.delta > 0 ? "+" : "") + String(change.delta)]
-        }
+        let table =
+            [["CHANGE", "PORT", "BEFORE", "AFTER", "DELTA"]]
+            + rows.map { kind, change in
+                [
+                    kind, change.key.description, String(change.before), String(change.after),
+                    (change.delta > 0 ? "+" : "") + String(change.delta)
+                ]
+            }
         let widths = (0..<5).map { column in table.map { $0[column].count }.max() ?? 0 }
         for row in table {
-            lines.append(row.enumerated().map { column, cell in
-                let padding = String(repeating: " ", count: widths[column] - cell.count)
-                return column >= 2 ? padding + cell : cell + padding
-            }.joined(separator: "  "))
+            lines.append(
+                row.enumerated().map { column, cell in
+                    let padding = String(repeating: " ", count: widths[column] - cell.count)
+                    return column >= 2 ? padding + cell : cell + padding
+                }.joined(separator: "  "))
         }
         return lines.joined(separator: "\n")
     }

@@ -18,9 +18,10 @@ struct EMLRenderer: ReportRenderer {
             attachment = MIMEMessage.Attachment(filename: "portreport-\(result.generatedAt.dateString).html", bytes: full)
         }
         guard !options.to.isEmpty else { throw ReportError("--format eml needs at least one --to address") }
-        let message = MIMEMessage(from: options.from ?? "portreport@localhost", to: options.to,
-                                  subject: options.subject ?? MIMEMessage.defaultSubject(for: result),
-                                  date: result.generatedAt, text: text, html: html, attachment: attachment)
+        let message = MIMEMessage(
+            from: options.from ?? "portreport@localhost", to: options.to,
+            subject: options.subject ?? MIMEMessage.defaultSubject(for: result),
+            date: result.generatedAt, text: text, html: html, attachment: attachment)
         return try message.encoded()
     }
 }

@@ -4,284 +4,284 @@ enum EmbeddedTemplates {
     /// File name → content of every default template.
     static let files: [String: String] = [
         "email.xhtml": #"""
-<!DOCTYPE html>
-<html xmlns="http://www.w3.org/1999/xhtml" xmlns:t="urn:portreport:template" lang="en">
-<head>
-<meta http-equiv="Content-Type" content="text/html; charset=utf-8"/>
-<meta name="viewport" content="width=device-width, initial-scale=1"/>
-<title t:text="headline">Open ports summary</title>
-</head>
-<body style="margin:0;padding:0;background:#ffffff;">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;background:#ffffff;">
-<tr><td style="padding:16px 12px;font-family:Arial,Helvetica,sans-serif;font-size:14px;line-height:20px;color:#1d2430;">
-<table role="presentation" width="640" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;max-width:640px;width:100%;">
-  <tr><td style="font-family:Arial,Helvetica,sans-serif;font-size:20px;line-height:26px;font-weight:bold;color:#1d2430;padding:0 0 4px 0;">Open ports summary</td></tr>
-  <tr><td style="font-family:Arial,Helvetica,sans-serif;font-size:12px;line-height:16px;color:#5b6473;padding:0 0 12px 0;">HSS open-port statistics · <span t:text="scope">scope</span> · <span t:text="generated_at">time</span></td></tr>
-  <tr><td style="font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:22px;font-weight:bold;color:#1d2430;background:#f4f6f9;border-left:4px solid #2f6db3;padding:10px 12px;" t:text="headline">Headline</td></tr>
-  <tr><td style="padding:12px 0 0 0;">
-    <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;">
-      <tr t:repeat="figure in figures"><td style="font-family:Arial,Helvetica,sans-serif;font-size:13px;color:#5b6473;padding:3px 0;border-bottom:1px solid #e4e8ee;" t:text="figure.label">label</td><td align="right" style="font-family:Arial,Helvetica,sans-serif;font-size:14px;font-weight:bold;color:#1d2430;padding:3px 0;border-bottom:1px solid #e4e8ee;" t:text="figure.value">0</td></tr>
-    </table>
-  </td></tr>
-  <tr t:if="findings"><td style="font-family:Arial,Helvetica,sans-serif;font-size:16px;font-weight:bold;color:#b42318;padding:18px 0 6px 0;">Policy findings</td></tr>
-  <tr t:if="findings"><td style="padding:0;">
-    <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;">
-      <tr t:repeat="finding in findings"><td style="font-family:Arial,Helvetica,sans-serif;font-size:13px;font-weight:bold;color:#b42318;padding:3px 8px 3px 0;white-space:nowrap;vertical-align:top;" t:text="finding.kind">kind</td><td style="font-family:Arial,Helvetica,sans-serif;font-size:13px;color:#1d2430;padding:3px 0;vertical-align:top;" t:text="finding.message">message</td></tr>
-    </table>
-  </td></tr>
-  <tr t:if="waived"><td style="font-family:Arial,Helvetica,sans-serif;font-size:13px;color:#5b6473;padding:8px 0 0 0;">Waived: <span t:repeat="finding in waived"><span t:text="finding.key">port</span> (<span t:text="finding.ticket">ticket</span>, until <span t:text="finding.expires">date</span>) </span></td></tr>
-  <tr><td style="font-family:Arial,Helvetica,sans-serif;font-size:16px;font-weight:bold;color:#1d2430;padding:18px 0 6px 0;">Top <span t:text="top">20</span> open ports</td></tr>
-  <tr><td style="padding:0;">
-    <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;">
-      <tr>
-        <td style="font-family:Arial,Helvetica,sans-serif;font-size:12px;font-weight:bold;color:#5b6473;padding:3px 4px;border-bottom:2px solid #d9dee6;">Port</td>
-        <td align="right" style="font-family:Arial,Helvetica,sans-serif;font-size:12px;font-weight:bold;color:#5b6473;padding:3px 4px;border-bottom:2px solid #d9dee6;">Hosts</td>
-        <td align="right" style="font-family:Arial,Helvetica,sans-serif;font-size:12px;font-weight:bold;color:#5b6473;padding:3px 4px;border-bottom:2px solid #d9dee6;">Containers</td>
-        <td style="font-family:Arial,Helvetica,sans-serif;font-size:12px;font-weight:bold;color:#5b6473;padding:3px 4px;border-bottom:2px solid #d9dee6;">Hosts / containers</td>
-      </tr>
-      <tr t:repeat="row in ranking">
-        <td style="font-family:Consolas,Menlo,monospace;font-size:12px;color:#1d2430;padding:3px 4px;border-bottom:1px solid #e4e8ee;white-space:nowrap;"><span t:text="row.key">443/TCP</span> <span style="font-family:Arial,Helvetica,sans-serif;color:#5b6473;" t:text="row.service">https</span></td>
-        <td align="right" style="font-family:Arial,Helvetica,sans-serif;font-size:12px;color:#1d2430;padding:3px 4px;border-bottom:1px solid #e4e8ee;" t:text="row.host">0</td>
-        <td align="right" style="font-family:Arial,Helvetica,sans-serif;font-size:12px;color:#1d2430;padding:3px 4px;border-bottom:1px solid #e4e8ee;" t:text="row.container">0</td>
-        <td style="padding:3px 4px;border-bottom:1px solid #e4e8ee;">
-          <table role="presentation" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;"><tr>
-            <td t:if="row.has_host_bar" t:attr="width row.host_bar" height="10" bgcolor="#2f6db3" style="background:#2f6db3;font-size:1px;line-height:10px;">&#160;</td>
-            <td t:if="row.has_container_bar" t:attr="width row.container_bar" height="10" bgcolor="#e08a2c" style="background:#e08a2c;font-size:1px;line-height:10px;">&#160;</td>
-          </tr></table>
-        </td>
-      </tr>
-    </table>
-  </td></tr>
-  <tr><td style="font-family:Arial,Helvetica,sans-serif;font-size:12px;color:#5b6473;padding:6px 0 0 0;"><span style="color:#2f6db3;">■</span> hosts <span style="color:#e08a2c;">■</span> containers</td></tr>
-  <tr t:repeat="trend in trends"><td style="font-family:Arial,Helvetica,sans-serif;font-size:13px;color:#1d2430;padding:10px 0 0 0;"><b t:text="trend.category">host</b> since <span t:text="trend.from">from</span>: <span t:text="trend.summary">summary</span></td></tr>
-  <tr t:if="warnings"><td style="font-family:Arial,Helvetica,sans-serif;font-size:12px;color:#b42318;padding:12px 0 0 0;"><div t:repeat="warning in warnings" t:text="warning">warning</div></td></tr>
-  <tr><td style="font-family:Arial,Helvetica,sans-serif;font-size:12px;color:#5b6473;padding:18px 0 0 0;border-top:1px solid #e4e8ee;">The full report (every port, trends with history, provenance of each figure) is attached. Generated by portreport <span t:text="tool_version">version</span>.</td></tr>
-</table>
-</td></tr>
-</table>
-</body>
-</html>
-"""# + "\n",
+        <!DOCTYPE html>
+        <html xmlns="http://www.w3.org/1999/xhtml" xmlns:t="urn:portreport:template" lang="en">
+        <head>
+        <meta http-equiv="Content-Type" content="text/html; charset=utf-8"/>
+        <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <title t:text="headline">Open ports summary</title>
+        </head>
+        <body style="margin:0;padding:0;background:#ffffff;">
+        <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;background:#ffffff;">
+        <tr><td style="padding:16px 12px;font-family:Arial,Helvetica,sans-serif;font-size:14px;line-height:20px;color:#1d2430;">
+        <table role="presentation" width="640" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;max-width:640px;width:100%;">
+          <tr><td style="font-family:Arial,Helvetica,sans-serif;font-size:20px;line-height:26px;font-weight:bold;color:#1d2430;padding:0 0 4px 0;">Open ports summary</td></tr>
+          <tr><td style="font-family:Arial,Helvetica,sans-serif;font-size:12px;line-height:16px;color:#5b6473;padding:0 0 12px 0;">HSS open-port statistics · <span t:text="scope">scope</span> · <span t:text="generated_at">time</span></td></tr>
+          <tr><td style="font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:22px;font-weight:bold;color:#1d2430;background:#f4f6f9;border-left:4px solid #2f6db3;padding:10px 12px;" t:text="headline">Headline</td></tr>
+          <tr><td style="padding:12px 0 0 0;">
+            <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;">
+              <tr t:repeat="figure in figures"><td style="font-family:Arial,Helvetica,sans-serif;font-size:13px;color:#5b6473;padding:3px 0;border-bottom:1px solid #e4e8ee;" t:text="figure.label">label</td><td align="right" style="font-family:Arial,Helvetica,sans-serif;font-size:14px;font-weight:bold;color:#1d2430;padding:3px 0;border-bottom:1px solid #e4e8ee;" t:text="figure.value">0</td></tr>
+            </table>
+          </td></tr>
+          <tr t:if="findings"><td style="font-family:Arial,Helvetica,sans-serif;font-size:16px;font-weight:bold;color:#b42318;padding:18px 0 6px 0;">Policy findings</td></tr>
+          <tr t:if="findings"><td style="padding:0;">
+            <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;">
+              <tr t:repeat="finding in findings"><td style="font-family:Arial,Helvetica,sans-serif;font-size:13px;font-weight:bold;color:#b42318;padding:3px 8px 3px 0;white-space:nowrap;vertical-align:top;" t:text="finding.kind">kind</td><td style="font-family:Arial,Helvetica,sans-serif;font-size:13px;color:#1d2430;padding:3px 0;vertical-align:top;" t:text="finding.message">message</td></tr>
+            </table>
+          </td></tr>
+          <tr t:if="waived"><td style="font-family:Arial,Helvetica,sans-serif;font-size:13px;color:#5b6473;padding:8px 0 0 0;">Waived: <span t:repeat="finding in waived"><span t:text="finding.key">port</span> (<span t:text="finding.ticket">ticket</span>, until <span t:text="finding.expires">date</span>) </span></td></tr>
+          <tr><td style="font-family:Arial,Helvetica,sans-serif;font-size:16px;font-weight:bold;color:#1d2430;padding:18px 0 6px 0;">Top <span t:text="top">20</span> open ports</td></tr>
+          <tr><td style="padding:0;">
+            <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;">
+              <tr>
+                <td style="font-family:Arial,Helvetica,sans-serif;font-size:12px;font-weight:bold;color:#5b6473;padding:3px 4px;border-bottom:2px solid #d9dee6;">Port</td>
+                <td align="right" style="font-family:Arial,Helvetica,sans-serif;font-size:12px;font-weight:bold;color:#5b6473;padding:3px 4px;border-bottom:2px solid #d9dee6;">Hosts</td>
+                <td align="right" style="font-family:Arial,Helvetica,sans-serif;font-size:12px;font-weight:bold;color:#5b6473;padding:3px 4px;border-bottom:2px solid #d9dee6;">Containers</td>
+                <td style="font-family:Arial,Helvetica,sans-serif;font-size:12px;font-weight:bold;color:#5b6473;padding:3px 4px;border-bottom:2px solid #d9dee6;">Hosts / containers</td>
+              </tr>
+              <tr t:repeat="row in ranking">
+                <td style="font-family:Consolas,Menlo,monospace;font-size:12px;color:#1d2430;padding:3px 4px;border-bottom:1px solid #e4e8ee;white-space:nowrap;"><span t:text="row.key">443/TCP</span> <span style="font-family:Arial,Helvetica,sans-serif;color:#5b6473;" t:text="row.service">https</span></td>
+                <td align="right" style="font-family:Arial,Helvetica,sans-serif;font-size:12px;color:#1d2430;padding:3px 4px;border-bottom:1px solid #e4e8ee;" t:text="row.host">0</td>
+                <td align="right" style="font-family:Arial,Helvetica,sans-serif;font-size:12px;color:#1d2430;padding:3px 4px;border-bottom:1px solid #e4e8ee;" t:text="row.container">0</td>
+                <td style="padding:3px 4px;border-bottom:1px solid #e4e8ee;">
+                  <table role="presentation" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;"><tr>
+                    <td t:if="row.has_host_bar" t:attr="width row.host_bar" height="10" bgcolor="#2f6db3" style="background:#2f6db3;font-size:1px;line-height:10px;">&#160;</td>
+                    <td t:if="row.has_container_bar" t:attr="width row.container_bar" height="10" bgcolor="#e08a2c" style="background:#e08a2c;font-size:1px;line-height:10px;">&#160;</td>
+                  </tr></table>
+                </td>
+              </tr>
+            </table>
+          </td></tr>
+          <tr><td style="font-family:Arial,Helvetica,sans-serif;font-size:12px;color:#5b6473;padding:6px 0 0 0;"><span style="color:#2f6db3;">■</span> hosts <span style="color:#e08a2c;">■</span> containers</td></tr>
+          <tr t:repeat="trend in trends"><td style="font-family:Arial,Helvetica,sans-serif;font-size:13px;color:#1d2430;padding:10px 0 0 0;"><b t:text="trend.category">host</b> since <span t:text="trend.from">from</span>: <span t:text="trend.summary">summary</span></td></tr>
+          <tr t:if="warnings"><td style="font-family:Arial,Helvetica,sans-serif;font-size:12px;color:#b42318;padding:12px 0 0 0;"><div t:repeat="warning in warnings" t:text="warning">warning</div></td></tr>
+          <tr><td style="font-family:Arial,Helvetica,sans-serif;font-size:12px;color:#5b6473;padding:18px 0 0 0;border-top:1px solid #e4e8ee;">The full report (every port, trends with history, provenance of each figure) is attached. Generated by portreport <span t:text="tool_version">version</span>.</td></tr>
+        </table>
+        </td></tr>
+        </table>
+        </body>
+        </html>
+        """# + "\n",
         "report.css": #"""
-/* portreport full report: inline in the HTML, no external resources. */
-:root { --ink: #1d2430; --muted: #5b6473; --line: #d9dee6; --soft: #f4f6f9; --host: #2f6db3; --container: #e08a2c; --danger: #b42318; --ok: #1a7f37; }
-* { box-sizing: border-box; }
-body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; color: var(--ink); background: #fff; }
-.page { max-width: 1080px; margin: 0 auto; padding: 24px 20px 48px; }
-h1 { font-size: 22px; margin: 0 0 4px; }
-h2 { font-size: 18px; margin: 32px 0 8px; padding-bottom: 4px; border-bottom: 2px solid var(--line); }
-h3 { font-size: 15px; margin: 18px 0 6px; }
-p.meta, .muted { color: var(--muted); font-size: 13px; }
-p.headline { font-size: 17px; font-weight: 600; margin: 12px 0 16px; padding: 10px 14px; background: var(--soft); border-left: 4px solid var(--host); }
-.figures { display: flex; flex-wrap: wrap; gap: 10px; margin: 0 0 8px; padding: 0; list-style: none; }
-.figures li { flex: 1 1 140px; border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; }
-.figures .value { display: block; font-size: 22px; font-weight: 650; }
-.figures .label { font-size: 12px; color: var(--muted); }
-table { border-collapse: collapse; width: 100%; font-size: 13px; margin: 6px 0 10px; }
-th, td { padding: 4px 8px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
-th { background: var(--soft); font-weight: 600; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-tr:target { background: #fff6d6; }
-.status-danger { color: var(--danger); font-weight: 600; }
-.status-normal { color: var(--ok); }
-.risk { color: var(--danger); }
-.warn td { background: #fff4f2; }
-.unused td { color: var(--muted); }
-code, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 12px; }
-code { white-space: nowrap; }
-.mono { word-break: break-all; }
-.scroll { overflow-x: auto; }
-svg.chart { max-width: 100%; height: auto; }
-svg.bars { width: 100%; max-width: 640px; display: block; }
-svg.bars text { font: 11px system-ui, sans-serif; fill: var(--ink); }
-svg.bars .label { font-family: ui-monospace, Menlo, Consolas, monospace; }
-svg .host { fill: var(--host); }
-svg .container { fill: var(--container); }
-svg.sparkline { vertical-align: middle; }
-svg.sparkline .line { fill: none; stroke: var(--host); stroke-width: 1.5; }
-ul.warnings li { color: var(--danger); }
-.finding-kind { font-weight: 600; white-space: nowrap; }
-@media (max-width: 640px) {
-  body { font-size: 14px; }
-  .page { padding: 14px 10px 32px; }
-  .wide { display: none; }
-  th, td { padding: 3px 5px; }
-}
-@media print {
-  body { font-size: 11px; }
-  .page { max-width: none; padding: 0; }
-  h2 { break-after: avoid; }
-  tr, .figures li, svg { break-inside: avoid; }
-  .scroll { overflow: visible; }
-  a { color: inherit; text-decoration: none; }
-}
-"""# + "\n",
+        /* portreport full report: inline in the HTML, no external resources. */
+        :root { --ink: #1d2430; --muted: #5b6473; --line: #d9dee6; --soft: #f4f6f9; --host: #2f6db3; --container: #e08a2c; --danger: #b42318; --ok: #1a7f37; }
+        * { box-sizing: border-box; }
+        body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; color: var(--ink); background: #fff; }
+        .page { max-width: 1080px; margin: 0 auto; padding: 24px 20px 48px; }
+        h1 { font-size: 22px; margin: 0 0 4px; }
+        h2 { font-size: 18px; margin: 32px 0 8px; padding-bottom: 4px; border-bottom: 2px solid var(--line); }
+        h3 { font-size: 15px; margin: 18px 0 6px; }
+        p.meta, .muted { color: var(--muted); font-size: 13px; }
+        p.headline { font-size: 17px; font-weight: 600; margin: 12px 0 16px; padding: 10px 14px; background: var(--soft); border-left: 4px solid var(--host); }
+        .figures { display: flex; flex-wrap: wrap; gap: 10px; margin: 0 0 8px; padding: 0; list-style: none; }
+        .figures li { flex: 1 1 140px; border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; }
+        .figures .value { display: block; font-size: 22px; font-weight: 650; }
+        .figures .label { font-size: 12px; color: var(--muted); }
+        table { border-collapse: collapse; width: 100%; font-size: 13px; margin: 6px 0 10px; }
+        th, td { padding: 4px 8px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
+        th { background: var(--soft); font-weight: 600; }
+        td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+        tr:target { background: #fff6d6; }
+        .status-danger { color: var(--danger); font-weight: 600; }
+        .status-normal { color: var(--ok); }
+        .risk { color: var(--danger); }
+        .warn td { background: #fff4f2; }
+        .unused td { color: var(--muted); }
+        code, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 12px; }
+        code { white-space: nowrap; }
+        .mono { word-break: break-all; }
+        .scroll { overflow-x: auto; }
+        svg.chart { max-width: 100%; height: auto; }
+        svg.bars { width: 100%; max-width: 640px; display: block; }
+        svg.bars text { font: 11px system-ui, sans-serif; fill: var(--ink); }
+        svg.bars .label { font-family: ui-monospace, Menlo, Consolas, monospace; }
+        svg .host { fill: var(--host); }
+        svg .container { fill: var(--container); }
+        svg.sparkline { vertical-align: middle; }
+        svg.sparkline .line { fill: none; stroke: var(--host); stroke-width: 1.5; }
+        ul.warnings li { color: var(--danger); }
+        .finding-kind { font-weight: 600; white-space: nowrap; }
+        @media (max-width: 640px) {
+          body { font-size: 14px; }
+          .page { padding: 14px 10px 32px; }
+          .wide { display: none; }
+          th, td { padding: 3px 5px; }
+        }
+        @media print {
+          body { font-size: 11px; }
+          .page { max-width: none; padding: 0; }
+          h2 { break-after: avoid; }
+          tr, .figures li, svg { break-inside: avoid; }
+          .scroll { overflow: visible; }
+          a { color: inherit; text-decoration: none; }
+        }
+        """# + "\n",
         "report.md": #"""
-{{! portreport Markdown report layout. Lines like this one are comments and are left out.}}
-{{! Section placeholders stand alone on their line: headline, key_figures, ranking, breakdown,}}
-{{! trends, findings, waived, snapshots, provenance. Inline placeholders go anywhere in a line:}}
-{{! generated_at, newest_capture, top, tool_version, policy, scope. Reorder, retitle or drop}}
-{{! sections freely; an unknown placeholder is an error that names this file and the line.}}
-# Open ports report
+        {{! portreport Markdown report layout. Lines like this one are comments and are left out.}}
+        {{! Section placeholders stand alone on their line: headline, key_figures, ranking, breakdown,}}
+        {{! trends, findings, waived, snapshots, provenance. Inline placeholders go anywhere in a line:}}
+        {{! generated_at, newest_capture, top, tool_version, policy, scope. Reorder, retitle or drop}}
+        {{! sections freely; an unknown placeholder is an error that names this file and the line.}}
+        # Open ports report
 
-{{headline}}
+        {{headline}}
 
-Generated {{generated_at}} by portreport {{tool_version}} · data as of {{newest_capture}} · scope: {{scope}}
+        Generated {{generated_at}} by portreport {{tool_version}} · data as of {{newest_capture}} · scope: {{scope}}
 
-## Key figures
+        ## Key figures
 
-{{key_figures}}
+        {{key_figures}}
 
-## Top {{top}} open ports
+        ## Top {{top}} open ports
 
-{{ranking}}
+        {{ranking}}
 
-## Hosts versus containers
+        ## Hosts versus containers
 
-{{breakdown}}
+        {{breakdown}}
 
-## Changes since the previous export
+        ## Changes since the previous export
 
-{{trends}}
+        {{trends}}
 
-## Policy findings
+        ## Policy findings
 
-Policy: {{policy}}
+        Policy: {{policy}}
 
-{{findings}}
+        {{findings}}
 
-### Waived findings
+        ### Waived findings
 
-{{waived}}
+        {{waived}}
 
-## Snapshots
+        ## Snapshots
 
-{{snapshots}}
+        {{snapshots}}
 
-## Provenance
+        ## Provenance
 
-{{provenance}}
-"""# + "\n",
+        {{provenance}}
+        """# + "\n",
         "report.xhtml": #"""
-<!DOCTYPE html>
-<html xmlns="http://www.w3.org/1999/xhtml" xmlns:t="urn:portreport:template" lang="en">
-<head>
-<meta charset="utf-8"/>
-<meta name="viewport" content="width=device-width, initial-scale=1"/>
-<meta name="generator" t:attr="content tool_version"/>
-<title t:text="headline">Open ports report</title>
-<style t:include="report.css"></style>
-</head>
-<body>
-<div class="page">
-<h1>Open ports report</h1>
-<p class="meta">HSS open-port statistics · <span t:text="scope">scope</span> · generated <span t:text="generated_at">time</span> · portreport <span t:text="tool_version">version</span></p>
-<p class="headline" t:text="headline">Headline</p>
-<ul class="figures">
-  <li t:repeat="figure in figures"><span class="value" t:text="figure.value">0</span><span class="label" t:text="figure.label">label</span></li>
-</ul>
-<ul class="warnings" t:if="warnings">
-  <li t:repeat="warning in warnings" t:text="warning">warning</li>
-</ul>
+        <!DOCTYPE html>
+        <html xmlns="http://www.w3.org/1999/xhtml" xmlns:t="urn:portreport:template" lang="en">
+        <head>
+        <meta charset="utf-8"/>
+        <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <meta name="generator" t:attr="content tool_version"/>
+        <title t:text="headline">Open ports report</title>
+        <style t:include="report.css"></style>
+        </head>
+        <body>
+        <div class="page">
+        <h1>Open ports report</h1>
+        <p class="meta">HSS open-port statistics · <span t:text="scope">scope</span> · generated <span t:text="generated_at">time</span> · portreport <span t:text="tool_version">version</span></p>
+        <p class="headline" t:text="headline">Headline</p>
+        <ul class="figures">
+          <li t:repeat="figure in figures"><span class="value" t:text="figure.value">0</span><span class="label" t:text="figure.label">label</span></li>
+        </ul>
+        <ul class="warnings" t:if="warnings">
+          <li t:repeat="warning in warnings" t:text="warning">warning</li>
+        </ul>
 
-<h2 id="ranking">Top <span t:text="top">20</span> open ports</h2>
-<div class="scroll">
-<table>
-  <thead><tr><th class="num">#</th><th>Port</th><th>Service</th><th class="num">Hosts</th><th class="num">Containers</th><th class="num">Total</th><th class="num wide">Share</th><th>Vendor status</th><th class="wide">Risk</th><th class="wide">History</th></tr></thead>
-  <tbody>
-    <tr t:repeat="row in ranking" t:attr="id row.id">
-      <td class="num" t:text="row.rank">1</td>
-      <td><code t:text="row.key">443/TCP</code></td>
-      <td t:text="row.service">https</td>
-      <td class="num" t:text="row.host">0</td>
-      <td class="num" t:text="row.container">0</td>
-      <td class="num" t:text="row.total">0</td>
-      <td class="num wide" t:text="row.share">0 %</td>
-      <td t:attr="class row.status_class" t:text="row.status">normal</td>
-      <td class="risk wide" t:text="row.risk">reason</td>
-      <td class="wide"><span t:if="row.sparkline" t:chart="row.sparkline"></span></td>
-    </tr>
-  </tbody>
-</table>
-</div>
+        <h2 id="ranking">Top <span t:text="top">20</span> open ports</h2>
+        <div class="scroll">
+        <table>
+          <thead><tr><th class="num">#</th><th>Port</th><th>Service</th><th class="num">Hosts</th><th class="num">Containers</th><th class="num">Total</th><th class="num wide">Share</th><th>Vendor status</th><th class="wide">Risk</th><th class="wide">History</th></tr></thead>
+          <tbody>
+            <tr t:repeat="row in ranking" t:attr="id row.id">
+              <td class="num" t:text="row.rank">1</td>
+              <td><code t:text="row.key">443/TCP</code></td>
+              <td t:text="row.service">https</td>
+              <td class="num" t:text="row.host">0</td>
+              <td class="num" t:text="row.container">0</td>
+              <td class="num" t:text="row.total">0</td>
+              <td class="num wide" t:text="row.share">0 %</td>
+              <td t:attr="class row.status_class" t:text="row.status">normal</td>
+              <td class="risk wide" t:text="row.risk">reason</td>
+              <td class="wide"><span t:if="row.sparkline" t:chart="row.sparkline"></span></td>
+            </tr>
+          </tbody>
+        </table>
+        </div>
 
-<h2 id="hosts-containers">Hosts versus containers</h2>
-<div t:chart="bars"></div>
-<table>
-  <thead><tr><th></th><th class="num">Hosts</th><th class="num">Containers</th></tr></thead>
-  <tbody>
-    <tr t:repeat="row in breakdown.rows"><td t:text="row.label">label</td><td class="num" t:text="row.host">0</td><td class="num" t:text="row.container">0</td></tr>
-  </tbody>
-</table>
-<p t:if="breakdown.compared"><span t:text="breakdown.both">0</span> ports are open on both hosts and containers, <span t:text="breakdown.host_only">0</span> only on hosts, <span t:text="breakdown.container_only">0</span> only in containers (look at the images for those): <span class="mono" t:text="breakdown.container_only_list">list</span></p>
-<div t:if="projects">
-<h3>Per project</h3>
-<table>
-  <thead><tr><th>Project</th><th>Enterprise project</th><th class="num">Host instances</th><th class="num">Container instances</th></tr></thead>
-  <tbody><tr t:repeat="row in projects"><td class="mono" t:text="row.project">id</td><td t:text="row.enterprise_project">0</td><td class="num" t:text="row.host">0</td><td class="num" t:text="row.container">0</td></tr></tbody>
-</table>
-</div>
+        <h2 id="hosts-containers">Hosts versus containers</h2>
+        <div t:chart="bars"></div>
+        <table>
+          <thead><tr><th></th><th class="num">Hosts</th><th class="num">Containers</th></tr></thead>
+          <tbody>
+            <tr t:repeat="row in breakdown.rows"><td t:text="row.label">label</td><td class="num" t:text="row.host">0</td><td class="num" t:text="row.container">0</td></tr>
+          </tbody>
+        </table>
+        <p t:if="breakdown.compared"><span t:text="breakdown.both">0</span> ports are open on both hosts and containers, <span t:text="breakdown.host_only">0</span> only on hosts, <span t:text="breakdown.container_only">0</span> only in containers (look at the images for those): <span class="mono" t:text="breakdown.container_only_list">list</span></p>
+        <div t:if="projects">
+        <h3>Per project</h3>
+        <table>
+          <thead><tr><th>Project</th><th>Enterprise project</th><th class="num">Host instances</th><th class="num">Container instances</th></tr></thead>
+          <tbody><tr t:repeat="row in projects"><td class="mono" t:text="row.project">id</td><td t:text="row.enterprise_project">0</td><td class="num" t:text="row.host">0</td><td class="num" t:text="row.container">0</td></tr></tbody>
+        </table>
+        </div>
 
-<h2 id="trends">Changes since the previous export</h2>
-<p t:if="not trends" class="muted">Only one complete export per category in scope: nothing to compare yet.</p>
-<div t:repeat="trend in trends">
-  <h3><span t:text="trend.category">host</span>: <span t:text="trend.from">from</span> → <span t:text="trend.to">to</span> (<span t:text="trend.summary">summary</span>)</h3>
-  <div class="scroll">
-  <table>
-    <thead><tr><th>Change</th><th>Port</th><th class="num">Before</th><th class="num">After</th><th class="num">Delta</th><th class="wide">History</th></tr></thead>
-    <tbody>
-      <tr t:repeat="change in trend.new" t:attr="id change.id"><td>new</td><td><a t:attr="href change.href"><code t:text="change.key">port</code></a></td><td class="num" t:text="change.before">0</td><td class="num" t:text="change.after">0</td><td class="num" t:text="change.delta">0</td><td class="wide"><span t:if="change.sparkline" t:chart="change.sparkline"></span></td></tr>
-      <tr t:repeat="change in trend.gone" t:attr="id change.id"><td>gone</td><td><a t:attr="href change.href"><code t:text="change.key">port</code></a></td><td class="num" t:text="change.before">0</td><td class="num" t:text="change.after">0</td><td class="num" t:text="change.delta">0</td><td class="wide"><span t:if="change.sparkline" t:chart="change.sparkline"></span></td></tr>
-      <tr t:repeat="change in trend.changed" t:attr="id change.id"><td>changed</td><td><a t:attr="href change.href"><code t:text="change.key">port</code></a></td><td class="num" t:text="change.before">0</td><td class="num" t:text="change.after">0</td><td class="num" t:text="change.delta">0</td><td class="wide"><span t:if="change.sparkline" t:chart="change.sparkline"></span></td></tr>
-    </tbody>
-  </table>
-  </div>
-  <p class="muted" t:if="trend.new_more">New: <span t:text="trend.new_more">more</span></p>
-  <p class="muted" t:if="trend.gone_more">Gone: <span t:text="trend.gone_more">more</span></p>
-  <p class="muted" t:if="trend.changed_more">Changed: <span t:text="trend.changed_more">more</span></p>
-</div>
+        <h2 id="trends">Changes since the previous export</h2>
+        <p t:if="not trends" class="muted">Only one complete export per category in scope: nothing to compare yet.</p>
+        <div t:repeat="trend in trends">
+          <h3><span t:text="trend.category">host</span>: <span t:text="trend.from">from</span> → <span t:text="trend.to">to</span> (<span t:text="trend.summary">summary</span>)</h3>
+          <div class="scroll">
+          <table>
+            <thead><tr><th>Change</th><th>Port</th><th class="num">Before</th><th class="num">After</th><th class="num">Delta</th><th class="wide">History</th></tr></thead>
+            <tbody>
+              <tr t:repeat="change in trend.new" t:attr="id change.id"><td>new</td><td><a t:attr="href change.href"><code t:text="change.key">port</code></a></td><td class="num" t:text="change.before">0</td><td class="num" t:text="change.after">0</td><td class="num" t:text="change.delta">0</td><td class="wide"><span t:if="change.sparkline" t:chart="change.sparkline"></span></td></tr>
+              <tr t:repeat="change in trend.gone" t:attr="id change.id"><td>gone</td><td><a t:attr="href change.href"><code t:text="change.key">port</code></a></td><td class="num" t:text="change.before">0</td><td class="num" t:text="change.after">0</td><td class="num" t:text="change.delta">0</td><td class="wide"><span t:if="change.sparkline" t:chart="change.sparkline"></span></td></tr>
+              <tr t:repeat="change in trend.changed" t:attr="id change.id"><td>changed</td><td><a t:attr="href change.href"><code t:text="change.key">port</code></a></td><td class="num" t:text="change.before">0</td><td class="num" t:text="change.after">0</td><td class="num" t:text="change.delta">0</td><td class="wide"><span t:if="change.sparkline" t:chart="change.sparkline"></span></td></tr>
+            </tbody>
+          </table>
+          </div>
+          <p class="muted" t:if="trend.new_more">New: <span t:text="trend.new_more">more</span></p>
+          <p class="muted" t:if="trend.gone_more">Gone: <span t:text="trend.gone_more">more</span></p>
+          <p class="muted" t:if="trend.changed_more">Changed: <span t:text="trend.changed_more">more</span></p>
+        </div>
 
-<h2 id="risk">Dangerous ports and policy findings</h2>
-<p class="muted">Policy: <span t:text="policy">policy</span></p>
-<table t:if="findings">
-  <thead><tr><th>Finding</th><th>Category</th><th>Port</th><th>What</th></tr></thead>
-  <tbody><tr t:repeat="finding in findings" t:attr="id finding.id"><td class="finding-kind" t:text="finding.kind">kind</td><td t:text="finding.category">host</td><td><a t:attr="href finding.href"><code t:text="finding.key">port</code></a></td><td t:text="finding.message">message</td></tr></tbody>
-</table>
-<p t:if="not findings">No policy findings.</p>
-<div t:if="waived">
-<h3>Waived</h3>
-<table>
-  <thead><tr><th>Finding</th><th>Port</th><th>What</th><th>Ticket</th><th>Reason</th><th>Expires</th></tr></thead>
-  <tbody><tr t:repeat="finding in waived"><td class="finding-kind" t:text="finding.kind">kind</td><td><code t:text="finding.key">port</code></td><td t:text="finding.message">message</td><td t:text="finding.ticket">ticket</td><td t:text="finding.reason">reason</td><td t:text="finding.expires">date</td></tr></tbody>
-</table>
-</div>
-<h3>Dangerous ports open</h3>
-<p t:if="not dangerous">None of the catalogue's dangerous ports is open, and the vendor rates none as danger.</p>
-<table t:if="dangerous">
-  <thead><tr><th>Port</th><th>Service</th><th class="num">Hosts</th><th class="num">Containers</th><th>Vendor status</th><th>Why it matters</th><th class="wide">Source</th></tr></thead>
-  <tbody><tr t:repeat="row in dangerous" t:attr="id row.id"><td><a t:attr="href row.href"><code t:text="row.key">port</code></a></td><td t:text="row.service">svc</td><td class="num" t:text="row.host">0</td><td class="num" t:text="row.container">0</td><td t:attr="class row.status_class" t:text="row.status">status</td><td class="risk" t:text="row.risk">reason</td><td class="wide muted" t:text="row.risk_source">source</td></tr></tbody>
-</table>
+        <h2 id="risk">Dangerous ports and policy findings</h2>
+        <p class="muted">Policy: <span t:text="policy">policy</span></p>
+        <table t:if="findings">
+          <thead><tr><th>Finding</th><th>Category</th><th>Port</th><th>What</th></tr></thead>
+          <tbody><tr t:repeat="finding in findings" t:attr="id finding.id"><td class="finding-kind" t:text="finding.kind">kind</td><td t:text="finding.category">host</td><td><a t:attr="href finding.href"><code t:text="finding.key">port</code></a></td><td t:text="finding.message">message</td></tr></tbody>
+        </table>
+        <p t:if="not findings">No policy findings.</p>
+        <div t:if="waived">
+        <h3>Waived</h3>
+        <table>
+          <thead><tr><th>Finding</th><th>Port</th><th>What</th><th>Ticket</th><th>Reason</th><th>Expires</th></tr></thead>
+          <tbody><tr t:repeat="finding in waived"><td class="finding-kind" t:text="finding.kind">kind</td><td><code t:text="finding.key">port</code></td><td t:text="finding.message">message</td><td t:text="finding.ticket">ticket</td><td t:text="finding.reason">reason</td><td t:text="finding.expires">date</td></tr></tbody>
+        </table>
+        </div>
+        <h3>Dangerous ports open</h3>
+        <p t:if="not dangerous">None of the catalogue's dangerous ports is open, and the vendor rates none as danger.</p>
+        <table t:if="dangerous">
+          <thead><tr><th>Port</th><th>Service</th><th class="num">Hosts</th><th class="num">Containers</th><th>Vendor status</th><th>Why it matters</th><th class="wide">Source</th></tr></thead>
+          <tbody><tr t:repeat="row in dangerous" t:attr="id row.id"><td><a t:attr="href row.href"><code t:text="row.key">port</code></a></td><td t:text="row.service">svc</td><td class="num" t:text="row.host">0</td><td class="num" t:text="row.container">0</td><td t:attr="class row.status_class" t:text="row.status">status</td><td class="risk" t:text="row.risk">reason</td><td class="wide muted" t:text="row.risk_source">source</td></tr></tbody>
+        </table>
 
-<h2 id="snapshots">Snapshots and provenance</h2>
-<div class="scroll">
-<table>
-  <thead><tr><th class="num">Id</th><th>Category</th><th>Project</th><th>Captured at</th><th class="num">Records</th><th class="num">total_num</th><th>State</th><th>Use</th></tr></thead>
-  <tbody><tr t:repeat="snapshot in snapshots" t:attr="class snapshot.row_class"><td class="num" t:text="snapshot.id">1</td><td t:text="snapshot.category">host</td><td class="mono" t:text="snapshot.project">p</td><td t:text="snapshot.captured_at">t</td><td class="num" t:text="snapshot.records">0</td><td class="num" t:text="snapshot.total_num">0</td><td t:text="snapshot.state">complete</td><td t:text="snapshot.used">used</td></tr></tbody>
-</table>
-</div>
-<p class="muted" t:if="history_note" t:text="history_note">note</p>
-<h3>Input files of the snapshots used</h3>
-<div class="scroll">
-<table>
-  <thead><tr><th class="num">Snapshot</th><th>File</th><th>SHA-256</th><th class="num">Bytes</th></tr></thead>
-  <tbody><tr t:repeat="source in provenance"><td class="num" t:text="source.snapshot">1</td><td class="mono" t:text="source.path">path</td><td class="mono" t:text="source.sha256">sha</td><td class="num" t:text="source.size">0</td></tr></tbody>
-</table>
-</div>
+        <h2 id="snapshots">Snapshots and provenance</h2>
+        <div class="scroll">
+        <table>
+          <thead><tr><th class="num">Id</th><th>Category</th><th>Project</th><th>Captured at</th><th class="num">Records</th><th class="num">total_num</th><th>State</th><th>Use</th></tr></thead>
+          <tbody><tr t:repeat="snapshot in snapshots" t:attr="class snapshot.row_class"><td class="num" t:text="snapshot.id">1</td><td t:text="snapshot.category">host</td><td class="mono" t:text="snapshot.project">p</td><td t:text="snapshot.captured_at">t</td><td class="num" t:text="snapshot.records">0</td><td class="num" t:text="snapshot.total_num">0</td><td t:text="snapshot.state">complete</td><td t:text="snapshot.used">used</td></tr></tbody>
+        </table>
+        </div>
+        <p class="muted" t:if="history_note" t:text="history_note">note</p>
+        <h3>Input files of the snapshots used</h3>
+        <div class="scroll">
+        <table>
+          <thead><tr><th class="num">Snapshot</th><th>File</th><th>SHA-256</th><th class="num">Bytes</th></tr></thead>
+          <tbody><tr t:repeat="source in provenance"><td class="num" t:text="source.snapshot">1</td><td class="mono" t:text="source.path">path</td><td class="mono" t:text="source.sha256">sha</td><td class="num" t:text="source.size">0</td></tr></tbody>
+        </table>
+        </div>
 
-<p class="muted">Generated by portreport <span t:text="tool_version">version</span> at <span t:text="generated_at">time</span> from the snapshots listed above. Figures count servers (hosts) or containers with the port open, as HSS reports them.</p>
-</div>
-</body>
-</html>
-"""# + "\n",
+        <p class="muted">Generated by portreport <span t:text="tool_version">version</span> at <span t:text="generated_at">time</span> from the snapshots listed above. Figures count servers (hosts) or containers with the port open, as HSS reports them.</p>
+        </div>
+        </body>
+        </html>
+        """# + "\n"
     ]
 }

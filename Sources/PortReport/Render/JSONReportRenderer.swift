@@ -103,8 +103,20 @@ public struct JSONReportRenderer: ReportRenderer {
                     w.object(category.rawValue) { w in
                         w.string("from", trend.from.rfc3339)
                         w.string("to", trend.to.rfc3339)
-                        w.array("new") { w in for change in trend.new { w.elementObject { w in Self.key(&w, change.key); w.int("after", change.after) } } }
-                        w.array("gone") { w in for change in trend.gone { w.elementObject { w in Self.key(&w, change.key); w.int("before", change.before) } } }
+                        w.array("new") { w in
+                            for change in trend.new {
+                                w.elementObject { w in
+                                    Self.key(&w, change.key); w.int("after", change.after)
+                                }
+                            }
+                        }
+                        w.array("gone") { w in
+                            for change in trend.gone {
+                                w.elementObject { w in
+                                    Self.key(&w, change.key); w.int("before", change.before)
+                                }
+                            }
+                        }
                         w.array("changed") { w in for change in trend.changed { w.elementObject { w in Self.change(&w, change) } } }
                     }
                 }

@@ -142,7 +142,9 @@ struct JSONWriter {
                     bytes.append(contentsOf: Array("\\u00".utf8))
                     bytes.append(JSONWriter.hexDigits[Int(byte >> 4)])
                     bytes.append(JSONWriter.hexDigits[Int(byte & 0x0F)])
-                case 0xE2 where style == .standard && index + 2 < utf8.count && utf8[index + 1] == 0x80 && (utf8[index + 2] == 0xA8 || utf8[index + 2] == 0xA9):
+                case 0xE2
+                where style == .standard && index + 2 < utf8.count && utf8[index + 1] == 0x80
+                    && (utf8[index + 2] == 0xA8 || utf8[index + 2] == 0xA9):
                     // U+2028 and U+2029 end lines in JavaScript: escaped so the JSON embeds anywhere.
                     bytes.append(contentsOf: Array((utf8[index + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8))
                     index += 2

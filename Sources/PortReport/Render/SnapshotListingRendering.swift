@@ -67,8 +67,10 @@ public enum SnapshotListingRendering {
         for s in snapshots {
             var state = s.complete ? "complete" : "incomplete"
             if s.partial { state += ", partial (\(s.filters ?? ""))" }
-            rows.append([String(s.id), s.projectID ?? "(unknown)", s.category.rawValue, s.capturedAt.rfc3339, String(s.records),
-                         s.totalNum.map(String.init) ?? "-", state, sourceSummary(s.sources)])
+            rows.append([
+                String(s.id), s.projectID ?? "(unknown)", s.category.rawValue, s.capturedAt.rfc3339, String(s.records),
+                s.totalNum.map(String.init) ?? "-", state, sourceSummary(s.sources)
+            ])
         }
         let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         let rightAligned: Set<Int> = [0, 4, 5]
@@ -85,7 +87,8 @@ public enum SnapshotListingRendering {
         let paths = Set(sources.map(\.path)).sorted()
         guard let first = paths.first else { return "-" }
         let entries = sources.filter { $0.entry != nil }.count
-        let what = entries > 0 ? "\(entries) HAR entr\(entries == 1 ? "y" : "ies")" : "\(sources.count) file\(sources.count == 1 ? "" : "s")"
+        let what =
+            entries > 0 ? "\(entries) HAR entr\(entries == 1 ? "y" : "ies")" : "\(sources.count) file\(sources.count == 1 ? "" : "s")"
         return paths.count == 1 ? "\(what): \(first)" : "\(what) under \(commonDirectory(paths))"
     }
 

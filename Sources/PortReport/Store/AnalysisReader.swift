@@ -34,10 +34,12 @@ final class AnalysisReader {
             arguments.append(asOf.rfc3339)
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT id, project_id, enterprise_project_id, category, captured_at, record_count, total_num, complete, partial, filters, note
-            FROM snapshot \(whereClause) ORDER BY captured_at, project_id, enterprise_project_id, category, filters, id
-            """, arguments: StatementArguments(arguments))
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, project_id, enterprise_project_id, category, captured_at, record_count, total_num, complete, partial, filters, note
+                FROM snapshot \(whereClause) ORDER BY captured_at, project_id, enterprise_project_id, category, filters, id
+                """, arguments: StatementArguments(arguments))
         // Columns by position (the order of the SELECT above): looking each up by name was most
         // of reading a year's 730 snapshots.
         return try rows.map { row in
@@ -46,16 +48,18 @@ final class AnalysisReader {
             guard let category = Category(rawValue: categoryText), let capturedAt = Timestamp(rfc3339: capturedText) else {
                 throw ReportError("snapshot \(row[0] as Int64) is damaged (category '\(categoryText)', captured_at '\(capturedText)')")
             }
-            return SnapshotInfo(id: row[0], projectID: row[1], enterpriseProjectID: row[2],
-                                category: category, capturedAt: capturedAt, records: row[5], totalNum: row[6],
-                                complete: row[7], partial: row[8], filters: row[9], note: row[10])
+            return SnapshotInfo(
+                id: row[0], projectID: row[1], enterpriseProjectID: row[2],
+                category: category, capturedAt: capturedAt, records: row[5], totalNum: row[6],
+                complete: row[7], partial: row[8], filters: row[9], note: row[10])
         }
     }
 
     /// The input files (or HAR entries, or queries) each snapshot was read from.
     func sources(of snapshotIDs: [Int64]) throws -> [Int64: [SnapshotSummary.Source]] {
         var result: [Int64: [SnapshotSummary.Source]] = [:]
-        let statement = try db.makeStatement(sql: "SELECT path, entry, sha256, size, total_num, records, query FROM source WHERE snapshot_id = ? ORDER BY path, entry, id")
+        let statement = try db.makeStatement(
+            sql: "SELECT path, entry, sha256, size, total_num, records, query FROM source WHERE snapshot_id = ? ORDER BY path, entry, id")
         for id in snapshotIDs {
             result[id] = try Row.fetchAll(statement, arguments: [id]).map(SnapshotSummary.Source.init(row:))
         }

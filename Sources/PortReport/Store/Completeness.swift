@@ -13,7 +13,10 @@ extension Completeness {
     init(records count: Int, totals: [Int64]) {
         let totalNum = totals.last
         if totals.count > 1 {
-            self.init(complete: false, note: "pages disagree on total_num (\(totals.map(String.init).joined(separator: ", "))): the data changed while it was paged")
+            self.init(
+                complete: false,
+                note:
+                    "pages disagree on total_num (\(totals.map(String.init).joined(separator: ", "))): the data changed while it was paged")
         } else if let totalNum, Int64(count) < totalNum {
             self.init(complete: false, note: "\(count) of \(totalNum) records: \(totalNum - Int64(count)) missing (a page was not saved?)")
         } else if totalNum == nil {

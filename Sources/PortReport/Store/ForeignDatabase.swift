@@ -102,21 +102,25 @@ final class ForeignDatabase {
             for row in try Row.fetchAll(db, sql: "SELECT * FROM snapshot ORDER BY id") {
                 let id: Int64 = row["id"]
                 guard let category = Category(rawValue: row["category"]),
-                      let capturedAt = Timestamp(rfc3339: row["captured_at"]) else {
+                    let capturedAt = Timestamp(rfc3339: row["captured_at"])
+                else {
                     throw SnapshotDamage(snapshotID: id, part: .row)
                 }
-                let key = SnapshotKey(projectID: row["project_id"], enterpriseProjectID: row["enterprise_project_id"],
-                                      category: category, capturedAt: capturedAt, filters: row["filters"])
-                let provenance = MetadataProvenance(project: row["project_source"], enterpriseProject: row["enterprise_project_source"],
-                                                    category: row["category_source"], capturedAt: row["captured_at_source"])
+                let key = SnapshotKey(
+                    projectID: row["project_id"], enterpriseProjectID: row["enterprise_project_id"],
+                    category: category, capturedAt: capturedAt, filters: row["filters"])
+                let provenance = MetadataProvenance(
+                    project: row["project_source"], enterpriseProject: row["enterprise_project_source"],
+                    category: row["category_source"], capturedAt: row["captured_at_source"])
                 let sourceRows = try Row.fetchAll(db, sql: "SELECT * FROM source WHERE snapshot_id = ? ORDER BY id", arguments: [id])
                 // Schema v2 on keeps a snapshot's records in one blob; v1 in the record table.
                 var bySource = try version >= 2 ? blobRecords(db, snapshotID: id) : tableRecords(db, snapshotID: id)
                 let sources = sourceRows.map { source in
                     let sourceID: Int64 = source["id"]
-                    return Snapshot.Source(path: source["path"], entry: source["entry"], sha256: source["sha256"], size: source["size"],
-                                           totalNum: source["total_num"], query: source["query"],
-                                           records: bySource.removeValue(forKey: sourceID) ?? [])
+                    return Snapshot.Source(
+                        path: source["path"], entry: source["entry"], sha256: source["sha256"], size: source["size"],
+                        totalNum: source["total_num"], query: source["query"],
+                        records: bySource.removeValue(forKey: sourceID) ?? [])
                 }
                 try body(Snapshot(id: id, key: key, provenance: provenance, sources: sources))
             }
@@ -138,12 +142,16 @@ final class ForeignDatabase {
     /// A v1 store's records of one snapshot, by the page they came from.
     private func tableRecords(_ db: Database, snapshotID: Int64) throws -> [Int64: [PortRecord]] {
         var result: [Int64: [PortRecord]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT port, type, num, status, source_id FROM record WHERE snapshot_id = ? ORDER BY port, type", arguments: [snapshotID]) {
+        for row in try Row.fetchAll(
+            db, sql: "SELECT port, type, num, status, source_id FROM record WHERE snapshot_id = ? ORDER BY port, type",
+            arguments: [snapshotID])
+        {
             guard let type = PortType(rawValue: row["type"]) else {
                 throw SnapshotDamage(snapshotID: snapshotID, part: .recordType)
             }
             let status: String? = row["status"]
-            result[row["source_id"], default: []].append(PortRecord(port: row["port"], type: type, num: row["num"], status: status.flatMap(VendorStatus.init(rawValue:))))
+            result[row["source_id"], default: []].append(
+                PortRecord(port: row["port"], type: type, num: row["num"], status: status.flatMap(VendorStatus.init(rawValue:))))
         }
         return result
     }

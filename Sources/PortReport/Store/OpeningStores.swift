@@ -5,7 +5,8 @@ extension Store {
     /// there is none (opening would create an empty one).
     public static func openForReading(_ path: String) throws(StoreError) -> Store {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw StoreError(path: path, message: "no store here: import some exports first (portreport import PATH), or name the store with --store")
+            throw StoreError(
+                path: path, message: "no store here: import some exports first (portreport import PATH), or name the store with --store")
         }
         return try Store(path: path, readOnly: true)
     }

@@ -53,7 +53,9 @@ enum RecordBlob {
     /// Checks what the v1 schema's CHECK constraints checked; the blob cannot hold anything else.
     static func validate(_ entry: Entry) throws(Damage) {
         if let problem = problem(port: entry.port, num: entry.num) { throw Damage(description: problem) }
-        guard (1...Int64(UInt32.max)).contains(entry.sourceID) else { throw Damage(description: "source id \(entry.sourceID) does not fit the store's layout") }
+        guard (1...Int64(UInt32.max)).contains(entry.sourceID) else {
+            throw Damage(description: "source id \(entry.sourceID) does not fit the store's layout")
+        }
     }
 
     /// Why a record's port or num cannot be stored, or nil when they can.
@@ -107,13 +109,16 @@ enum RecordBlob {
             let base = index * RecordBlob.entrySize
             let typeCode = bytes[base + 2], statusCode = bytes[base + 3]
             guard typeCode < 4, statusCode < 4 else {
-                throw Damage(description: "record \(index) of its records blob has type code \(typeCode) and status code \(statusCode) (expected 0–3)")
+                throw Damage(
+                    description:
+                        "record \(index) of its records blob has type code \(typeCode) and status code \(statusCode) (expected 0–3)")
             }
             let num = self.num(at: index)
             guard num >= 0 else { throw Damage(description: "record \(index) of its records blob has a negative num") }
-            return Entry(port: Int(UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: base, as: UInt16.self))),
-                         type: RecordBlob.types[Int(typeCode)], status: RecordBlob.statuses[Int(statusCode)],
-                         sourceID: Int64(UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: base + 4, as: UInt32.self))), num: num)
+            return Entry(
+                port: Int(UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: base, as: UInt16.self))),
+                type: RecordBlob.types[Int(typeCode)], status: RecordBlob.statuses[Int(statusCode)],
+                sourceID: Int64(UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: base + 4, as: UInt32.self))), num: num)
         }
 
         /// Every entry, checking that they are sorted with no key twice.
@@ -192,7 +197,8 @@ extension RecordBlob {
     static func migrateRecordTable(_ db: Database) throws {
         try db.execute(sql: tableSQL)
         let insert = try db.makeStatement(sql: "INSERT INTO snapshot_records (snapshot_id, data) VALUES (?, ?)")
-        let select = try db.makeStatement(sql: "SELECT port, type, num, status, source_id FROM record WHERE snapshot_id = ? ORDER BY port, type")
+        let select = try db.makeStatement(
+            sql: "SELECT port, type, num, status, source_id FROM record WHERE snapshot_id = ? ORDER BY port, type")
         for id in try Int64.fetchAll(db, sql: "SELECT id FROM snapshot ORDER BY id") {
             var entries: [Entry] = []
             let rows = try Row.fetchCursor(select, arguments: [id])
@@ -202,8 +208,9 @@ extension RecordBlob {
                 guard let type = PortType(rawValue: typeText) else {
                     throw Damage(description: "snapshot \(id) has a record of type '\(typeText)'")
                 }
-                let entry = Entry(port: row["port"], type: type, status: statusText.flatMap(VendorStatus.init(rawValue:)),
-                                  sourceID: row["source_id"], num: row["num"])
+                let entry = Entry(
+                    port: row["port"], type: type, status: statusText.flatMap(VendorStatus.init(rawValue:)),
+                    sourceID: row["source_id"], num: row["num"])
                 try validate(entry)
                 entries.append(entry)
             }

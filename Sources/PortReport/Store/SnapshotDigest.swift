@@ -3,7 +3,9 @@ enum SnapshotDigest {
     /// `entries` sorted by port and type.
     static func compute(_ entries: [RecordBlob.Entry], key: SnapshotKey) -> String {
         var hasher = SHA256Hasher()
-        hasher.update("portreport snapshot v1\nproject=\(key.projectID)\nenterprise_project=\(key.enterpriseProjectID)\ncategory=\(key.category.rawValue)\ncaptured_at=\(key.capturedAt.rfc3339)\nfilters=\(key.filters)\n")
+        hasher.update(
+            "portreport snapshot v1\nproject=\(key.projectID)\nenterprise_project=\(key.enterpriseProjectID)\ncategory=\(key.category.rawValue)\ncaptured_at=\(key.capturedAt.rfc3339)\nfilters=\(key.filters)\n"
+        )
         // Lines of "PORT TYPE NUM STATUS" (status "-" when none), written into a fixed buffer:
         // this runs for every record of an import.
         let capacity = 1 << 16, longestLine = 5 + 1 + 4 + 1 + 19 + 1 + 7 + 1

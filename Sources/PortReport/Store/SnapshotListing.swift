@@ -44,8 +44,9 @@ extension SnapshotSummary.Source {
     init(row: Row) {
         let entry: Int = row["entry"]
         let query: String = row["query"]
-        self.init(path: row["path"], entry: entry >= 0 ? entry : nil, sha256: row["sha256"], size: row["size"],
-                  totalNum: row["total_num"], records: row["records"], query: query.isEmpty ? nil : query)
+        self.init(
+            path: row["path"], entry: entry >= 0 ? entry : nil, sha256: row["sha256"], size: row["size"],
+            totalNum: row["total_num"], records: row["records"], query: query.isEmpty ? nil : query)
     }
 }
 
@@ -53,9 +54,11 @@ extension Store {
     /// Every snapshot, oldest capture first (then project, enterprise project, category, filters).
     public func snapshots() throws(StoreError) -> [SnapshotSummary] {
         try read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT * FROM snapshot ORDER BY captured_at, project_id, enterprise_project_id, category, filters
-                """)
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM snapshot ORDER BY captured_at, project_id, enterprise_project_id, category, filters
+                    """)
             var sourcesBySnapshot: [Int64: [SnapshotSummary.Source]] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT * FROM source ORDER BY snapshot_id, path, entry, id") {
                 sourcesBySnapshot[row["snapshot_id"], default: []].append(SnapshotSummary.Source(row: row))
@@ -65,7 +68,8 @@ extension Store {
                 let categoryText: String = row["category"]
                 let capturedText: String = row["captured_at"]
                 guard let category = Category(rawValue: categoryText), let capturedAt = Timestamp(rfc3339: capturedText) else {
-                    throw StoreError(path: path, message: "snapshot \(id) is damaged (category '\(categoryText)', captured_at '\(capturedText)')")
+                    throw StoreError(
+                        path: path, message: "snapshot \(id) is damaged (category '\(categoryText)', captured_at '\(capturedText)')")
                 }
                 func optional(_ column: String) -> String? {
                     let value: String = row[column]
@@ -76,8 +80,9 @@ extension Store {
                     category: category, capturedAt: capturedAt, records: row["record_count"], totalNum: row["total_num"],
                     complete: row["complete"], partial: row["partial"], filters: optional("filters"), note: optional("note"),
                     digest: row["digest"], importedAt: row["imported_at"], toolVersion: row["tool_version"],
-                    provenance: SnapshotSummary.Provenance(projectID: row["project_source"], enterpriseProjectID: row["enterprise_project_source"],
-                                                           category: row["category_source"], capturedAt: row["captured_at_source"]),
+                    provenance: SnapshotSummary.Provenance(
+                        projectID: row["project_source"], enterpriseProjectID: row["enterprise_project_source"],
+                        category: row["category_source"], capturedAt: row["captured_at_source"]),
                     sources: sourcesBySnapshot[id] ?? [])
             }
         }

@@ -29,8 +29,9 @@ struct RecordRejection: Error, Sendable {
         case unstorable(String)
         /// The snapshot already has this port and type with other values: `other` is the page
         /// it came from, nil when it is the same page.
-        case conflict(port: Int, type: PortType, num: Int64, status: VendorStatus?,
-                      otherNum: Int64, otherStatus: VendorStatus?, other: Location?)
+        case conflict(
+            port: Int, type: PortType, num: Int64, status: VendorStatus?,
+            otherNum: Int64, otherStatus: VendorStatus?, other: Location?)
     }
 
     /// The record's position in the array given to `add`.

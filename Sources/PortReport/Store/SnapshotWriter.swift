@@ -85,9 +85,11 @@ final class SnapshotWriter {
     /// The snapshot id for `key`, if the store already has it.
     func existingSnapshot(_ key: SnapshotKey) throws -> Int64? {
         if let group = groups[key] { return group.id }
-        return try Int64.fetchOne(db.cachedStatement(sql: """
-            SELECT id FROM snapshot WHERE project_id = ? AND enterprise_project_id = ? AND category = ? AND captured_at = ? AND filters = ?
-            """), arguments: [key.projectID, key.enterpriseProjectID, key.category.rawValue, key.capturedAt.rfc3339, key.filters])
+        return try Int64.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT id FROM snapshot WHERE project_id = ? AND enterprise_project_id = ? AND category = ? AND captured_at = ? AND filters = ?
+                    """), arguments: [key.projectID, key.enterpriseProjectID, key.category.rawValue, key.capturedAt.rfc3339, key.filters])
     }
 
     /// Whether this exact file (or HAR entry) is already part of the snapshot with `key`.
@@ -97,8 +99,9 @@ final class SnapshotWriter {
     }
 
     private func hasSource(snapshotID: Int64, sha256: String, entry: Int, query: String) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM source WHERE snapshot_id = ? AND sha256 = ? AND entry = ? AND query = ?"),
-                          arguments: [snapshotID, sha256, entry, query]) ?? false
+        try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT 1 FROM source WHERE snapshot_id = ? AND sha256 = ? AND entry = ? AND query = ?"),
+            arguments: [snapshotID, sha256, entry, query]) ?? false
     }
 
     /// Records that a page of the existing snapshot `key` was seen again, unchanged, so that the
@@ -115,14 +118,18 @@ final class SnapshotWriter {
         if let id = try existingSnapshot(key) {
             group = Group(id: id, key: key, existed: true)
         } else {
-            try db.cachedStatement(sql: """
-                INSERT INTO snapshot (project_id, enterprise_project_id, category, captured_at, filters, record_count, total_num,
-                    complete, partial, note, digest, project_source, enterprise_project_source, category_source, captured_at_source,
-                    imported_at, tool_version)
-                VALUES (?, ?, ?, ?, ?, 0, NULL, 0, ?, '', '', ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [key.projectID, key.enterpriseProjectID, key.category.rawValue, key.capturedAt.rfc3339, key.filters,
-                                 key.isPartial ? 1 : 0, provenance.project, provenance.enterpriseProject, provenance.category,
-                                 provenance.capturedAt, importedAt, PortReportVersion.string])
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO snapshot (project_id, enterprise_project_id, category, captured_at, filters, record_count, total_num,
+                        complete, partial, note, digest, project_source, enterprise_project_source, category_source, captured_at_source,
+                        imported_at, tool_version)
+                    VALUES (?, ?, ?, ?, ?, 0, NULL, 0, ?, '', '', ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                key.projectID, key.enterpriseProjectID, key.category.rawValue, key.capturedAt.rfc3339, key.filters,
+                key.isPartial ? 1 : 0, provenance.project, provenance.enterpriseProject, provenance.category,
+                provenance.capturedAt, importedAt, PortReportVersion.string
+            ])
             group = Group(id: db.lastInsertedRowID, key: key, existed: false)
         }
         setGroup(group, for: key)
@@ -158,8 +165,10 @@ final class SnapshotWriter {
         if try hasSource(snapshotID: group.id, sha256: page.sha256, entry: page.entry, query: page.query) {
             return nil
         }
-        try db.cachedStatement(sql: "INSERT INTO source (snapshot_id, path, entry, sha256, size, total_num, records, query) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-            .execute(arguments: [group.id, page.path, page.entry, page.sha256, page.size, page.totalNum, records.count, page.query])
+        try db.cachedStatement(
+            sql: "INSERT INTO source (snapshot_id, path, entry, sha256, size, total_num, records, query) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        )
+        .execute(arguments: [group.id, page.path, page.entry, page.sha256, page.size, page.totalNum, records.count, page.query])
         let sourceID = db.lastInsertedRowID
         group.addedSources += 1
         setGroup(group, for: page.key)
@@ -184,11 +193,15 @@ final class SnapshotWriter {
         let entry = conflict.entry, other = conflict.existing
         var location: RecordRejection.Location?
         if other.sourceID != entry.sourceID,
-           let row = try Row.fetchOne(db, sql: "SELECT path, entry FROM source WHERE id = ?", arguments: [other.sourceID]) {
+            let row = try Row.fetchOne(db, sql: "SELECT path, entry FROM source WHERE id = ?", arguments: [other.sourceID])
+        {
             location = RecordRejection.Location(path: row["path"], entry: row["entry"])
         }
-        return RecordRejection(index: conflict.index, reason: .conflict(port: entry.port, type: entry.type, num: entry.num, status: entry.status,
-                                                                       otherNum: other.num, otherStatus: other.status, other: location))
+        return RecordRejection(
+            index: conflict.index,
+            reason: .conflict(
+                port: entry.port, type: entry.type, num: entry.num, status: entry.status,
+                otherNum: other.num, otherStatus: other.status, other: location))
     }
 
     /// Settles every snapshot this run touched and says what became of each.
@@ -201,20 +214,32 @@ final class SnapshotWriter {
             guard let group = groups[key] else { continue }
             guard let (count, digest) = group.settled, group.addedSources > 0 else {
                 // Nothing was added: report the snapshot as it stands.
-                guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT record_count, total_num, complete, note FROM snapshot WHERE id = ?"), arguments: [group.id]) else { continue }
-                outcomes.append(Outcome(id: group.id, key: key, kind: .alreadyImported, records: row["record_count"], addedRecords: 0,
-                                        addedSources: 0, totalNum: row["total_num"], complete: row["complete"], note: row["note"]))
+                guard
+                    let row = try Row.fetchOne(
+                        db.cachedStatement(sql: "SELECT record_count, total_num, complete, note FROM snapshot WHERE id = ?"),
+                        arguments: [group.id])
+                else { continue }
+                outcomes.append(
+                    Outcome(
+                        id: group.id, key: key, kind: .alreadyImported, records: row["record_count"], addedRecords: 0,
+                        addedSources: 0, totalNum: row["total_num"], complete: row["complete"], note: row["note"]))
                 continue
             }
-            let totals = try Int64.fetchAll(db.cachedStatement(sql: "SELECT DISTINCT total_num FROM source WHERE snapshot_id = ? AND total_num IS NOT NULL ORDER BY total_num"),
-                                            arguments: [group.id])
+            let totals = try Int64.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT DISTINCT total_num FROM source WHERE snapshot_id = ? AND total_num IS NOT NULL ORDER BY total_num"),
+                arguments: [group.id])
             let totalNum = totals.last
             let completeness = Completeness(records: count, totals: totals)
-            try db.cachedStatement(sql: "UPDATE snapshot SET record_count = ?, total_num = ?, complete = ?, note = ?, digest = ? WHERE id = ?")
-                .execute(arguments: [count, totalNum, completeness.complete ? 1 : 0, completeness.note, digest, group.id])
+            try db.cachedStatement(
+                sql: "UPDATE snapshot SET record_count = ?, total_num = ?, complete = ?, note = ?, digest = ? WHERE id = ?"
+            )
+            .execute(arguments: [count, totalNum, completeness.complete ? 1 : 0, completeness.note, digest, group.id])
             let kind: SnapshotOutcome = group.existed ? .merged : .stored
-            outcomes.append(Outcome(id: group.id, key: key, kind: kind, records: count, addedRecords: group.addedRecords,
-                                    addedSources: group.addedSources, totalNum: totalNum, complete: completeness.complete, note: completeness.note))
+            outcomes.append(
+                Outcome(
+                    id: group.id, key: key, kind: kind, records: count, addedRecords: group.addedRecords,
+                    addedSources: group.addedSources, totalNum: totalNum, complete: completeness.complete, note: completeness.note))
         }
         return outcomes
     }

@@ -50,7 +50,11 @@ public final class Store: Sendable {
                     do {
                         _ = try Store(path: path, readOnly: false, busyTimeoutSeconds: busyTimeoutSeconds)
                     } catch {
-                        throw StoreError(path: path, message: "this store has schema version \(version), from an older portreport, and cannot be upgraded here (\(error.message)): run portreport import on it where it can be written, or on a copy")
+                        throw StoreError(
+                            path: path,
+                            message:
+                                "this store has schema version \(version), from an older portreport, and cannot be upgraded here (\(error.message)): run portreport import on it where it can be written, or on a copy"
+                        )
                     }
                 }
             } else {
@@ -131,7 +135,11 @@ public final class Store: Sendable {
         }
         let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
         if version > Store.schemaVersion {
-            throw StoreError(path: path, message: "the store has schema version \(version), written by a newer portreport; this one (\(PortReportVersion.string)) knows up to version \(Store.schemaVersion): upgrade portreport")
+            throw StoreError(
+                path: path,
+                message:
+                    "the store has schema version \(version), written by a newer portreport; this one (\(PortReportVersion.string)) knows up to version \(Store.schemaVersion): upgrade portreport"
+            )
         }
         return version
     }
@@ -140,55 +148,61 @@ public final class Store: Sendable {
     /// They run inside one IMMEDIATE transaction with the identity check, so that processes that
     /// create the same new store at once wait for each other instead of racing.
     static let migrations: [(name: String, apply: @Sendable (Database) throws -> Void)] = [
-        (name: "v1: snapshots, sources, records", apply: { db in try db.execute(sql: """
-                CREATE TABLE snapshot (
-                    id INTEGER PRIMARY KEY,
-                    project_id TEXT NOT NULL,               -- '' when unknown
-                    enterprise_project_id TEXT NOT NULL,    -- '' when not given
-                    category TEXT NOT NULL CHECK (category IN ('host', 'container')),
-                    captured_at TEXT NOT NULL,              -- RFC 3339, UTC, whole seconds
-                    filters TEXT NOT NULL,                  -- '' when unfiltered, else e.g. 'port=22&type=TCP'
-                    record_count INTEGER NOT NULL,
-                    total_num INTEGER,                      -- as the pages reported; NULL when the source has none
-                    complete INTEGER NOT NULL CHECK (complete IN (0, 1)),
-                    partial INTEGER NOT NULL CHECK (partial IN (0, 1)),
-                    note TEXT NOT NULL,                     -- why it is incomplete, in words
-                    digest TEXT NOT NULL,                   -- SHA-256 of the key and the normalised records
-                    project_source TEXT NOT NULL,
-                    enterprise_project_source TEXT NOT NULL,
-                    category_source TEXT NOT NULL,
-                    captured_at_source TEXT NOT NULL,
-                    imported_at TEXT NOT NULL,
-                    tool_version TEXT NOT NULL,
-                    UNIQUE (project_id, enterprise_project_id, category, captured_at, filters)
-                );
-                CREATE INDEX snapshot_by_category_time ON snapshot (category, captured_at);
-                CREATE INDEX snapshot_by_digest ON snapshot (digest);
-                CREATE TABLE source (
-                    id INTEGER PRIMARY KEY,
-                    snapshot_id INTEGER NOT NULL REFERENCES snapshot (id) ON DELETE CASCADE,
-                    path TEXT NOT NULL,
-                    entry INTEGER NOT NULL,                 -- HAR entry index; -1 for a whole file
-                    sha256 TEXT NOT NULL,                   -- of the file as on disk
-                    size INTEGER NOT NULL,
-                    total_num INTEGER,
-                    records INTEGER NOT NULL,               -- records on this page
-                    query TEXT NOT NULL,                    -- the --query for a foreign database; '' otherwise
-                    UNIQUE (snapshot_id, sha256, entry, query)
-                );
-                CREATE TABLE record (
-                    snapshot_id INTEGER NOT NULL,
-                    port INTEGER NOT NULL CHECK (port BETWEEN 0 AND 65535),
-                    -- Checks are written with OR, not IN (...): SQLite builds an ephemeral table for
-                    -- an IN list on every row inserted, which tripled the cost of an import.
-                    type TEXT NOT NULL CHECK (type = 'TCP' OR type = 'TCP6' OR type = 'UDP' OR type = 'UDP6'),
-                    num INTEGER NOT NULL CHECK (num >= 0),
-                    status TEXT CHECK (status = 'danger' OR status = 'normal' OR status = 'unknown'),
-                    source_id INTEGER NOT NULL,             -- the page it came from
-                    PRIMARY KEY (snapshot_id, port, type)
-                ) WITHOUT ROWID;
-                """) }),
-        (name: "v2: a snapshot's records as one blob", apply: { db in try RecordBlob.migrateRecordTable(db) }),
+        (
+            name: "v1: snapshots, sources, records",
+            apply: { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE snapshot (
+                            id INTEGER PRIMARY KEY,
+                            project_id TEXT NOT NULL,               -- '' when unknown
+                            enterprise_project_id TEXT NOT NULL,    -- '' when not given
+                            category TEXT NOT NULL CHECK (category IN ('host', 'container')),
+                            captured_at TEXT NOT NULL,              -- RFC 3339, UTC, whole seconds
+                            filters TEXT NOT NULL,                  -- '' when unfiltered, else e.g. 'port=22&type=TCP'
+                            record_count INTEGER NOT NULL,
+                            total_num INTEGER,                      -- as the pages reported; NULL when the source has none
+                            complete INTEGER NOT NULL CHECK (complete IN (0, 1)),
+                            partial INTEGER NOT NULL CHECK (partial IN (0, 1)),
+                            note TEXT NOT NULL,                     -- why it is incomplete, in words
+                            digest TEXT NOT NULL,                   -- SHA-256 of the key and the normalised records
+                            project_source TEXT NOT NULL,
+                            enterprise_project_source TEXT NOT NULL,
+                            category_source TEXT NOT NULL,
+                            captured_at_source TEXT NOT NULL,
+                            imported_at TEXT NOT NULL,
+                            tool_version TEXT NOT NULL,
+                            UNIQUE (project_id, enterprise_project_id, category, captured_at, filters)
+                        );
+                        CREATE INDEX snapshot_by_category_time ON snapshot (category, captured_at);
+                        CREATE INDEX snapshot_by_digest ON snapshot (digest);
+                        CREATE TABLE source (
+                            id INTEGER PRIMARY KEY,
+                            snapshot_id INTEGER NOT NULL REFERENCES snapshot (id) ON DELETE CASCADE,
+                            path TEXT NOT NULL,
+                            entry INTEGER NOT NULL,                 -- HAR entry index; -1 for a whole file
+                            sha256 TEXT NOT NULL,                   -- of the file as on disk
+                            size INTEGER NOT NULL,
+                            total_num INTEGER,
+                            records INTEGER NOT NULL,               -- records on this page
+                            query TEXT NOT NULL,                    -- the --query for a foreign database; '' otherwise
+                            UNIQUE (snapshot_id, sha256, entry, query)
+                        );
+                        CREATE TABLE record (
+                            snapshot_id INTEGER NOT NULL,
+                            port INTEGER NOT NULL CHECK (port BETWEEN 0 AND 65535),
+                            -- Checks are written with OR, not IN (...): SQLite builds an ephemeral table for
+                            -- an IN list on every row inserted, which tripled the cost of an import.
+                            type TEXT NOT NULL CHECK (type = 'TCP' OR type = 'TCP6' OR type = 'UDP' OR type = 'UDP6'),
+                            num INTEGER NOT NULL CHECK (num >= 0),
+                            status TEXT CHECK (status = 'danger' OR status = 'normal' OR status = 'unknown'),
+                            source_id INTEGER NOT NULL,             -- the page it came from
+                            PRIMARY KEY (snapshot_id, port, type)
+                        ) WITHOUT ROWID;
+                        """)
+            }
+        ),
+        (name: "v2: a snapshot's records as one blob", apply: { db in try RecordBlob.migrateRecordTable(db) })
     ]
 
     /// Closes the connection now rather than when the store is released. The last connection to

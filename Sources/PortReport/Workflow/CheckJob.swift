@@ -21,7 +21,9 @@ public struct CheckJob {
         var kinds = Set<Finding.Kind>()
         for word in text.split(separator: ",") {
             guard let kind = Finding.Kind(rawValue: word.trimmingCharacters(in: .whitespaces)) else {
-                return .failure(UsageError("--fail-on expects kinds among \(Finding.Kind.allCases.map(\.rawValue).joined(separator: ", ")), not '\(word)'"))
+                return .failure(
+                    UsageError(
+                        "--fail-on expects kinds among \(Finding.Kind.allCases.map(\.rawValue).joined(separator: ", ")), not '\(word)'"))
             }
             kinds.insert(kind)
         }
@@ -38,11 +40,16 @@ public struct CheckJob {
         console.write(TerminalText.safe(result.headline))
         for finding in result.findings {
             let failing = failingKinds.contains(finding.kind)
-            console.write(TerminalText.safe("\(failing ? "finding" : "note"): [\(finding.kind.rawValue)] \(finding.category.rawValue): \(finding.message)"))
+            console.write(
+                TerminalText.safe(
+                    "\(failing ? "finding" : "note"): [\(finding.kind.rawValue)] \(finding.category.rawValue): \(finding.message)"))
         }
         for finding in result.waived {
             if let waiver = finding.waiver {
-                console.write(TerminalText.safe("waived: [\(finding.kind.rawValue)] \(finding.category.rawValue): \(finding.message) — \(waiver.ticket), \(waiver.reason), until \(waiver.expiresOn)"))
+                console.write(
+                    TerminalText.safe(
+                        "waived: [\(finding.kind.rawValue)] \(finding.category.rawValue): \(finding.message) — \(waiver.ticket), \(waiver.reason), until \(waiver.expiresOn)"
+                    ))
             }
         }
         return result.findings.contains(where: { failingKinds.contains($0.kind) }) ? ExitStatus.findings : 0

@@ -27,7 +27,10 @@ public struct ImportJob {
             console.write(ImportSummary.totals(report, storePath: storePath))
         }
         for line in report.snapshots where !line.complete {
-            console.report(Diagnostic(.warning, "snapshot \(line.id) (\(line.key.category.rawValue), \(line.key.capturedAt.rfc3339)) is incomplete: \(line.note)"))
+            console.report(
+                Diagnostic(
+                    .warning,
+                    "snapshot \(line.id) (\(line.key.category.rawValue), \(line.key.capturedAt.rfc3339)) is incomplete: \(line.note)"))
         }
         return report.skipped.isEmpty ? 0 : ExitStatus.skippedInputs
     }
@@ -43,7 +46,8 @@ public struct ImportJob {
 public enum ImportFilter {
     /// The names, with what their values must be (as messages say it).
     static let names: [(name: String, expects: String)] = [
-        ("port", "a port 1–65535"), ("port_string", "some text"), ("type", "TCP, UDP, TCP6 or UDP6"), ("status", "danger, normal or unknown"),
+        ("port", "a port 1–65535"), ("port_string", "some text"), ("type", "TCP, UDP, TCP6 or UDP6"),
+        ("status", "danger, normal or unknown")
     ]
 
     /// `name=value` items, each checked and its value normalised as the API takes it; the
@@ -54,7 +58,10 @@ public enum ImportFilter {
             let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, let entry = names.first(where: { $0.name == parts[0] }) else {
                 let list = names.map(\.name)
-                return .failure(UsageError("--filter expects name=value with name \(list.dropLast().joined(separator: ", ")) or \(list.last ?? ""), not '\(item)'"))
+                return .failure(
+                    UsageError(
+                        "--filter expects name=value with name \(list.dropLast().joined(separator: ", ")) or \(list.last ?? ""), not '\(item)'"
+                    ))
             }
             guard let value = SnapshotKey.normalisedFilter(name: parts[0], value: parts[1]) else {
                 return .failure(UsageError("--filter \(parts[0]) expects \(entry.expects), not '\(parts[1])'"))
@@ -84,7 +91,8 @@ enum ImportSummary {
         case .alreadyImported: what = "already imported:"
         }
         let total = snapshot.totalNum.map { " of \($0)" } ?? ""
-        return "\(what) snapshot \(snapshot.id): \(key.category.rawValue) \(key.capturedAt.rfc3339), \(project), \(snapshot.records)\(total) records (\(flags.joined(separator: ", ")))"
+        return
+            "\(what) snapshot \(snapshot.id): \(key.category.rawValue) \(key.capturedAt.rfc3339), \(project), \(snapshot.records)\(total) records (\(flags.joined(separator: ", ")))"
     }
 
     /// `12 files read, 2135 records added: 6 new snapshots, 0 merged, 0 already imported → STORE`.
@@ -92,9 +100,12 @@ enum ImportSummary {
         let stored = report.snapshots.filter { $0.outcome == .stored }.count
         let merged = report.snapshots.filter { $0.outcome == .merged }.count
         let already = report.snapshots.filter { $0.outcome == .alreadyImported }.count
-        var text = "\(report.files) file\(report.files == 1 ? "" : "s") read, \(report.records) record\(report.records == 1 ? "" : "s") added: "
+        var text =
+            "\(report.files) file\(report.files == 1 ? "" : "s") read, \(report.records) record\(report.records == 1 ? "" : "s") added: "
         text += "\(stored) new snapshot\(stored == 1 ? "" : "s"), \(merged) merged, \(already) already imported"
-        if report.alreadyImportedPages > 0 { text += " (\(report.alreadyImportedPages) page\(report.alreadyImportedPages == 1 ? "" : "s") already in the store)" }
+        if report.alreadyImportedPages > 0 {
+            text += " (\(report.alreadyImportedPages) page\(report.alreadyImportedPages == 1 ? "" : "s") already in the store)"
+        }
         if !report.skipped.isEmpty { text += "; \(report.skipped.count) input\(report.skipped.count == 1 ? "" : "s") skipped" }
         return text + " → \(storePath)"
     }

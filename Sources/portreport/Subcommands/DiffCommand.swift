@@ -5,7 +5,8 @@ struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
         abstract: "Compare two snapshots: new, gone and changed ports.",
-        discussion: "A and B are snapshot ids or capture times (2026-11-28T02:00:00Z, or a date for any capture that day); --category and --project narrow a time that matches several."
+        discussion:
+            "A and B are snapshot ids or capture times (2026-11-28T02:00:00Z, or a date for any capture that day); --category and --project narrow a time that matches several."
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {

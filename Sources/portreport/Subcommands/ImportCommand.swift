@@ -36,10 +36,17 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("When the export was made, RFC 3339 (2026-11-28T02:00:00Z).", valueName: "time"))
     var capturedAt: String?
 
-    @Option(name: .long, help: ArgumentHelp("A filter the export was saved with (port, port_string, type, status); marks it partial. Repeatable.", valueName: "name=value"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A filter the export was saved with (port, port_string, type, status); marks it partial. Repeatable.", valueName: "name=value"))
     var filter: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("For SQLite files that are not portreport stores: a SELECT returning port, type, num and optionally status, category, captured_at, project_id, enterprise_project_id, total_num.", valueName: "sql"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "For SQLite files that are not portreport stores: a SELECT returning port, type, num and optionally status, category, captured_at, project_id, enterprise_project_id, total_num.",
+            valueName: "sql"))
     var query: String?
 
     @Flag(name: .long, help: "Store the good inputs and list the bad ones (exit status 2), instead of storing nothing.")

@@ -21,16 +21,23 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var scopeOptions: ScopeOptions
     @OptionGroup var policyOptions: PolicyOptions
 
-    @Option(name: .long, help: ArgumentHelp("One of \(ReportFormat.names.joined(separator: ", ")) (default: from the output file's extension, else json).", valueName: "format"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "One of \(ReportFormat.names.joined(separator: ", ")) (default: from the output file's extension, else json).",
+            valueName: "format"))
     var format: String?
 
-    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Output file (repeatable); - for standard output.", valueName: "file"))
+    @Option(
+        name: [.short, .customLong("output")], help: ArgumentHelp("Output file (repeatable); - for standard output.", valueName: "file"))
     var output: [String] = []
 
     @Option(name: .long, help: "How many ranking rows reports show and draw series for.")
     var top = 20
 
-    @Option(name: .long, help: ArgumentHelp("A directory whose .xhtml/.css/.md files replace the built-in templates of the same name.", valueName: "dir"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("A directory whose .xhtml/.css/.md files replace the built-in templates of the same name.", valueName: "dir"))
     var templates: String?
 
     @Option(name: .long, help: ArgumentHelp("eml: the sender (default portreport@localhost).", valueName: "address"))

@@ -27,7 +27,10 @@ struct ScopeOptions: ParsableArguments {
     @Option(name: .long, help: "Only host or only container snapshots.")
     var category: Category?
 
-    @Option(name: .long, help: ArgumentHelp("As the store stood at this time: the newest snapshots at or before it (RFC 3339 or a date).", valueName: "time"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("As the store stood at this time: the newest snapshots at or before it (RFC 3339 or a date).", valueName: "time")
+    )
     var asOf: String?
 
     func validate() throws {
@@ -43,10 +46,16 @@ struct ScopeOptions: ParsableArguments {
 
 /// The policy and the report's time: shared by report and check.
 struct PolicyOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Policy file (YAML; see samples/policy.yaml). Default: new dangerous ports are findings.", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Policy file (YAML; see samples/policy.yaml). Default: new dangerous ports are findings.", valueName: "file"))
     var policy: String?
 
-    @Option(name: .long, help: ArgumentHelp("The report's time (generated_at, waiver expiry); default: SOURCE_DATE_EPOCH, else the newest capture in scope.", valueName: "time"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The report's time (generated_at, waiver expiry); default: SOURCE_DATE_EPOCH, else the newest capture in scope.",
+            valueName: "time"))
     var now: String?
 
     func validate() throws {

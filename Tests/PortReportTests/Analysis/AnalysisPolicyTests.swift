@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PortReport
 
 /// Host 11-27: 22/TCP 100, 23/TCP 1, 3389/TCP 2, 8080/TCP 5.
@@ -14,15 +15,20 @@ enum PolicyFixture {
     static func build() throws -> AnalysisStore {
         let s = try AnalysisStore("policy")
         try s.add(.host, at: "2026-11-27", [(22, "TCP", 100, nil), (23, "TCP", 1, nil), (3389, "TCP", 2, nil), (8080, "TCP", 5, nil)])
-        try s.add(.host, at: "2026-11-28", [
-            (22, "TCP", 160, nil), (22, "TCP6", 200, nil), (23, "TCP", 2, nil), (23, "TCP6", 1, nil), (3389, "TCP", 2, nil),
-            (8080, "TCP", 5, nil), (9000, "TCP", 12, nil), (9001, "TCP", 3, nil), (6379, "TCP", 1, nil), (7777, "TCP", 4, "danger"),
-            (9000, "UDP", 10, nil),
-        ])
+        try s.add(
+            .host, at: "2026-11-28",
+            [
+                (22, "TCP", 160, nil), (22, "TCP6", 200, nil), (23, "TCP", 2, nil), (23, "TCP6", 1, nil), (3389, "TCP", 2, nil),
+                (8080, "TCP", 5, nil), (9000, "TCP", 12, nil), (9001, "TCP", 3, nil), (6379, "TCP", 1, nil), (7777, "TCP", 4, "danger"),
+                (9000, "UDP", 10, nil)
+            ])
         try s.add(.container, at: "2026-11-27", [(80, "TCP", 10, nil)])
-        try s.add(.container, at: "2026-11-28", [
-            (80, "TCP", 10, nil), (443, "TCP", 5, nil), (2375, "TCP", 1, nil), (23, "UDP", 1, nil), (35000, "TCP", 3, nil), (53, "UDP", 2, nil),
-        ])
+        try s.add(
+            .container, at: "2026-11-28",
+            [
+                (80, "TCP", 10, nil), (443, "TCP", 5, nil), (2375, "TCP", 1, nil), (23, "UDP", 1, nil), (35000, "TCP", 3, nil),
+                (53, "UDP", 2, nil)
+            ])
         return s
     }
 
@@ -55,13 +61,14 @@ struct AnalysisPolicyTests {
         ForbidCase(spec: "9000-9001", category: nil, expected: ["host 9000/TCP", "host 9000/UDP", "host 9001/TCP"]),
         ForbidCase(spec: "9000-9001/udp", category: nil, expected: ["host 9000/UDP"]),
         ForbidCase(spec: "2000-2400/tcp", category: nil, expected: ["container 2375/TCP"]),
-        ForbidCase(spec: "1-21", category: nil, expected: []),
+        ForbidCase(spec: "1-21", category: nil, expected: [])
     ]
 
     @Test("forbid, with every port spec form", arguments: AnalysisPolicyTests.forbidCases)
     func forbid(_ c: ForbidCase) throws {
         let s = try PolicyFixture.build()
-        let policy = try s.policy("""
+        let policy = try s.policy(
+            """
             forbid:
               - ports: [\(c.spec)]
             \(c.category.map { "    category: \($0)\n" } ?? "")    reason: not here
@@ -100,12 +107,17 @@ struct AnalysisPolicyTests {
         let s = try PolicyFixture.build()
         let containers = try s.analyze(policy: try s.policy("allow:\n  container: [80/tcp, 443/tcp, 32768-60999/tcp]\n"))
         // 35000/TCP is in the range; 23/UDP, 53/UDP and 2375/TCP are not named. Hosts: no list.
-        #expect(PolicyFixture.describe(containers.findings) == ["not-allowed container 23/UDP", "not-allowed container 53/UDP", "not-allowed container 2375/TCP"])
+        #expect(
+            PolicyFixture.describe(containers.findings) == [
+                "not-allowed container 23/UDP", "not-allowed container 53/UDP", "not-allowed container 2375/TCP"
+            ])
 
         let hosts = try s.analyze(policy: try s.policy("allow:\n  host: [22/tcp, 8080/tcp4]\n"))
-        #expect(PolicyFixture.describe(hosts.findings) == [
-            "23/TCP", "23/TCP6", "3389/TCP", "6379/TCP", "7777/TCP", "9000/TCP", "9000/UDP", "9001/TCP",
-        ].map { "not-allowed host " + $0 })
+        #expect(
+            PolicyFixture.describe(hosts.findings)
+                == [
+                    "23/TCP", "23/TCP6", "3389/TCP", "6379/TCP", "7777/TCP", "9000/TCP", "9000/UDP", "9001/TCP"
+                ].map { "not-allowed host " + $0 })
     }
 
     @Test("new_ports: a port new since the previous export open on at least N (inclusive)")
@@ -118,10 +130,12 @@ struct AnalysisPolicyTests {
         #expect(ten.headline == "3 new ports open on ≥ 10 hosts since 2026-11-27", "mixed types: no type word")
 
         let three = try s.analyze(policy: try s.policy("new_ports: 3\n"))
-        #expect(PolicyFixture.describe(three.findings) == [
-            "new-port host 22/TCP6", "new-port host 7777/TCP", "new-port host 9000/TCP", "new-port host 9000/UDP", "new-port host 9001/TCP",
-            "new-port container 443/TCP", "new-port container 35000/TCP",
-        ])
+        #expect(
+            PolicyFixture.describe(three.findings) == [
+                "new-port host 22/TCP6", "new-port host 7777/TCP", "new-port host 9000/TCP", "new-port host 9000/UDP",
+                "new-port host 9001/TCP",
+                "new-port container 443/TCP", "new-port container 35000/TCP"
+            ])
     }
 
     @Test("new_dangerous: catalogue ports (23/TCP6 via Telnet's tcp, 6379 Redis, 2375 Docker) and a vendor-danger port (7777)")
@@ -129,9 +143,11 @@ struct AnalysisPolicyTests {
         let s = try PolicyFixture.build()
         let result = try s.analyze(policy: try s.policy("new_dangerous: true\n"))
         // Not 23/UDP (Telnet is TCP), not 3389/TCP (open before), not 53/UDP.
-        #expect(PolicyFixture.describe(result.findings) == [
-            "new-dangerous host 23/TCP6", "new-dangerous host 6379/TCP", "new-dangerous host 7777/TCP", "new-dangerous container 2375/TCP",
-        ])
+        #expect(
+            PolicyFixture.describe(result.findings) == [
+                "new-dangerous host 23/TCP6", "new-dangerous host 6379/TCP", "new-dangerous host 7777/TCP",
+                "new-dangerous container 2375/TCP"
+            ])
         #expect(result.findings.first { $0.key == key("7777/TCP") }?.message.contains("danger") == true)
     }
 
@@ -166,7 +182,8 @@ struct AnalysisPolicyTests {
     func expiredWaiver() throws {
         let s = try PolicyFixture.build()
         let result = try s.analyze(policy: try s.policy(Self.waiverPolicy), now: ts("2026-11-29T00:00:00Z"))
-        #expect(PolicyFixture.describe(result.findings) == ["forbidden host 23/TCP", "forbidden host 23/TCP6", "expired-waiver host 23/TCP"])
+        #expect(
+            PolicyFixture.describe(result.findings) == ["forbidden host 23/TCP", "forbidden host 23/TCP6", "expired-waiver host 23/TCP"])
         #expect(result.waived.isEmpty)
         let expired = try #require(result.findings.last)
         #expect(expired.waiver?.ticket == "SEC-1")
@@ -178,7 +195,10 @@ struct AnalysisPolicyTests {
     func waiverScope() throws {
         let s = try PolicyFixture.build()
         func run(_ waiver: String) throws -> AnalysisResult {
-            try s.analyze(policy: try s.policy("forbid:\n  - ports: [23]\n    category: host\nwaivers:\n  - reason: r\n    ticket: T-9\n    expires: 2030-01-01\n" + waiver))
+            try s.analyze(
+                policy: try s.policy(
+                    "forbid:\n  - ports: [23]\n    category: host\nwaivers:\n  - reason: r\n    ticket: T-9\n    expires: 2030-01-01\n"
+                        + waiver))
         }
         // Other kinds only: nothing waived.
         let kinds = try run("    ports: [23]\n    kinds: [over-limit, new-port]\n")
@@ -193,17 +213,19 @@ struct AnalysisPolicyTests {
         #expect(PolicyFixture.describe(all.waived) == ["forbidden host 23/TCP", "forbidden host 23/TCP6"])
     }
 
-    @Test("port spec forms", arguments: [
-        ("23", 23...23, Set(PortType.allCases)),
-        ("23/tcp", 23...23, Set([PortType.tcp, .tcp6])),
-        ("23/tcp4", 23...23, Set([PortType.tcp])),
-        ("23/tcp6", 23...23, Set([PortType.tcp6])),
-        ("53/udp", 53...53, Set([PortType.udp, .udp6])),
-        ("53/udp4", 53...53, Set([PortType.udp])),
-        ("53/UDP6", 53...53, Set([PortType.udp6])),
-        ("8000-8100/tcp", 8000...8100, Set([PortType.tcp, .tcp6])),
-        ("0-65535", 0...65535, Set(PortType.allCases)),
-    ])
+    @Test(
+        "port spec forms",
+        arguments: [
+            ("23", 23...23, Set(PortType.allCases)),
+            ("23/tcp", 23...23, Set([PortType.tcp, .tcp6])),
+            ("23/tcp4", 23...23, Set([PortType.tcp])),
+            ("23/tcp6", 23...23, Set([PortType.tcp6])),
+            ("53/udp", 53...53, Set([PortType.udp, .udp6])),
+            ("53/udp4", 53...53, Set([PortType.udp])),
+            ("53/UDP6", 53...53, Set([PortType.udp6])),
+            ("8000-8100/tcp", 8000...8100, Set([PortType.tcp, .tcp6])),
+            ("0-65535", 0...65535, Set(PortType.allCases))
+        ])
     func portSpecs(text: String, ports: ClosedRange<Int>, types: Set<PortType>) throws {
         let spec = try #require(Policy.portSpec(text))
         #expect(spec.ports == ports)
@@ -237,14 +259,21 @@ struct PolicyErrorCase: Sendable, CustomTestStringConvertible {
 struct AnalysisPolicyFileErrorTests {
     static let cases: [PolicyErrorCase] = [
         PolicyErrorCase(name: "unknown setting", yaml: "new_ports: 10\nfrobnicate: true\n", line: 2, mentions: "frobnicate"),
-        PolicyErrorCase(name: "bad port 23/icmp", yaml: "forbid:\n  - ports: [22/tcp, 23/icmp]\n    reason: x\n", line: 2, mentions: "23/icmp"),
+        PolicyErrorCase(
+            name: "bad port 23/icmp", yaml: "forbid:\n  - ports: [22/tcp, 23/icmp]\n    reason: x\n", line: 2, mentions: "23/icmp"),
         PolicyErrorCase(name: "unknown field in a rule", yaml: "forbid:\n  - ports: [23]\n    colour: red\n", line: 3, mentions: "colour"),
-        PolicyErrorCase(name: "bad category", yaml: "limits:\n  - ports: [22]\n    max: 3\n    category: vm\n", line: 4, mentions: "host or container"),
+        PolicyErrorCase(
+            name: "bad category", yaml: "limits:\n  - ports: [22]\n    max: 3\n    category: vm\n", line: 4, mentions: "host or container"),
         PolicyErrorCase(name: "negative max", yaml: "limits:\n  - ports: [22]\n    max: -1\n", line: 3, mentions: "max"),
-        PolicyErrorCase(name: "bad expiry", yaml: "waivers:\n  - ports: [23]\n    reason: r\n    ticket: T-1\n    expires: soon\n", line: 5, mentions: "expires"),
-        PolicyErrorCase(name: "bad finding kind", yaml: "waivers:\n  - ports: [23]\n    kinds: [forbiden]\n    reason: r\n    ticket: T-1\n    expires: 2027-01-31\n", line: 3, mentions: "expected one of forbidden, over-limit"),
+        PolicyErrorCase(
+            name: "bad expiry", yaml: "waivers:\n  - ports: [23]\n    reason: r\n    ticket: T-1\n    expires: soon\n", line: 5,
+            mentions: "expires"),
+        PolicyErrorCase(
+            name: "bad finding kind",
+            yaml: "waivers:\n  - ports: [23]\n    kinds: [forbiden]\n    reason: r\n    ticket: T-1\n    expires: 2027-01-31\n", line: 3,
+            mentions: "expected one of forbidden, over-limit"),
         PolicyErrorCase(name: "new_dangerous not a flag", yaml: "new_dangerous: maybe\n", line: 1, mentions: "true or false"),
-        PolicyErrorCase(name: "not YAML", yaml: "forbid:\n  - ports: [23\n", line: 3, mentions: "YAML"),
+        PolicyErrorCase(name: "not YAML", yaml: "forbid:\n  - ports: [23\n", line: 3, mentions: "YAML")
     ]
 
     @Test("errors name the file and the line", arguments: AnalysisPolicyFileErrorTests.cases)
@@ -285,7 +314,8 @@ struct AnalysisPolicyFileErrorTests {
     func waiverWithoutTicket() throws {
         let directory = try Fixtures.temporaryDirectory("policyerror")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let path = try Fixtures.write("waivers:\n  - ports: [23]\n    reason: r\n    expires: 2027-01-31\n", to: "policy.yaml", in: directory)
+        let path = try Fixtures.write(
+            "waivers:\n  - ports: [23]\n    reason: r\n    expires: 2027-01-31\n", to: "policy.yaml", in: directory)
         #expect(throws: PolicyError.self) { try Policy.load(path: path) }
     }
 

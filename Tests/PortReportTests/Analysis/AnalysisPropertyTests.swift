@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PortReport
 
 /// Seeded random stores, compared with a small model of the specification written here:
@@ -37,8 +38,12 @@ struct AnalysisPropertyTests {
                     let time = "2026-11-2\(day)T00:00:00Z"
                     try s.add(category, at: time, project: project, records)
                     var model: [PortKey: (num: Int64, status: VendorStatus?)] = [:]
-                    for r in records { model[PortKey(port: r.port, type: PortType(rawValue: r.type)!)] = (Int64(r.num), r.status.flatMap(VendorStatus.init(rawValue:))) }
-                    usable.append(Snap(project: project, category: category, time: ts(time)!, records: model))
+                    for r in records {
+                        model[PortKey(port: r.port, type: try #require(PortType(rawValue: r.type)))] = (
+                            Int64(r.num), r.status.flatMap(VendorStatus.init(rawValue:))
+                        )
+                    }
+                    usable.append(Snap(project: project, category: category, time: try #require(ts(time)), records: model))
                     // Sometimes an unusable snapshot half a day later: it must change nothing.
                     if rng.chance(30) {
                         let late = "2026-11-2\(day)T12:00:00Z"
@@ -67,7 +72,9 @@ struct AnalysisPropertyTests {
         var result: Agg = [:]
         let projects = Set(snaps.map(\.project))
         for project in projects {
-            let candidates = snaps.filter { $0.project == project && $0.category == category && (time == nil || $0.time <= time!) }
+            let candidates = snaps.filter { snap in
+                snap.project == project && snap.category == category && (time.map { snap.time <= $0 } ?? true)
+            }
             guard let newest = candidates.max(by: { $0.time < $1.time }) else { continue }
             for (key, value) in newest.records {
                 let previous = result[key]
@@ -77,13 +84,15 @@ struct AnalysisPropertyTests {
         return result
     }
 
-    static func typeOrder(_ t: PortType) -> Int { ["TCP", "TCP6", "UDP", "UDP6"].firstIndex(of: t.rawValue)! }
+    static func typeOrder(_ t: PortType) -> Int { ["TCP", "TCP6", "UDP", "UDP6"].firstIndex(of: t.rawValue) ?? Int.max }
 
     static func keyLess(_ a: PortKey, _ b: PortKey) -> Bool {
         a.port != b.port ? a.port < b.port : typeOrder(a.type) < typeOrder(b.type)
     }
 
-    @Test("ranking matches the model: each current record once, totals add up, ranks a permutation, order", arguments: [UInt64(1), 7, 42, 2026, 65535])
+    @Test(
+        "ranking matches the model: each current record once, totals add up, ranks a permutation, order",
+        arguments: [UInt64(1), 7, 42, 2026, 65535])
     func ranking(seed: UInt64) throws {
         let (s, snaps) = try Self.build(seed: seed)
         let result = try s.analyze()
@@ -152,17 +161,25 @@ struct AnalysisPropertyTests {
 
             let newKeys = Set(trend.new.map(\.key)), goneKeys = Set(trend.gone.map(\.key)), changedKeys = Set(trend.changed.map(\.key))
             #expect(newKeys.count == trend.new.count && goneKeys.count == trend.gone.count && changedKeys.count == trend.changed.count)
-            #expect(newKeys.isDisjoint(with: goneKeys) && newKeys.isDisjoint(with: changedKeys) && goneKeys.isDisjoint(with: changedKeys), "seed \(seed)")
+            #expect(
+                newKeys.isDisjoint(with: goneKeys) && newKeys.isDisjoint(with: changedKeys) && goneKeys.isDisjoint(with: changedKeys),
+                "seed \(seed)")
             let unchanged = Set(before.keys.filter { after[$0]?.num == before[$0]?.num })
-            #expect(newKeys.union(goneKeys).union(changedKeys).union(unchanged) == Set(before.keys).union(after.keys), "seed \(seed) \(category)")
+            #expect(
+                newKeys.union(goneKeys).union(changedKeys).union(unchanged) == Set(before.keys).union(after.keys),
+                "seed \(seed) \(category)")
             #expect(unchanged.isDisjoint(with: changedKeys))
 
             // Exactly the model's sets and values.
             #expect(newKeys == Set(after.keys.filter { before[$0] == nil }), "seed \(seed) \(category)")
             #expect(goneKeys == Set(before.keys.filter { after[$0] == nil }), "seed \(seed) \(category)")
-            #expect(changedKeys == Set(after.keys.filter { before[$0] != nil && before[$0]!.num != after[$0]!.num }), "seed \(seed) \(category)")
+            #expect(
+                changedKeys == Set(after.keys.filter { before[$0] != nil && before[$0]!.num != after[$0]!.num }), "seed \(seed) \(category)"
+            )
             for change in trend.new + trend.gone + trend.changed {
-                #expect(change.before == before[change.key]?.num ?? 0 && change.after == after[change.key]?.num ?? 0, "seed \(seed) \(change.key)")
+                #expect(
+                    change.before == before[change.key]?.num ?? 0 && change.after == after[change.key]?.num ?? 0,
+                    "seed \(seed) \(change.key)")
                 #expect(change.delta == change.after - change.before)
             }
             // Ordered by |delta| desc, then port, then type.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PortReport
 
 /// One host and one container snapshot, both at 2026-11-27T00:00:00Z, worked by hand:
@@ -49,7 +50,7 @@ enum RankingFixture {
         Row(key: key("1023/UDP6"), host: 1, container: 0, status: nil),
         Row(key: key("49151/UDP"), host: 0, container: 1, status: nil),
         Row(key: key("49152/TCP6"), host: 0, container: 1, status: .danger),
-        Row(key: key("65535/UDP6"), host: 0, container: 1, status: nil),
+        Row(key: key("65535/UDP6"), host: 0, container: 1, status: nil)
     ]
     static let cumulative: [Int64] = [10, 18, 26, 31, 34, 37, 40, 43, 45, 47, 48, 49, 50, 51, 52]
     static let grand: Double = 52
@@ -57,15 +58,19 @@ enum RankingFixture {
     /// The pages, in a scrambled order so that nothing depends on the file's order.
     static func build() throws -> AnalysisStore {
         let s = try AnalysisStore("ranking")
-        try s.add(.host, at: "2026-11-27", [
-            (80, "UDP6", 3, "normal"), (1023, "UDP6", 1, nil), (22, "TCP", 5, "normal"), (0, "TCP", 1, "normal"),
-            (443, "TCP", 3, "danger"), (4, "TCP", 2, nil), (22, "TCP6", 5, nil), (80, "UDP", 1, "danger"),
-            (53, "UDP", 4, "unknown"), (80, "TCP", 3, "unknown"),
-        ])
-        try s.add(.container, at: "2026-11-27", [
-            (65535, "UDP6", 1, nil), (49152, "TCP6", 1, "danger"), (80, "UDP", 2, "unknown"), (443, "TCP", 7, "normal"),
-            (1024, "TCP", 2, nil), (80, "TCP6", 3, nil), (49151, "UDP", 1, nil), (22, "TCP", 3, "unknown"), (53, "UDP", 4, nil),
-        ])
+        try s.add(
+            .host, at: "2026-11-27",
+            [
+                (80, "UDP6", 3, "normal"), (1023, "UDP6", 1, nil), (22, "TCP", 5, "normal"), (0, "TCP", 1, "normal"),
+                (443, "TCP", 3, "danger"), (4, "TCP", 2, nil), (22, "TCP6", 5, nil), (80, "UDP", 1, "danger"),
+                (53, "UDP", 4, "unknown"), (80, "TCP", 3, "unknown")
+            ])
+        try s.add(
+            .container, at: "2026-11-27",
+            [
+                (65535, "UDP6", 1, nil), (49152, "TCP6", 1, "danger"), (80, "UDP", 2, "unknown"), (443, "TCP", 7, "normal"),
+                (1024, "TCP", 2, nil), (80, "TCP6", 3, nil), (49151, "UDP", 1, nil), (22, "TCP", 3, "unknown"), (53, "UDP", 4, nil)
+            ])
         return s
     }
 }
@@ -174,7 +179,9 @@ struct AnalysisRankingTests {
         let s = try RankingFixture.build()
         let result = try s.analyze(AnalysisScope(category: .container))
         // Container only: 443/TCP 7, 53/UDP 4, 22/TCP 3, 80/TCP6 3, 80/UDP 2, 1024/TCP 2, then the 1s by port.
-        #expect(result.ranking.map(\.key) == keys(["443/TCP", "53/UDP", "22/TCP", "80/TCP6", "80/UDP", "1024/TCP", "49151/UDP", "49152/TCP6", "65535/UDP6"]))
+        #expect(
+            result.ranking.map(\.key)
+                == keys(["443/TCP", "53/UDP", "22/TCP", "80/TCP6", "80/UDP", "1024/TCP", "49151/UDP", "49152/TCP6", "65535/UDP6"]))
         #expect(result.ranking.allSatisfy { $0.host == 0 && $0.total == $0.container && $0.containerShare == 1 })
         #expect(result.breakdown.host == nil)
         #expect(result.ranking.first?.status == .normal, "443/TCP: normal in containers; the host's danger is out of scope")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PortReport
 
 /// The JSON report read back with JSONSerialization (not with the tool's own types).
@@ -169,7 +170,9 @@ struct AnalysisJSONReportTests {
         let reopened = try Store(path: s.storePath, readOnly: true)
         let second = try JSONReportRenderer().render(try Analyzer(store: reopened).analyze(scope: AnalysisScope()))
         #expect(first == second)
-        #expect(try CSVRankingRenderer().render(try s.analyze()) == CSVRankingRenderer().render(try Analyzer(store: reopened).analyze(scope: AnalysisScope())))
+        #expect(
+            try CSVRankingRenderer().render(try s.analyze())
+                == CSVRankingRenderer().render(try Analyzer(store: reopened).analyze(scope: AnalysisScope())))
     }
 }
 

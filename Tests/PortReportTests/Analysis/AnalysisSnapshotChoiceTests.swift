@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PortReport
 
 @Suite("Analysis: snapshot choice, --as-of, several projects")
@@ -37,7 +38,10 @@ struct AnalysisSnapshotChoiceTests {
         #expect(result.trends[.host] == nil)
         #expect(result.findings.isEmpty)
         // No series point reads an unusable snapshot.
-        #expect(result.series.allSatisfy { series in series.points.allSatisfy { $0.capturedAt != ts("2026-11-28") && $0.capturedAt != ts("2026-11-29") } })
+        #expect(
+            result.series.allSatisfy { series in
+                series.points.allSatisfy { $0.capturedAt != ts("2026-11-28") && $0.capturedAt != ts("2026-11-29") }
+            })
     }
 
     @Test("an incomplete snapshot between two complete ones is skipped by the trend")
@@ -86,7 +90,8 @@ struct AnalysisSnapshotChoiceTests {
         let s = try AnalysisStore("projects")
         let p1Host = try s.add(.host, at: "2026-11-27", project: "p1", enterprise: "ep-a", [(22, "TCP", 5, "normal"), (443, "TCP", 1, nil)])
         try s.add(.host, at: "2026-11-26", project: "p2", enterprise: "ep-b", [(22, "TCP", 100, nil)])
-        let p2Host = try s.add(.host, at: "2026-11-27", project: "p2", enterprise: "ep-b", [(22, "TCP", 3, "danger"), (3389, "TCP", 2, nil)])
+        let p2Host = try s.add(
+            .host, at: "2026-11-27", project: "p2", enterprise: "ep-b", [(22, "TCP", 3, "danger"), (3389, "TCP", 2, nil)])
         let p1Container = try s.add(.container, at: "2026-11-27", project: "p1", enterprise: "ep-a", [(22, "TCP", 1, nil)])
         return (s, p1Host, p2Host, p1Container)
     }
@@ -181,7 +186,10 @@ struct AnalysisMultiProjectTrendTests {
         try same.add(.host, at: "2026-11-27T06:00:00Z", project: "p1", [(22, "TCP", 5, nil), (23, "TCP", 1, nil)])
         try same.add(.host, at: "2026-11-27T06:00:00Z", project: "p2", [(22, "TCP", 5, nil), (80, "TCP", 2, nil)])
         let aligned = try same.analyze()
-        #expect(aligned.trends[.host]?.new == [TrendChange(key: key("80/TCP"), before: 0, after: 2), TrendChange(key: key("23/TCP"), before: 0, after: 1)])
+        #expect(
+            aligned.trends[.host]?.new == [
+                TrendChange(key: key("80/TCP"), before: 0, after: 2), TrendChange(key: key("23/TCP"), before: 0, after: 1)
+            ])
         #expect(aligned.findings.map(\.key) == [key("23/TCP")])
     }
 }

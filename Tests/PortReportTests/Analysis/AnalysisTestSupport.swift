@@ -6,6 +6,7 @@
 
 import Foundation
 import Testing
+
 @testable import PortReport
 
 /// One record of a page: `(22, "TCP", 5, "normal")`.
@@ -34,14 +35,18 @@ final class AnalysisStore: @unchecked Sendable {
     /// all pages (a complete export); a larger one makes it incomplete. `filters` mark it
     /// partial.
     @discardableResult
-    func add(_ category: Category, at time: String, project: String? = nil, enterprise: String? = nil,
-             totalNum: Int? = nil, filters: [(String, String)] = [], _ records: [Rec]) throws -> Int64 {
+    func add(
+        _ category: Category, at time: String, project: String? = nil, enterprise: String? = nil,
+        totalNum: Int? = nil, filters: [(String, String)] = [], _ records: [Rec]
+    ) throws -> Int64 {
         try addPages(category, at: time, project: project, enterprise: enterprise, totalNum: totalNum, filters: filters, [records])
     }
 
     @discardableResult
-    func addPages(_ category: Category, at time: String, project: String? = nil, enterprise: String? = nil,
-                  totalNum: Int? = nil, filters: [(String, String)] = [], _ pages: [[Rec]]) throws -> Int64 {
+    func addPages(
+        _ category: Category, at time: String, project: String? = nil, enterprise: String? = nil,
+        totalNum: Int? = nil, filters: [(String, String)] = [], _ pages: [[Rec]]
+    ) throws -> Int64 {
         counter += 1
         let stamp = try #require(ts(time), "bad time \(time)")
         let folder = stamp.rfc3339.replacingOccurrences(of: ":", with: "-")
@@ -62,7 +67,9 @@ final class AnalysisStore: @unchecked Sendable {
         return line.id
     }
 
-    func analyze(_ scope: AnalysisScope = AnalysisScope(), top: Int = 20, policy: Policy = .builtIn, now: Timestamp? = nil) throws -> AnalysisResult {
+    func analyze(
+        _ scope: AnalysisScope = AnalysisScope(), top: Int = 20, policy: Policy = .builtIn, now: Timestamp? = nil
+    ) throws -> AnalysisResult {
         try Analyzer(store: store).analyze(scope: scope, top: top, policy: policy, now: now)
     }
 
@@ -90,7 +97,11 @@ func k(_ port: Int, _ type: PortType) -> PortKey {
 /// `"22/TCP"` → key, for compact expectations.
 func key(_ text: String) -> PortKey {
     let parts = text.split(separator: "/")
-    return PortKey(port: Int(parts[0])!, type: PortType(rawValue: String(parts[1]))!)
+    guard parts.count == 2, let port = Int(parts[0]), let type = PortType(rawValue: String(parts[1])) else {
+        Issue.record("not a port/type in a test's expectation: \(text)")
+        return PortKey(port: -1, type: .tcp)
+    }
+    return PortKey(port: port, type: type)
 }
 
 func keys(_ texts: [String]) -> [PortKey] { texts.map(key) }

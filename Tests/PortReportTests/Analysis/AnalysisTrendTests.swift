@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PortReport
 
 /// Host 11-26: 22/TCP 1 (older than the two newest: not part of the trend).
@@ -19,14 +20,18 @@ enum TrendFixture {
         let s = try AnalysisStore("trend")
         var ids: [String: Int64] = [:]
         ids["h26"] = try s.add(.host, at: "2026-11-26", [(22, "TCP", 1, nil)])
-        ids["h27"] = try s.add(.host, at: "2026-11-27", [
-            (22, "TCP", 10, nil), (80, "TCP", 5, nil), (443, "TCP", 3, nil), (8080, "TCP", 2, nil), (53, "UDP", 4, nil),
-            (53, "UDP6", 1, nil), (8443, "TCP", 7, nil),
-        ])
-        ids["h28"] = try s.add(.host, at: "2026-11-28", [
-            (23, "TCP", 1, nil), (9000, "TCP6", 6, nil), (22, "TCP", 12, nil), (80, "TCP", 1, nil), (443, "TCP", 5, nil),
-            (8443, "TCP", 5, nil), (53, "UDP", 4, nil), (3389, "TCP", 6, nil), (9000, "TCP", 6, nil),
-        ])
+        ids["h27"] = try s.add(
+            .host, at: "2026-11-27",
+            [
+                (22, "TCP", 10, nil), (80, "TCP", 5, nil), (443, "TCP", 3, nil), (8080, "TCP", 2, nil), (53, "UDP", 4, nil),
+                (53, "UDP6", 1, nil), (8443, "TCP", 7, nil)
+            ])
+        ids["h28"] = try s.add(
+            .host, at: "2026-11-28",
+            [
+                (23, "TCP", 1, nil), (9000, "TCP6", 6, nil), (22, "TCP", 12, nil), (80, "TCP", 1, nil), (443, "TCP", 5, nil),
+                (8443, "TCP", 5, nil), (53, "UDP", 4, nil), (3389, "TCP", 6, nil), (9000, "TCP", 6, nil)
+            ])
         ids["c28"] = try s.add(.container, at: "2026-11-28", [(80, "TCP", 1, nil)])
         return (s, ids)
     }
@@ -35,17 +40,17 @@ enum TrendFixture {
         TrendChange(key: key("80/TCP"), before: 5, after: 1),
         TrendChange(key: key("22/TCP"), before: 10, after: 12),
         TrendChange(key: key("443/TCP"), before: 3, after: 5),
-        TrendChange(key: key("8443/TCP"), before: 7, after: 5),
+        TrendChange(key: key("8443/TCP"), before: 7, after: 5)
     ]
     static let new = [
         TrendChange(key: key("3389/TCP"), before: 0, after: 6),
         TrendChange(key: key("9000/TCP"), before: 0, after: 6),
         TrendChange(key: key("9000/TCP6"), before: 0, after: 6),
-        TrendChange(key: key("23/TCP"), before: 0, after: 1),
+        TrendChange(key: key("23/TCP"), before: 0, after: 1)
     ]
     static let gone = [
         TrendChange(key: key("8080/TCP"), before: 2, after: 0),
-        TrendChange(key: key("53/UDP6"), before: 1, after: 0),
+        TrendChange(key: key("53/UDP6"), before: 1, after: 0)
     ]
 }
 
@@ -152,7 +157,7 @@ struct AnalysisSeriesTests {
     /// 9090/TCP first seen 10-03 (i=2), last seen 11-01.
     static func build() throws -> AnalysisStore {
         let s = try AnalysisStore("series")
-        let start = ts("2026-10-01")!.secondsSinceEpoch
+        let start = try #require(ts("2026-10-01")).secondsSinceEpoch
         for i in 0..<32 {
             let day = Timestamp(secondsSinceEpoch: start + Int64(i) * 86_400).dateString
             var records: [Rec] = [(22, "TCP", i + 1, nil)]
@@ -198,10 +203,11 @@ struct AnalysisSeriesTests {
         try s.add(.container, at: "2026-11-25", [(22, "TCP", 1, nil)])
         let result = try s.analyze()
         let ssh = try #require(result.series.first { $0.key == key("22/TCP") })
-        #expect(ssh.points == [
-            SeriesPoint(capturedAt: ts("2026-11-20")!, host: 3, container: nil),
-            SeriesPoint(capturedAt: ts("2026-11-25")!, host: 5, container: 1),
-        ])
+        #expect(
+            ssh.points == [
+                SeriesPoint(capturedAt: ts("2026-11-20")!, host: 3, container: nil),
+                SeriesPoint(capturedAt: ts("2026-11-25")!, host: 5, container: 1)
+            ])
         #expect(ssh.firstSeen == ts("2026-11-20"))
         #expect(ssh.lastSeen == ts("2026-11-25"))
         #expect(ssh.change7d == nil)

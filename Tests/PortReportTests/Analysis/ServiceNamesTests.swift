@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PortReport
 
 @Suite("Service names (IANA registry)")

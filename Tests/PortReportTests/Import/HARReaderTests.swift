@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PortReport
 
 @Suite struct HARReaderTests {
@@ -9,11 +10,14 @@ import Testing
     }
 
     private func entry(url: String, started: String, status: Int = 200, text: String, encoding: String? = nil) -> String {
-        let content: [String: Any] = encoding.map { ["mimeType": "application/json", "text": text, "encoding": $0] } ?? ["mimeType": "application/json", "text": text]
+        let content: [String: Any] =
+            encoding.map { ["mimeType": "application/json", "text": text, "encoding": $0] } ?? [
+                "mimeType": "application/json", "text": text
+            ]
         let object: [String: Any] = [
             "startedDateTime": started,
             "request": ["method": "GET", "url": url, "headers": [["name": "X-Auth-Token", "value": "secret"]]],
-            "response": ["status": status, "content": content],
+            "response": ["status": status, "content": content]
         ]
         let data = try? JSONSerialization.data(withJSONObject: object)
         return String(decoding: data ?? Data(), as: UTF8.self)
@@ -47,9 +51,13 @@ import Testing
     @Test func decodesBase64BodiesAndReadsFiltersAsPartial() throws {
         let body = #"{"total_num": 1, "data_list": [{"port": 22, "type": "TCP", "num": 3}]}"#
         let base = "https://hss.example/v5/p1/asset/port/statistics"
-        let text = "{\"log\": {\"entries\": [" + [
-            entry(url: base + "?category=host&limit=200&offset=0&port=22", started: "2026-11-28T02:00:00Z", text: Data(body.utf8).base64EncodedString(), encoding: "base64"),
-        ].joined(separator: ",") + "]}}"
+        let text =
+            "{\"log\": {\"entries\": ["
+            + [
+                entry(
+                    url: base + "?category=host&limit=200&offset=0&port=22", started: "2026-11-28T02:00:00Z",
+                    text: Data(body.utf8).base64EncodedString(), encoding: "base64")
+            ].joined(separator: ",") + "]}}"
         let contents = try read(text)
         let page = try #require(contents.pages.first)
         #expect(page.body == Array(body.utf8))
@@ -61,19 +69,30 @@ import Testing
     @Test func groupsPagesOfOneRunUnderTheFirstPagesTime() throws {
         let base = "https://hss.example/v5/p1/asset/port/statistics?category=container&limit=10"
         let body = #"{"total_num": 0, "data_list": []}"#
-        let text = "{\"log\": {\"entries\": [" + [
-            entry(url: base + "&offset=0", started: "2026-11-28T02:00:00.500Z", text: body),
-            entry(url: base + "&offset=10", started: "2026-11-28T02:00:01.700Z", text: body),
-            entry(url: base + "&offset=0", started: "2026-11-28T08:00:00Z", text: body),
-            entry(url: base + "&offset=10", started: "2026-11-28T08:00:02Z", text: body),
-        ].joined(separator: ",") + "]}}"
+        let text =
+            "{\"log\": {\"entries\": ["
+            + [
+                entry(url: base + "&offset=0", started: "2026-11-28T02:00:00.500Z", text: body),
+                entry(url: base + "&offset=10", started: "2026-11-28T02:00:01.700Z", text: body),
+                entry(url: base + "&offset=0", started: "2026-11-28T08:00:00Z", text: body),
+                entry(url: base + "&offset=10", started: "2026-11-28T08:00:02Z", text: body)
+            ].joined(separator: ",") + "]}}"
         let contents = try read(text)
-        #expect(contents.pages.map(\.key.capturedAt.rfc3339) == ["2026-11-28T02:00:00Z", "2026-11-28T02:00:00Z", "2026-11-28T08:00:00Z", "2026-11-28T08:00:00Z"])
+        #expect(
+            contents.pages.map(\.key.capturedAt.rfc3339) == [
+                "2026-11-28T02:00:00Z", "2026-11-28T02:00:00Z", "2026-11-28T08:00:00Z", "2026-11-28T08:00:00Z"
+            ])
     }
 
     @Test func namesTheEntryOfABadURLCategory() throws {
-        let text = "{\"log\": {\"entries\": [" + entry(url: "https://h/v5/p/asset/port/statistics?category=vm", started: "2026-11-28T02:00:00Z", text: "{}") + "]}}"
-        #expect(throws: InputError(file: "t.har", place: "log.entries[0].request.url", message: "expected category=host or category=container, found category=vm")) {
+        let text =
+            "{\"log\": {\"entries\": ["
+            + entry(url: "https://h/v5/p/asset/port/statistics?category=vm", started: "2026-11-28T02:00:00Z", text: "{}") + "]}}"
+        #expect(
+            throws: InputError(
+                file: "t.har", place: "log.entries[0].request.url",
+                message: "expected category=host or category=container, found category=vm")
+        ) {
             try read(text)
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import PortReport
 
 @Suite struct ImporterTests {
@@ -60,7 +61,8 @@ import Testing
         for day in days {
             for category in ["host", "container"] {
                 let expected = try oracle(Fixtures.sample("exports/\(day)/\(category)"))
-                let snapshot = try #require(listed.first { $0.capturedAt.rfc3339 == "\(day)T00:00:00Z" && $0.category.rawValue == category })
+                let snapshot = try #require(
+                    listed.first { $0.capturedAt.rfc3339 == "\(day)T00:00:00Z" && $0.category.rawValue == category })
                 #expect(snapshot.records == expected.records, "\(day) \(category)")
                 #expect(snapshot.totalNum == Int64(expected.totalNum))
                 #expect(snapshot.complete)
@@ -96,9 +98,11 @@ import Testing
 
     @Test func mergesPagesAndKeepsAnIdenticalDuplicateOnce() throws {
         let day = "2026-11-28/host"
-        try Fixtures.write(Fixtures.body(total: 3, [(22, "TCP", 90, "normal"), (80, "TCP", 10, nil)]), to: "\(day)/page-1.json", in: directory)
+        try Fixtures.write(
+            Fixtures.body(total: 3, [(22, "TCP", 90, "normal"), (80, "TCP", 10, nil)]), to: "\(day)/page-1.json", in: directory)
         // The record for 80/TCP shifted onto the next page too, with the same values.
-        try Fixtures.write(Fixtures.body(total: 3, [(80, "tcp", 10, nil), (443, "TCP", 40, "normal")]), to: "\(day)/page-2.json", in: directory)
+        try Fixtures.write(
+            Fixtures.body(total: 3, [(80, "tcp", 10, nil), (443, "TCP", 40, "normal")]), to: "\(day)/page-2.json", in: directory)
         let report = try importing([directory.appendingPathComponent("2026-11-28").path])
         let snapshot = try #require(try snapshots().first)
         #expect(snapshot.records == 3)
@@ -111,7 +115,8 @@ import Testing
         _ = try importing([Fixtures.sample("exports/2026-11-24")])
         let before = try dumpStore(storePath)
         let first = try Fixtures.write(Fixtures.body(total: 2, [(22, "TCP", 90, nil)]), to: "2026-11-28/host/page-1.json", in: directory)
-        let second = try Fixtures.write(Fixtures.body(total: 2, [(22, "TCP", 91, nil), (80, "TCP", 1, nil)]), to: "2026-11-28/host/page-2.json", in: directory)
+        let second = try Fixtures.write(
+            Fixtures.body(total: 2, [(22, "TCP", 91, nil), (80, "TCP", 1, nil)]), to: "2026-11-28/host/page-2.json", in: directory)
         do {
             _ = try importing([first, second])
             Issue.record("a conflict was accepted")
@@ -198,17 +203,23 @@ import Testing
             _ = try importing([Fixtures.sample("errors")])
             Issue.record("an error body was imported")
         } catch let failure as ImportFailure {
-            #expect(failure.errors.map(\.description) == ["\(Fixtures.sample("errors/2026-11-29/host/page-0001.json")) is an HSS error response (HSS.0001: Invalid parameter), not port statistics: export it again"])
+            #expect(
+                failure.errors.map(\.description) == [
+                    "\(Fixtures.sample("errors/2026-11-29/host/page-0001.json")) is an HSS error response (HSS.0001: Invalid parameter), not port statistics: export it again"
+                ])
         }
     }
 
     @Test func errorsNameTheFileTheLineAndThePath() throws {
-        let path = try Fixtures.write("{\n\"total_num\": 1,\n\"data_list\": [\n{\"port\": \"22\", \"type\": \"TCP\", \"num\": 1}\n]}\n", to: "2026-11-28/host/bad.json", in: directory)
+        let path = try Fixtures.write(
+            "{\n\"total_num\": 1,\n\"data_list\": [\n{\"port\": \"22\", \"type\": \"TCP\", \"num\": 1}\n]}\n",
+            to: "2026-11-28/host/bad.json", in: directory)
         do {
             _ = try importing([path])
             Issue.record("accepted")
         } catch let failure as ImportFailure {
-            #expect(failure.errors.map(\.description) == ["\(path):4: data_list[0].port: expected an integer 0–65535, found the string \"22\""])
+            #expect(
+                failure.errors.map(\.description) == ["\(path):4: data_list[0].port: expected an integer 0–65535, found the string \"22\""])
         }
     }
 
@@ -240,13 +251,14 @@ import Testing
         let path = directory.appendingPathComponent("inventory.db").path
         let queue = try DatabaseQueue(path: path)
         try queue.write { db in
-            try db.execute(sql: """
-                CREATE TABLE open_ports (day TEXT, kind TEXT, port INTEGER, proto TEXT, hosts INTEGER, verdict TEXT);
-                INSERT INTO open_ports VALUES ('2026-11-27', 'host', 22, 'tcp', 100, 'normal');
-                INSERT INTO open_ports VALUES ('2026-11-27', 'host', 23, 'TCP', 2, 'danger');
-                INSERT INTO open_ports VALUES ('2026-11-28', 'host', 22, 'TCP', 101, NULL);
-                INSERT INTO open_ports VALUES ('2026-11-28', 'container', 8080, 'TCP6', 40, 'unknow');
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE open_ports (day TEXT, kind TEXT, port INTEGER, proto TEXT, hosts INTEGER, verdict TEXT);
+                    INSERT INTO open_ports VALUES ('2026-11-27', 'host', 22, 'tcp', 100, 'normal');
+                    INSERT INTO open_ports VALUES ('2026-11-27', 'host', 23, 'TCP', 2, 'danger');
+                    INSERT INTO open_ports VALUES ('2026-11-28', 'host', 22, 'TCP', 101, NULL);
+                    INSERT INTO open_ports VALUES ('2026-11-28', 'container', 8080, 'TCP6', 40, 'unknow');
+                    """)
         }
         return path
     }
@@ -257,7 +269,10 @@ import Testing
         let query = "SELECT port, proto AS type, hosts AS num, verdict AS status, kind AS category, day AS captured_at FROM open_ports"
         _ = try importing([path]) { $0.query = query }
         let listed = try snapshots()
-        #expect(listed.map { "\($0.capturedAt.dateString) \($0.category.rawValue) \($0.records)" } == ["2026-11-27 host 2", "2026-11-28 container 1", "2026-11-28 host 1"])
+        #expect(
+            listed.map { "\($0.capturedAt.dateString) \($0.category.rawValue) \($0.records)" } == [
+                "2026-11-27 host 2", "2026-11-28 container 1", "2026-11-28 host 1"
+            ])
         #expect(listed.allSatisfy { $0.sources.first?.query == query })
         #expect(SHA256Hasher.hex(of: [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))) == digestBefore)
         // The same query again is a no-op.
@@ -298,7 +313,9 @@ import Testing
         let otherPath = directory.appendingPathComponent("other.sqlite").path
         var options = ImportOptions(now: now)
         options.projectID = "p-9"
-        _ = try Importer(store: try Store(path: otherPath), options: options).run([Fixtures.sample("exports/2026-11-24"), Fixtures.sample("capture.har")])
+        _ = try Importer(store: try Store(path: otherPath), options: options).run([
+            Fixtures.sample("exports/2026-11-24"), Fixtures.sample("capture.har")
+        ])
         let theirs = try Store(path: otherPath).snapshots()
 
         _ = try importing([Fixtures.sample("exports/2026-11-25")])

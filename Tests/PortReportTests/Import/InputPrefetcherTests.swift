@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PortReport
 
 @Suite("Reading ahead")
@@ -8,15 +9,17 @@ struct InputPrefetcherTests {
     private func inputs() throws -> [String] {
         let directory = try Fixtures.temporaryDirectory("prefetch")
         var paths = try (0..<20).map { index in
-            try Fixtures.write(Fixtures.body(total: 1, [(port: 1000 + index, type: "TCP", num: index, status: nil)]),
-                               to: "p\(index).json", in: directory)
+            try Fixtures.write(
+                Fixtures.body(total: 1, [(port: 1000 + index, type: "TCP", num: index, status: nil)]),
+                to: "p\(index).json", in: directory)
         }
         paths[7] = directory.appendingPathComponent("missing.json").path
         return paths
     }
 
-    @Test("items come back in input order, each as read and parsed, whatever the look-ahead and byte budget",
-          arguments: [(16, 24 << 20), (3, 24 << 20), (4, 1), (1, 0)] as [(Int, Int)])
+    @Test(
+        "items come back in input order, each as read and parsed, whatever the look-ahead and byte budget",
+        arguments: [(16, 24 << 20), (3, 24 << 20), (4, 1), (1, 0)] as [(Int, Int)])
     func inOrder(lookahead: Int, budget: Int) throws {
         let paths = try inputs()
         let prefetcher = InputPrefetcher(paths: paths, lookahead: lookahead, byteBudget: budget)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PortReport
 
 @Suite struct PathMetadataTests {
@@ -8,7 +9,7 @@ import Testing
         ("exports/20261128T020000Z-host.json", "2026-11-28T02:00:00Z", true),
         ("exports/2026-11-28_02-30-00/page.json", "2026-11-28T02:30:00Z", true),
         ("exports/2026-11-28T10:00:00+08:00/page.json", "2026-11-28T02:00:00Z", true),
-        ("backup-2026-12-01/2026-11-28/host/page-1.json", "2026-11-28T00:00:00Z", false),
+        ("backup-2026-12-01/2026-11-28/host/page-1.json", "2026-11-28T00:00:00Z", false)
     ])
     func findsTheCaptureTime(path: String, expected: String, hasTime: Bool) {
         let found = PathMetadata.captureTime(in: path)
@@ -16,7 +17,9 @@ import Testing
         #expect(found?.hasTime == hasTime)
     }
 
-    @Test(arguments: ["exports/page-0001.json", "exports/12026-11-280/page.json", "2026-13-01/page.json", "20261128/page.json", "v2026-11-2/x.json"])
+    @Test(arguments: [
+        "exports/page-0001.json", "exports/12026-11-280/page.json", "2026-13-01/page.json", "20261128/page.json", "v2026-11-2/x.json"
+    ])
     func findsNoTimeWhereThereIsNone(path: String) {
         #expect(PathMetadata.captureTime(in: path) == nil)
     }

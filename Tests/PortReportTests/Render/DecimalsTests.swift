@@ -1,21 +1,24 @@
 import Testing
+
 @testable import PortReport
 
 @Suite("Fixed-point figures")
 struct DecimalsTests {
-    @Test("fixed decimals, rounded half to even, with the sign and leading zero written out", arguments: [
-        (0.5, 6, "0.500000"),
-        (0.000001, 6, "0.000001"),
-        (0, 6, "0.000000"),
-        (-0.0, 1, "0.0"),
-        (66.666666, 1, "66.7"),
-        (-0.25, 1, "-0.2"),
-        (-0.75, 1, "-0.8"),
-        (1234.5, 0, "1234"),
-        (1235.5, 0, "1236"),
-        (100, 1, "100.0"),
-        (-12.5, 2, "-12.50"),
-    ] as [(Double, Int, String)])
+    @Test(
+        "fixed decimals, rounded half to even, with the sign and leading zero written out",
+        arguments: [
+            (0.5, 6, "0.500000"),
+            (0.000001, 6, "0.000001"),
+            (0, 6, "0.000000"),
+            (-0.0, 1, "0.0"),
+            (66.666666, 1, "66.7"),
+            (-0.25, 1, "-0.2"),
+            (-0.75, 1, "-0.8"),
+            (1234.5, 0, "1234"),
+            (1235.5, 0, "1236"),
+            (100, 1, "100.0"),
+            (-12.5, 2, "-12.50")
+        ] as [(Double, Int, String)])
     func fixed(_ value: Double, _ places: Int, _ expected: String) {
         #expect(Decimals.fixed(value, places: places) == expected)
     }

@@ -1,6 +1,7 @@
 import CLibXML2
 import Foundation
 import Testing
+
 @testable import PortReport
 
 /// The HTML, XHTML and email renderers over the bundled samples, read back with libxml2.
@@ -13,7 +14,9 @@ import Testing
         options.projectID = projectID
         options.enterpriseProjectID = "0"
         _ = try Importer(store: store, options: options).run([Fixtures.sample("exports"), Fixtures.sample("incomplete")])
-        _ = try Importer(store: store, options: ImportOptions(now: Timestamp(secondsSinceEpoch: 1_800_000_000))).run([Fixtures.sample("capture.har")])
+        _ = try Importer(store: store, options: ImportOptions(now: Timestamp(secondsSinceEpoch: 1_800_000_000))).run([
+            Fixtures.sample("capture.har")
+        ])
         let loaded = try policy ?? Policy.load(path: Fixtures.sample("policy.yaml"))
         return try Analyzer(store: store).analyze(scope: AnalysisScope(), top: 20, policy: loaded)
     }
@@ -66,7 +69,9 @@ import Testing
         }
         for finding in result.findings { #expect(byID[finding.key.anchor] != nil, "no id=\(finding.key.anchor)") }
         // No URL leaves the file: no src, no external href, no @import.
-        #expect(!String(decoding: html, as: UTF8.self).contains("http://") || String(decoding: html, as: UTF8.self).contains("http://www.w3.org/2000/svg") == false)
+        #expect(
+            !String(decoding: html, as: UTF8.self).contains("http://")
+                || String(decoding: html, as: UTF8.self).contains("http://www.w3.org/2000/svg") == false)
         #expect(!String(decoding: html, as: UTF8.self).contains("https://"))
         for finding in result.findings { #expect(text.contains(finding.message)) }
         for finding in result.waived { #expect(text.contains(finding.waiver?.ticket ?? "?")) }
@@ -103,7 +108,9 @@ import Testing
     }
 
     @Test func theEmailCheckNamesWhatBreaksTheRules() {
-        let bad = Array("<html><body><style>td{}</style><table><tr><td>x</td></tr></table><img src=\"data:image/png;base64,AAAA\"><svg></svg></body></html>".utf8)
+        let bad = Array(
+            "<html><body><style>td{}</style><table><tr><td>x</td></tr></table><img src=\"data:image/png;base64,AAAA\"><svg></svg></body></html>"
+                .utf8)
         let problems = EmailCheck.problems(bad)
         #expect(problems.contains { $0.contains("<style>") })
         #expect(problems.contains { $0.contains("<svg>") })
@@ -114,7 +121,8 @@ import Testing
     @Test func hostileValuesComeOutAsText() throws {
         let hostile = "<script>alert(1)</script>\"'&amp;]]>|\nü"
         let directory = try Fixtures.temporaryDirectory("hostile")
-        let policyPath = try Fixtures.write("""
+        let policyPath = try Fixtures.write(
+            """
             forbid:
               - ports: [23/tcp]
                 reason: "<marquee>bold</marquee> ]]> | \\" é"
@@ -172,11 +180,16 @@ import Testing
 
     @Test func billionLaughsIsRefused() {
         var entities = "<!ENTITY lol \"lol\">"
-        for level in 1...9 { entities += "<!ENTITY lol\(level) \"" + String(repeating: "&lol\(level == 1 ? "" : String(level - 1));", count: 10) + "\">" }
-        let bomb = "<?xml version=\"1.0\"?><!DOCTYPE html [\(entities)]><html xmlns=\"http://www.w3.org/1999/xhtml\"><body>&lol9;</body></html>"
+        for level in 1...9 {
+            entities += "<!ENTITY lol\(level) \"" + String(repeating: "&lol\(level == 1 ? "" : String(level - 1));", count: 10) + "\">"
+        }
+        let bomb =
+            "<?xml version=\"1.0\"?><!DOCTYPE html [\(entities)]><html xmlns=\"http://www.w3.org/1999/xhtml\"><body>&lol9;</body></html>"
         let message = error(bomb)
         // libxml2 may stop at the amplification itself; either way it is refused, not expanded.
-        #expect(message?.contains("may not declare entities") == true || message?.contains("not well-formed") == true, "\(message ?? "rendered")")
+        #expect(
+            message?.contains("may not declare entities") == true || message?.contains("not well-formed") == true,
+            "\(message ?? "rendered")")
     }
 
     @Test func aTemplateThatIsNotWellFormedNamesItsLine() {
@@ -196,7 +209,9 @@ import Testing
 
     @Test func theEmbeddedTemplatesAreTheFilesInTemplates() throws {
         let folder = Fixtures.root.appendingPathComponent("templates")
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { [".xhtml", ".css", ".md"].contains(where: $0.hasSuffix) }.sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter {
+            [".xhtml", ".css", ".md"].contains(where: $0.hasSuffix)
+        }.sorted()
         #expect(EmbeddedTemplates.files.keys.sorted() == names, "run templates/embed")
         for name in names {
             let file = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)

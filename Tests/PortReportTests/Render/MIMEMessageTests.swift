@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PortReport
 
 /// What Python's standard `email` package reads from a message.
@@ -101,7 +102,8 @@ func lf(_ text: String) -> String { text.replacingOccurrences(of: "\r\n", with: 
 
 @Suite("Render: MIME message")
 struct MIMEMessageTests {
-    static let date = Timestamp(rfc3339: "2026-11-28T02:00:00Z")!
+    /// 2026-11-28T02:00:00Z (Python: calendar.timegm of that time).
+    static let date = Timestamp(secondsSinceEpoch: 1_795_831_200)
 
     /// An HTML part with everything that needs care in quoted-printable.
     static let html = """
@@ -125,10 +127,11 @@ struct MIMEMessageTests {
         let text = try Self.markdown()
         let attachment = Array(0...255).map(UInt8.init) + Array("<html>full report</html>\n".utf8)
         let subject = "Offene Ports: 3 neue – ünïcödé ✓ <script>alert(1)</script> and a rather long tail to make it fold"
-        let message = MIMEMessage(from: "Port Reports <reports@example.com>",
-                                  to: ["Ops Team <ops@example.com>", "sec@example.org", "Jörg Müller, Security <jm@example.de>"],
-                                  subject: subject, date: Self.date, text: text, html: Array(Self.html.utf8),
-                                  attachment: .init(filename: "reports/port-report.html", bytes: attachment))
+        let message = MIMEMessage(
+            from: "Port Reports <reports@example.com>",
+            to: ["Ops Team <ops@example.com>", "sec@example.org", "Jörg Müller, Security <jm@example.de>"],
+            subject: subject, date: Self.date, text: text, html: Array(Self.html.utf8),
+            attachment: .init(filename: "reports/port-report.html", bytes: attachment))
         let bytes = try message.encoded()
         let parsed = try parseWithPython(bytes)
 
@@ -155,8 +158,9 @@ struct MIMEMessageTests {
 
     @Test("without an attachment the message is just multipart/alternative")
     func alternativeOnly() throws {
-        let message = MIMEMessage(from: "reports@example.com", to: ["ops@example.com"], subject: "Open ports", date: Self.date,
-                                  text: "# Report\n\nplain\n", html: "<p>html</p>\n")
+        let message = MIMEMessage(
+            from: "reports@example.com", to: ["ops@example.com"], subject: "Open ports", date: Self.date,
+            text: "# Report\n\nplain\n", html: "<p>html</p>\n")
         let parsed = try parseWithPython(try message.encoded())
         #expect(parsed.defects == [])
         #expect(parsed.structure == ["multipart/alternative", "text/plain", "text/html"])
@@ -167,8 +171,9 @@ struct MIMEMessageTests {
     @Test("a non-ASCII attachment name travels as RFC 2231 and decodes")
     func attachmentName() throws {
         func message(_ contentType: String) -> MIMEMessage {
-            MIMEMessage(from: "reports@example.com", to: ["ops@example.com"], subject: "s", date: Self.date, text: "t", html: "h",
-                        attachment: .init(filename: "C:\\temp\\Bericht \"Ports\" – ü.html", contentType: contentType, bytes: Array("<html/>".utf8)))
+            MIMEMessage(
+                from: "reports@example.com", to: ["ops@example.com"], subject: "s", date: Self.date, text: "t", html: "h",
+                attachment: .init(filename: "C:\\temp\\Bericht \"Ports\" – ü.html", contentType: contentType, bytes: Array("<html/>".utf8)))
         }
         #expect(throws: ReportError.self) { try message("application/xhtml+xml\r\nX-Evil: 1").encoded() }
         #expect(throws: ReportError.self) { try message("html").encoded() }
@@ -182,10 +187,11 @@ struct MIMEMessageTests {
     @Test("CRLF throughout, no line over 78 characters, no lone dot, no From_ line")
     func lineDiscipline() throws {
         let long = String(repeating: "word ", count: 60) + String(repeating: "x", count: 200)
-        let message = MIMEMessage(from: "reports@example.com", to: Array(repeating: "Someone Long Named <someone.long.named@example.com>", count: 5),
-                                  subject: "Headline: " + String(repeating: "ports ", count: 30), date: Self.date,
-                                  text: Array((try Self.markdown()) + Array(".\nFrom me\n\(long)\n.".utf8)), html: Array(Self.html.utf8),
-                                  attachment: .init(filename: "r.html", bytes: Array(repeating: 0x41, count: 1000)))
+        let message = MIMEMessage(
+            from: "reports@example.com", to: Array(repeating: "Someone Long Named <someone.long.named@example.com>", count: 5),
+            subject: "Headline: " + String(repeating: "ports ", count: 30), date: Self.date,
+            text: Array((try Self.markdown()) + Array(".\nFrom me\n\(long)\n.".utf8)), html: Array(Self.html.utf8),
+            attachment: .init(filename: "r.html", bytes: Array(repeating: 0x41, count: 1000)))
         let bytes = try message.encoded()
         for (index, byte) in bytes.enumerated() {
             if byte == 0x0A { #expect(index > 0 && bytes[index - 1] == 0x0D, "bare LF at \(index)") }
@@ -206,12 +212,14 @@ struct MIMEMessageTests {
 
     @Test("line breaks in the subject cannot add headers; bad addresses are refused")
     func noHeaderInjection() throws {
-        let message = MIMEMessage(from: "reports@example.com", to: ["ops@example.com"],
-                                  subject: "Report\r\nBcc: victim@example.com\r\n\r\nforged body", date: Self.date, text: "t", html: "h")
+        let message = MIMEMessage(
+            from: "reports@example.com", to: ["ops@example.com"],
+            subject: "Report\r\nBcc: victim@example.com\r\n\r\nforged body", date: Self.date, text: "t", html: "h")
         let bytes = try message.encoded()
         #expect(!crlfLines(bytes).contains { $0.lowercased().hasPrefix("bcc:") })
         let parsed = try parseWithPython(bytes)
-        #expect(parsed.headers == ["From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "X-Mailer", "Auto-Submitted", "Content-Type"])
+        #expect(
+            parsed.headers == ["From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "X-Mailer", "Auto-Submitted", "Content-Type"])
         #expect(parsed.subject == "Report Bcc: victim@example.com forged body")
 
         func refused(from: String = "reports@example.com", to: [String]) -> String? {
@@ -222,8 +230,10 @@ struct MIMEMessageTests {
                 return error.message
             }
         }
-        for bad in ["not-an-address", "ops@example.com\r\nBcc: victim@example.com", "Ops <ops@example.com>\nBcc: x@y.z", "", "a@@b.c",
-                    "a b@c.d", "Name <a@b.c", "jörg@example.de", "a@-example.com", "a..b@c.d", "a@b..c", "<>", "ops@example.com, sec@example.com"] {
+        for bad in [
+            "not-an-address", "ops@example.com\r\nBcc: victim@example.com", "Ops <ops@example.com>\nBcc: x@y.z", "", "a@@b.c",
+            "a b@c.d", "Name <a@b.c", "jörg@example.de", "a@-example.com", "a..b@c.d", "a@b..c", "<>", "ops@example.com, sec@example.com"
+        ] {
             let message = refused(to: [bad])
             #expect(message?.hasPrefix("--to: ") == true, "\(bad.debugDescription): \(message ?? "accepted")")
         }
@@ -236,8 +246,10 @@ struct MIMEMessageTests {
     func deterministic() throws {
         let text = try Self.markdown()
         func make(_ html: String) throws -> [UInt8] {
-            try MIMEMessage(from: "reports@example.com", to: ["ops@example.com"], subject: "s", date: Self.date, text: text,
-                            html: Array(html.utf8), attachment: .init(filename: "r.html", bytes: Array(html.utf8))).encoded()
+            try MIMEMessage(
+                from: "reports@example.com", to: ["ops@example.com"], subject: "s", date: Self.date, text: text,
+                html: Array(html.utf8), attachment: .init(filename: "r.html", bytes: Array(html.utf8))
+            ).encoded()
         }
         let first = try make("<p>a</p>")
         #expect(try make("<p>a</p>") == first)
@@ -245,7 +257,7 @@ struct MIMEMessageTests {
         func header(_ name: String, _ bytes: [UInt8]) -> String? { crlfLines(bytes).first { $0.hasPrefix(name + ": ") } }
         #expect(header("Message-ID", first) != header("Message-ID", other))
         let boundaries = crlfLines(first).filter { $0.hasPrefix("--=_portreport_") }
-        #expect(Set(boundaries).count == 4) // two openings and two closings, one of each per multipart
+        #expect(Set(boundaries).count == 4)  // two openings and two closings, one of each per multipart
         #expect(!crlfLines(other).contains(boundaries[0]))
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PortReport
 
 /// A small store for the renderer tests: page files written into dated folders, one import per
@@ -37,11 +38,19 @@ final class RenderFixture: @unchecked Sendable {
         policy = try Policy.load(path: policyPath)
 
         // Host: 27th and 28th (trend); container: 27th and 28th; an incomplete host export later.
-        try add(.host, "2026-11-27T02:00:00Z", [(22, "TCP", 4, "normal"), (80, "TCP", 3, "unknown"), (53, "UDP", 2, nil), (8080, "TCP", 1, nil)])
-        try add(.host, "2026-11-28T02:00:00Z", [(22, "TCP", 5, "normal"), (80, "TCP", 3, "unknown"), (23, "TCP", 2, "danger"), (443, "TCP", 6, nil),
-                                                (53, "UDP", 1, nil)])
+        try add(
+            .host, "2026-11-27T02:00:00Z", [(22, "TCP", 4, "normal"), (80, "TCP", 3, "unknown"), (53, "UDP", 2, nil), (8080, "TCP", 1, nil)]
+        )
+        try add(
+            .host, "2026-11-28T02:00:00Z",
+            [
+                (22, "TCP", 5, "normal"), (80, "TCP", 3, "unknown"), (23, "TCP", 2, "danger"), (443, "TCP", 6, nil),
+                (53, "UDP", 1, nil)
+            ])
         try add(.container, "2026-11-27T02:00:00Z", [(443, "TCP", 7, "normal"), (6379, "TCP", 2, nil)])
-        try add(.container, "2026-11-28T02:00:00Z", [(443, "TCP", 9, "normal"), (6379, "TCP", 2, nil), (2375, "TCP", 1, "danger"), (80, "TCP", 4, nil)])
+        try add(
+            .container, "2026-11-28T02:00:00Z",
+            [(443, "TCP", 9, "normal"), (6379, "TCP", 2, nil), (2375, "TCP", 1, "danger"), (80, "TCP", 4, nil)])
         try add(.host, "2026-11-29T02:00:00Z", totalNum: 50, [(22, "TCP", 1, nil)])
     }
 
@@ -133,7 +142,8 @@ func unescapeMarkdown(_ text: String) -> String {
 struct MarkdownRendererTests {
     @Test("the built-in template is a verbatim copy of templates/report.md")
     func defaultTemplateMatchesFile() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let file = try String(contentsOf: root.appendingPathComponent("templates/report.md"), encoding: .utf8)
         #expect(file == MarkdownRenderer.defaultTemplate)
         // And it parses.
@@ -151,38 +161,41 @@ struct MarkdownRendererTests {
         let markdown = String(decoding: try MarkdownRenderer().render(result), as: UTF8.self)
 
         // Ranking: exactly the top rows, cell for cell; shares of 33 (15/33 = 45.5 %).
-        #expect(tableRows(markdownSection(markdown, "## Top 3 open ports")) == [
-            ["1", "443/TCP", "https", "6", "9", "15", "45.5 %", "normal", "—"],
-            ["2", "80/TCP", "http", "3", "4", "7", "21.2 %", "unknown", "—"],
-            ["3", "22/TCP", "ssh", "5", "0", "5", "15.2 %", "normal", "—"],
-        ])
+        #expect(
+            tableRows(markdownSection(markdown, "## Top 3 open ports")) == [
+                ["1", "443/TCP", "https", "6", "9", "15", "45.5 %", "normal", "—"],
+                ["2", "80/TCP", "http", "3", "4", "7", "21.2 %", "unknown", "—"],
+                ["3", "22/TCP", "ssh", "5", "0", "5", "15.2 %", "normal", "—"]
+            ])
         #expect(markdown.contains("_4 more ports (18.2 % of instances) are in the full ranking (--format csv or json)._"))
 
         // Key figures. Dangerous: 23/TCP and 2375/TCP (vendor danger, and in the catalogue) and
         // 6379/TCP (in the catalogue only).
-        #expect(markdownSection(markdown, "## Key figures") == [
-            "",
-            "- Open ports (port/protocol pairs): **7**",
-            "- Open-port instances: **33** (hosts 17, containers 16)",
-            "- Ports open on hosts: 5",
-            "- Host instances: 17",
-            "- Ports open in containers: 4",
-            "- Container instances: 16",
-            "- Dangerous ports open: 3 (5 instances; rated danger by the vendor: 2 ports, 3 instances; in the risk catalogue: 3 ports, 5 instances)",
-            "- The top 3 ports hold 81.8 % of all instances",
-            "- Policy findings: **3** (waived: 1)",
-            "- Snapshots used: 4 (in scope: 5)",
-            "- Warnings: 1 (listed with the snapshots)",
-            "",
-        ])
+        #expect(
+            markdownSection(markdown, "## Key figures") == [
+                "",
+                "- Open ports (port/protocol pairs): **7**",
+                "- Open-port instances: **33** (hosts 17, containers 16)",
+                "- Ports open on hosts: 5",
+                "- Host instances: 17",
+                "- Ports open in containers: 4",
+                "- Container instances: 16",
+                "- Dangerous ports open: 3 (5 instances; rated danger by the vendor: 2 ports, 3 instances; in the risk catalogue: 3 ports, 5 instances)",
+                "- The top 3 ports hold 81.8 % of all instances",
+                "- Policy findings: **3** (waived: 1)",
+                "- Snapshots used: 4 (in scope: 5)",
+                "- Warnings: 1 (listed with the snapshots)",
+                ""
+            ])
 
         // Breakdown.
         let breakdown = markdownSection(markdown, "## Hosts versus containers")
-        #expect(tableRows(breakdown) == [
-            ["Open ports", "5", "4"], ["Open-port instances", "17", "16"],
-            ["TCP ports", "4", "4"], ["TCP6 ports", "0", "0"], ["UDP ports", "1", "0"], ["UDP6 ports", "0", "0"],
-            ["well-known ports", "5", "2"], ["registered ports", "0", "2"], ["dynamic ports", "0", "0"],
-        ])
+        #expect(
+            tableRows(breakdown) == [
+                ["Open ports", "5", "4"], ["Open-port instances", "17", "16"],
+                ["TCP ports", "4", "4"], ["TCP6 ports", "0", "0"], ["UDP ports", "1", "0"], ["UDP6 ports", "0", "0"],
+                ["well-known ports", "5", "2"], ["registered ports", "0", "2"], ["dynamic ports", "0", "0"]
+            ])
         #expect(breakdown.contains("- Open on both hosts and containers: **2** (80/TCP, 443/TCP)"))
         #expect(breakdown.contains("- Hosts only: **3** (22/TCP, 23/TCP, 53/UDP)"))
         #expect(breakdown.contains("- Containers only: **2** (2375/TCP, 6379/TCP)"))
@@ -192,11 +205,12 @@ struct MarkdownRendererTests {
         let trends = markdownSection(markdown, "## Changes since the previous export")
         #expect(trends.contains("**Hosts**, 2026-11-27T02:00:00Z → 2026-11-28T02:00:00Z: 2 new, 1 gone, 2 changed"))
         #expect(trends.contains("**Containers**, 2026-11-27T02:00:00Z → 2026-11-28T02:00:00Z: 2 new, 0 gone, 1 changed"))
-        #expect(trends.compactMap(tableCells).filter { ["new", "gone", "changed"].contains($0[0]) } == [
-            ["new", "443/TCP", "0", "6", "+6"], ["new", "23/TCP", "0", "2", "+2"], ["gone", "8080/TCP", "1", "0", "-1"],
-            ["changed", "22/TCP", "4", "5", "+1"], ["changed", "53/UDP", "2", "1", "-1"],
-            ["new", "80/TCP", "0", "4", "+4"], ["new", "2375/TCP", "0", "1", "+1"], ["changed", "443/TCP", "7", "9", "+2"],
-        ])
+        #expect(
+            trends.compactMap(tableCells).filter { ["new", "gone", "changed"].contains($0[0]) } == [
+                ["new", "443/TCP", "0", "6", "+6"], ["new", "23/TCP", "0", "2", "+2"], ["gone", "8080/TCP", "1", "0", "-1"],
+                ["changed", "22/TCP", "4", "5", "+1"], ["changed", "53/UDP", "2", "1", "-1"],
+                ["new", "80/TCP", "0", "4", "+4"], ["new", "2375/TCP", "0", "1", "+1"], ["changed", "443/TCP", "7", "9", "+2"]
+            ])
 
         // Findings and waived findings.
         let findingRows = tableRows(markdownSection(markdown, "## Policy findings"))
@@ -214,11 +228,16 @@ struct MarkdownRendererTests {
 
         // Snapshots with the incomplete one warned about, provenance with every input file.
         let snapshots = markdownSection(markdown, "## Snapshots")
-        #expect(snapshots.first { $0.hasPrefix("- **Warning:** ") }
-            == "- **Warning:** snapshot 5 (host, 2026-11-29T02:00:00Z) is incomplete (1 of 50 records: 49 missing (a page was not saved?)) and was not used; the figures use 2026-11-28T02:00:00Z")
+        #expect(
+            snapshots.first { $0.hasPrefix("- **Warning:** ") }
+                == "- **Warning:** snapshot 5 (host, 2026-11-29T02:00:00Z) is incomplete (1 of 50 records: 49 missing (a page was not saved?)) and was not used; the figures use 2026-11-28T02:00:00Z"
+        )
         let snapshotRows = tableRows(snapshots)
         #expect(snapshotRows.map { $0[0] } == ["3", "1", "4", "2", "5"])
-        #expect(snapshotRows.map { $0[7] } == ["complete", "complete", "complete", "complete", "incomplete (1 of 50 records: 49 missing (a page was not saved?))"])
+        #expect(
+            snapshotRows.map { $0[7] } == [
+                "complete", "complete", "complete", "complete", "incomplete (1 of 50 records: 49 missing (a page was not saved?))"
+            ])
         #expect(snapshotRows.map { $0[8] } == ["history", "history", "current", "current", "not used"])
         let provenance = markdownSection(markdown, "## Provenance")
         #expect(provenance.contains("- Tool: portreport \(PortReportVersion.string)"))
@@ -248,19 +267,26 @@ struct MarkdownRendererTests {
         // The project id: every special character neutralised, still readable.
         #expect(markdown.contains(#"&lt;script\>alert(1)&lt;/script\>\|x"#))
         // The waiver reason: line breaks gone, brackets and pipes escaped, non-ASCII kept.
-        #expect(markdown.contains(#"jump hosts \| see \[link\](http://evil.example) - item 1. second \]\]\> &lt;img src=x onerror=alert(1)\> ñ"#))
+        #expect(
+            markdown.contains(
+                #"jump hosts \| see \[link\](http://evil.example) - item 1. second \]\]\> &lt;img src=x onerror=alert(1)\> ñ"#))
         #expect(markdown.contains(#"SEC-1\|2 \*x\* \_y\_"#))
         #expect(markdown.contains(##"clear \| text \# heading \*bold\* \]\]\> &lt;b\>x&lt;/b\> \`code\` \[a\](b) – ünïcödé"##))
 
         // Every line belongs to the template or to a block the renderer drew: data never starts a line.
         let lines = markdown.components(separatedBy: "\n")
         for line in lines {
-            #expect(!line.hasPrefix("- item") && !line.hasPrefix("1. second") && !line.hasPrefix("# heading") && !line.hasPrefix("host"), "\(line)")
+            #expect(
+                !line.hasPrefix("- item") && !line.hasPrefix("1. second") && !line.hasPrefix("# heading") && !line.hasPrefix("host"),
+                "\(line)")
         }
         // Headings are exactly the template's.
-        #expect(lines.filter { $0.hasPrefix("#") } == ["# Open ports report", "## Key figures", "## Top 10 open ports", "## Hosts versus containers",
-                                                       "## Changes since the previous export", "## Policy findings", "### Waived findings",
-                                                       "## Snapshots", "## Provenance"])
+        #expect(
+            lines.filter { $0.hasPrefix("#") } == [
+                "# Open ports report", "## Key figures", "## Top 10 open ports", "## Hosts versus containers",
+                "## Changes since the previous export", "## Policy findings", "### Waived findings",
+                "## Snapshots", "## Provenance"
+            ])
         // Each table's rows have as many cells as its header.
         var width: Int?
         for line in lines {
@@ -317,7 +343,8 @@ struct MarkdownRendererTests {
         let fixture = try RenderFixture()
         let first = try MarkdownRenderer().render(try fixture.analyze())
         for _ in 0..<5 {
-            let again = try MarkdownRenderer(template: MarkdownRenderer.defaultTemplate, templateName: "report.md").render(try fixture.analyze())
+            let again = try MarkdownRenderer(template: MarkdownRenderer.defaultTemplate, templateName: "report.md").render(
+                try fixture.analyze())
             #expect(again == first)
         }
         #expect(first.last == 0x0A)
@@ -326,7 +353,8 @@ struct MarkdownRendererTests {
 
     @Test("a user template reorders and retitles sections; comments are left out; CRLF templates work")
     func customTemplate() throws {
-        let template = "{{! my layout }}\r\n## Where from ({{tool_version}})\r\n\r\n  {{ provenance }}\r\n\r\n## Worst {{top}}\r\n\r\n{{ranking}}\r\nend {{! trailing }}\r\n"
+        let template =
+            "{{! my layout }}\r\n## Where from ({{tool_version}})\r\n\r\n  {{ provenance }}\r\n\r\n## Worst {{top}}\r\n\r\n{{ranking}}\r\nend {{! trailing }}\r\n"
         let renderer = try MarkdownRenderer(template: template, templateName: "mine.md")
         let fixture = try RenderFixture()
         let result = try fixture.analyze(top: 2)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PortReport
 
 /// Each renderer fed `ReportFixture`'s result, compared byte for byte with a canned file in
@@ -19,7 +20,7 @@ struct RendererExpectedFileTests {
         ("ranking.csv", CSVRankingRenderer()),
         ("report.json", JSONReportRenderer()),
         ("email.html", EmailHTMLRenderer()),
-        ("report.html", HTMLReportRenderer()),
+        ("report.html", HTMLReportRenderer())
     ]
 
     @Test("every renderer's output equals its canned file", arguments: renderers.map(\.file))
@@ -33,7 +34,10 @@ struct RendererExpectedFileTests {
             return
         }
         let expected = try Data(contentsOf: url)
-        #expect(rendered == expected, "\(file) differs from Expected/\(file): rewrite with PORTREPORT_UPDATE_EXPECTED=1 swift test --filter RendererExpectedFileTests if the change is intended")
+        #expect(
+            rendered == expected,
+            "\(file) differs from Expected/\(file): rewrite with PORTREPORT_UPDATE_EXPECTED=1 swift test --filter RendererExpectedFileTests if the change is intended"
+        )
     }
 
     @Test("the canned HTML files parse cleanly", arguments: ["email.html", "report.html"])
@@ -51,11 +55,13 @@ struct ReportVocabularyTests {
     func figures() {
         let words = ReportVocabulary(ReportFixture.result())
         typealias F = ReportVocabulary.Figure
-        #expect(words.keyFigures == [
-            F(label: "Ports open on hosts", value: "4"), F(label: "Host instances", value: "11"),
-            F(label: "Ports open in containers", value: "3"), F(label: "Container instances", value: "9"),
-            F(label: "Dangerous ports open", value: "3"), F(label: "Policy findings", value: "1"), F(label: "Snapshots used", value: "5"),
-        ])
+        #expect(
+            words.keyFigures == [
+                F(label: "Ports open on hosts", value: "4"), F(label: "Host instances", value: "11"),
+                F(label: "Ports open in containers", value: "3"), F(label: "Container instances", value: "9"),
+                F(label: "Dangerous ports open", value: "3"), F(label: "Policy findings", value: "1"),
+                F(label: "Snapshots used", value: "5")
+            ])
         #expect(words.openPorts == F(label: "Open ports (port/protocol pairs)", value: "5"))
         #expect(words.instances == F(label: "Open-port instances", value: "20"))
         // Dangerous: 80/TCP (vendor), 23/TCP (both), 2375/TCP (catalogue).
@@ -73,7 +79,9 @@ struct ReportVocabularyTests {
         #expect(ReportVocabulary(ReportFixture.result()).scope == "all projects, hosts and containers")
         let asOf = try #require(Timestamp(rfc3339: "2026-11-28T00:00:00Z"))
         let narrow = AnalysisScope(projectID: "p1", enterpriseProjectID: "0", category: .host, asOf: asOf)
-        #expect(ReportVocabulary(ReportFixture.result(scope: narrow)).scope == "project p1, enterprise project 0, hosts only, as of 2026-11-28T00:00:00Z")
+        #expect(
+            ReportVocabulary(ReportFixture.result(scope: narrow)).scope
+                == "project p1, enterprise project 0, hosts only, as of 2026-11-28T00:00:00Z")
         #expect(ReportVocabulary.scope(AnalysisScope(category: .container)) == "all projects, containers only")
     }
 
@@ -89,8 +97,9 @@ struct ReportVocabularyTests {
         #expect(trend.map(ReportVocabulary.trendSummary) == "1 new, 1 gone, 1 changed")
         #expect(ReportVocabulary.snapshotState(ReportFixture.hostCurrent) == "complete")
         #expect(ReportVocabulary.snapshotState(ReportFixture.hostIncomplete) == "incomplete (2 of 6 records: 4 missing)")
-        let partial = SnapshotInfo(id: 9, projectID: "", enterpriseProjectID: "", category: .host, capturedAt: ReportFixture.nov27, records: 1,
-                                   totalNum: 1, complete: true, partial: true, filters: "port=22", note: "")
+        let partial = SnapshotInfo(
+            id: 9, projectID: "", enterpriseProjectID: "", category: .host, capturedAt: ReportFixture.nov27, records: 1,
+            totalNum: 1, complete: true, partial: true, filters: "port=22", note: "")
         #expect(ReportVocabulary.snapshotState(partial) == "partial (filtered: port=22)")
         #expect(ReportVocabulary.snapshotState(partial) { "<" + $0 + ">" } == "partial (filtered: <port=22>)")
     }
@@ -100,22 +109,33 @@ struct ReportVocabularyTests {
         let containersOnly = Breakdown(host: nil, container: ReportFixture.breakdown.container, both: [], hostOnly: [], containerOnly: [])
         let result = ReportFixture.result(breakdown: containersOnly)
         let words = ReportVocabulary(result)
-        #expect(words.categories == [
-            ReportVocabulary.CategoryFigures(category: .host, ports: nil, instances: nil),
-            ReportVocabulary.CategoryFigures(category: .container, ports: ReportVocabulary.Figure(label: "Ports open in containers", value: "3"),
-                                             instances: ReportVocabulary.Figure(label: "Container instances", value: "9")),
-        ])
-        #expect(words.keyFigures.map(\.label) == ["Ports open in containers", "Container instances", "Dangerous ports open", "Policy findings", "Snapshots used"])
+        #expect(
+            words.categories == [
+                ReportVocabulary.CategoryFigures(category: .host, ports: nil, instances: nil),
+                ReportVocabulary.CategoryFigures(
+                    category: .container, ports: ReportVocabulary.Figure(label: "Ports open in containers", value: "3"),
+                    instances: ReportVocabulary.Figure(label: "Container instances", value: "9"))
+            ])
+        #expect(
+            words.keyFigures.map(\.label) == [
+                "Ports open in containers", "Container instances", "Dangerous ports open", "Policy findings", "Snapshots used"
+            ])
         let markdown = String(decoding: try MarkdownRenderer().render(result), as: UTF8.self)
-        #expect(markdown.contains("\n- Ports open on hosts: no complete, unfiltered snapshot in scope\n- Ports open in containers: 3\n- Container instances: 9\n"))
+        #expect(
+            markdown.contains(
+                "\n- Ports open on hosts: no complete, unfiltered snapshot in scope\n- Ports open in containers: 3\n- Container instances: 9\n"
+            ))
         #expect(markdown.contains("\n| Open ports | — | 3 |\n"))
     }
 
     @Test("the breakdown rows: one label per figure, no value for a category without a usable snapshot")
     func breakdownRows() {
         let rows = ReportVocabulary.breakdownRows(ReportFixture.result().breakdown)
-        #expect(rows.map(\.label) == ["Open ports", "Open-port instances", "TCP ports", "TCP6 ports", "UDP ports", "UDP6 ports",
-                                      "well-known ports", "registered ports", "dynamic ports"])
+        #expect(
+            rows.map(\.label) == [
+                "Open ports", "Open-port instances", "TCP ports", "TCP6 ports", "UDP ports", "UDP6 ports",
+                "well-known ports", "registered ports", "dynamic ports"
+            ])
         #expect(rows.map(\.host) == ["4", "11", "4", "0", "0", "0", "4", "0", "0"])
         #expect(rows.map(\.container) == ["3", "9", "3", "0", "0", "0", "2", "1", "0"])
         let hostsOnly = Breakdown(host: ReportFixture.result().breakdown.host, container: nil, both: [], hostOnly: [], containerOnly: [])

@@ -24,12 +24,15 @@ enum ReportFixture {
     static let nov27 = time(1_795_737_600)
     static let nov28 = time(1_795_824_000)
     static let nov28at4 = time(1_795_838_400)
-    static let generatedAt = time(1_795_845_600) // 2026-11-28T06:00:00Z
+    static let generatedAt = time(1_795_845_600)  // 2026-11-28T06:00:00Z
 
-    static func snapshot(_ id: Int64, _ category: Category, _ capturedAt: Timestamp, records: Int, totalNum: Int64? = nil,
-                         complete: Bool = true, note: String = "") -> SnapshotInfo {
-        SnapshotInfo(id: id, projectID: project, enterpriseProjectID: "0", category: category, capturedAt: capturedAt, records: records,
-                     totalNum: totalNum ?? Int64(records), complete: complete, partial: false, filters: "", note: note)
+    static func snapshot(
+        _ id: Int64, _ category: Category, _ capturedAt: Timestamp, records: Int, totalNum: Int64? = nil,
+        complete: Bool = true, note: String = ""
+    ) -> SnapshotInfo {
+        SnapshotInfo(
+            id: id, projectID: project, enterpriseProjectID: "0", category: category, capturedAt: capturedAt, records: records,
+            totalNum: totalNum ?? Int64(records), complete: complete, partial: false, filters: "", note: note)
     }
 
     static let hostHistory = snapshot(1, .host, nov20, records: 4)
@@ -45,15 +48,20 @@ enum ReportFixture {
         TrendChange(key: key, before: before, after: after)
     }
 
-    static let telnet = RiskEntry(port: 23, transport: .tcp, service: "telnet", reason: #"Telnet sends credentials and sessions in clear text, "as typed""#,
-                                  source: "CIS Controls v8, 4.8")
-    static let docker = RiskEntry(port: 2375, transport: .tcp, service: "docker", reason: "an unauthenticated Docker API gives root on the host",
-                                  source: "Docker documentation: protect the daemon socket")
+    static let telnet = RiskEntry(
+        port: 23, transport: .tcp, service: "telnet", reason: #"Telnet sends credentials and sessions in clear text, "as typed""#,
+        source: "CIS Controls v8, 4.8")
+    static let docker = RiskEntry(
+        port: 2375, transport: .tcp, service: "docker", reason: "an unauthenticated Docker API gives root on the host",
+        source: "Docker documentation: protect the daemon socket")
 
-    static func row(_ rank: Int, _ key: PortKey, host: Int64, container: Int64, status: VendorStatus?, service: String?,
-                    share: Double, cumulative: Double, risk: RiskEntry? = nil) -> RankingRow {
-        RankingRow(rank: rank, key: key, host: host, container: container, status: status, service: service, range: PortRange(port: key.port),
-                   share: share, cumulativeShare: cumulative, containerShare: Double(container) / Double(host + container), risk: risk)
+    static func row(
+        _ rank: Int, _ key: PortKey, host: Int64, container: Int64, status: VendorStatus?, service: String?,
+        share: Double, cumulative: Double, risk: RiskEntry? = nil
+    ) -> RankingRow {
+        RankingRow(
+            rank: rank, key: key, host: host, container: container, status: status, service: service, range: PortRange(port: key.port),
+            share: share, cumulativeShare: cumulative, containerShare: Double(container) / Double(host + container), risk: risk)
     }
 
     static let ranking = [
@@ -61,15 +69,19 @@ enum ReportFixture {
         row(2, key(80), host: 2, container: 3, status: .danger, service: "http", share: 0.25, cumulative: 0.65),
         row(3, key(22), host: 4, container: 0, status: .normal, service: "ssh", share: 0.2, cumulative: 0.85),
         row(4, key(23), host: 2, container: 0, status: .danger, service: "telnet", share: 0.1, cumulative: 0.95, risk: telnet),
-        row(5, key(2375), host: 0, container: 1, status: nil, service: nil, share: 0.05, cumulative: 1, risk: docker),
+        row(5, key(2375), host: 0, container: 1, status: nil, service: nil, share: 0.05, cumulative: 1, risk: docker)
     ]
 
-    static let waiver = Waiver(ports: [], category: .host, kinds: [.overLimit], reason: "bastions & jump hosts until the VPN is in place", ticket: "SEC-12",
-                               expiresOn: "2027-01-31", validUntil: time(1_801_439_999))
+    static let waiver = Waiver(
+        ports: [], category: .host, kinds: [.overLimit], reason: "bastions & jump hosts until the VPN is in place", ticket: "SEC-12",
+        expiresOn: "2027-01-31", validUntil: time(1_801_439_999))
 
-    static func source(_ path: String, entry: Int? = nil, digit: Character, size: Int, records: Int, query: String? = nil) -> SnapshotSummary.Source {
-        SnapshotSummary.Source(path: path, entry: entry, sha256: String(repeating: digit, count: 64), size: size, totalNum: Int64(records),
-                               records: records, query: query)
+    static func source(
+        _ path: String, entry: Int? = nil, digit: Character, size: Int, records: Int, query: String? = nil
+    ) -> SnapshotSummary.Source {
+        SnapshotSummary.Source(
+            path: path, entry: entry, sha256: String(repeating: digit, count: 64), size: size, totalNum: Int64(records),
+            records: records, query: query)
     }
 
     static let breakdown = Breakdown(
@@ -79,40 +91,64 @@ enum ReportFixture {
 
     /// The result, with `scope`, `top` and `breakdown` as given (the defaults are those of the
     /// canned files).
-    static func result(scope: AnalysisScope = AnalysisScope(), top: Int = 3, breakdown: Breakdown = ReportFixture.breakdown) -> AnalysisResult {
+    static func result(
+        scope: AnalysisScope = AnalysisScope(), top: Int = 3, breakdown: Breakdown = ReportFixture.breakdown
+    ) -> AnalysisResult {
         AnalysisResult(
             generatedAt: generatedAt,
             scope: scope,
             top: top,
-            snapshots: [hostHistory, hostBefore, containerBefore, hostCurrent, containerCurrent].map { ListedSnapshot(info: $0, used: true) }
+            snapshots: [hostHistory, hostBefore, containerBefore, hostCurrent, containerCurrent].map {
+                ListedSnapshot(info: $0, used: true)
+            }
                 + [ListedSnapshot(info: hostIncomplete, used: false)],
             current: [.host: [hostCurrent], .container: [containerCurrent]],
-            warnings: ["snapshot 6 (host, 2026-11-28T04:00:00Z) is incomplete (2 of 6 records: 4 missing) and was not used; the figures use 2026-11-28T00:00:00Z"],
+            warnings: [
+                "snapshot 6 (host, 2026-11-28T04:00:00Z) is incomplete (2 of 6 records: 4 missing) and was not used; the figures use 2026-11-28T00:00:00Z"
+            ],
             ranking: ranking,
             breakdown: breakdown,
-            perProject: [ProjectRow(origin: Origin(projectID: project, enterpriseProjectID: "0"), host: hostCurrent, container: containerCurrent,
-                                    hostInstances: 11, containerInstances: 9)],
-            trends: [
-                .host: CategoryTrend(category: .host, from: nov27, to: nov28, new: [change(key(23), 0, 2)], gone: [change(key(53, .udp), 1, 0)],
-                                     changed: [change(key(22), 3, 4)]),
-                .container: CategoryTrend(category: .container, from: nov27, to: nov28, new: [change(key(2375), 0, 1)], gone: [],
-                                          changed: [change(key(443), 4, 5)]),
+            perProject: [
+                ProjectRow(
+                    origin: Origin(projectID: project, enterpriseProjectID: "0"), host: hostCurrent, container: containerCurrent,
+                    hostInstances: 11, containerInstances: 9)
             ],
-            series: [PortSeries(key: key(443), reasons: ["top"],
-                                points: [SeriesPoint(capturedAt: nov20, host: 3, container: nil), SeriesPoint(capturedAt: nov27, host: 3, container: 4),
-                                         SeriesPoint(capturedAt: nov28, host: 3, container: 5)],
-                                firstSeen: nov20, lastSeen: nov28, change7d: 1, change30d: nil)],
-            movers: Movers(from: nov27, to: nov28, risers: [change(key(23), 0, 2), change(key(443), 7, 8)], fallers: [change(key(53, .udp), 1, 0)]),
-            findings: [Finding(kind: .forbidden, key: key(2375), category: .container, num: 1,
-                               message: "2375/TCP is open in 1 container: an unauthenticated Docker API gives root on the host (forbidden)", waiver: nil)],
-            waived: [Finding(kind: .overLimit, key: key(22), category: .host, num: 4,
-                             message: "22/TCP is open on 4 hosts, over the limit of 2: jump hosts only", waiver: waiver)],
+            trends: [
+                .host: CategoryTrend(
+                    category: .host, from: nov27, to: nov28, new: [change(key(23), 0, 2)], gone: [change(key(53, .udp), 1, 0)],
+                    changed: [change(key(22), 3, 4)]),
+                .container: CategoryTrend(
+                    category: .container, from: nov27, to: nov28, new: [change(key(2375), 0, 1)], gone: [],
+                    changed: [change(key(443), 4, 5)])
+            ],
+            series: [
+                PortSeries(
+                    key: key(443), reasons: ["top"],
+                    points: [
+                        SeriesPoint(capturedAt: nov20, host: 3, container: nil), SeriesPoint(capturedAt: nov27, host: 3, container: 4),
+                        SeriesPoint(capturedAt: nov28, host: 3, container: 5)
+                    ],
+                    firstSeen: nov20, lastSeen: nov28, change7d: 1, change30d: nil)
+            ],
+            movers: Movers(
+                from: nov27, to: nov28, risers: [change(key(23), 0, 2), change(key(443), 7, 8)], fallers: [change(key(53, .udp), 1, 0)]),
+            findings: [
+                Finding(
+                    kind: .forbidden, key: key(2375), category: .container, num: 1,
+                    message: "2375/TCP is open in 1 container: an unauthenticated Docker API gives root on the host (forbidden)",
+                    waiver: nil)
+            ],
+            waived: [
+                Finding(
+                    kind: .overLimit, key: key(22), category: .host, num: 4,
+                    message: "22/TCP is open on 4 hosts, over the limit of 2: jump hosts only", waiver: waiver)
+            ],
             headline: "1 forbidden TCP port open: 2375/TCP in 1 container",
             sources: [
                 2: [source("exports/2026-11-27/host/page-1.json", digit: "2", size: 812, records: 4)],
                 3: [source("capture-27.har", entry: 3, digit: "3", size: 2_048, records: 2)],
                 4: [source("exports/2026-11-28/host/page-1.json", digit: "4", size: 815, records: 4)],
-                5: [source("hss.sqlite", digit: "5", size: 8_192, records: 3, query: "SELECT * FROM container_ports")],
+                5: [source("hss.sqlite", digit: "5", size: 8_192, records: 3, query: "SELECT * FROM container_ports")]
             ],
             policySource: "policy.yaml",
             sparklines: [key(23): [0, 0, 2], key(22): [3, 3, 4], key(2375): [0, 1]])

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PortReport
 
 /// The rule that says whether a snapshot has every record its pages announced.
@@ -11,9 +12,17 @@ struct CompletenessTests {
 
     @Test("fewer, more, disagreeing or no totals are said in words")
     func incomplete() {
-        #expect(Completeness(records: 2, totals: [5]) == Completeness(complete: false, note: "2 of 5 records: 3 missing (a page was not saved?)"))
-        #expect(Completeness(records: 6, totals: [5]) == Completeness(complete: false, note: "6 records but total_num says 5: the data changed while it was paged"))
-        #expect(Completeness(records: 5, totals: [4, 5]) == Completeness(complete: false, note: "pages disagree on total_num (4, 5): the data changed while it was paged"))
-        #expect(Completeness(records: 5, totals: []) == Completeness(complete: true, note: "the source gives no total_num: completeness cannot be checked"))
+        #expect(
+            Completeness(records: 2, totals: [5])
+                == Completeness(complete: false, note: "2 of 5 records: 3 missing (a page was not saved?)"))
+        #expect(
+            Completeness(records: 6, totals: [5])
+                == Completeness(complete: false, note: "6 records but total_num says 5: the data changed while it was paged"))
+        #expect(
+            Completeness(records: 5, totals: [4, 5])
+                == Completeness(complete: false, note: "pages disagree on total_num (4, 5): the data changed while it was paged"))
+        #expect(
+            Completeness(records: 5, totals: [])
+                == Completeness(complete: true, note: "the source gives no total_num: completeness cannot be checked"))
     }
 }

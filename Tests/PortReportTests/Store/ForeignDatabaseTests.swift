@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import PortReport
 
 /// Reading an SQLite file given to `import`: plain values out, the file never changed.
@@ -9,10 +10,11 @@ struct ForeignDatabaseTests {
     private func makeDatabase(_ name: String = #function) throws -> String {
         let path = try Fixtures.temporaryDirectory(name).appendingPathComponent("other.sqlite").path
         try DatabaseQueue(path: path).write { db in
-            try db.execute(sql: """
-                CREATE TABLE ports (port, type, num, note);
-                INSERT INTO ports VALUES (22, 'TCP', 3, NULL), (53, 'UDP', 1.5, x'0102');
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE ports (port, type, num, note);
+                    INSERT INTO ports VALUES (22, 'TCP', 3, NULL), (53, 'UDP', 1.5, x'0102');
+                    """)
         }
         return path
     }
@@ -23,10 +25,14 @@ struct ForeignDatabaseTests {
         #expect(!database.isPortReportStore)
         var names: [String] = []
         var rows: [[ForeignDatabase.Value]] = []
-        try database.query("SELECT port, type, num, note AS Note FROM ports ORDER BY port", columns: { names = $0 }, row: { rows.append($0) })
+        try database.query(
+            "SELECT port, type, num, note AS Note FROM ports ORDER BY port", columns: { names = $0 }, row: { rows.append($0) })
         #expect(names == ["port", "type", "num", "Note"])
-        #expect(rows == [[.integer(22), .text("TCP"), .integer(3), .null],
-                         [.integer(53), .text("UDP"), .real(1.5), .blob(Data([1, 2]))]])
+        #expect(
+            rows == [
+                [.integer(22), .text("TCP"), .integer(3), .null],
+                [.integer(53), .text("UDP"), .real(1.5), .blob(Data([1, 2]))]
+            ])
     }
 
     @Test("a statement that would write, or that SQLite cannot prepare, is refused before it runs")
@@ -53,13 +59,17 @@ struct ForeignDatabaseTests {
     @Test("another store's snapshots come out with their pages and records")
     func snapshotsOfAnotherStore() throws {
         let path = try Fixtures.temporaryDirectory().appendingPathComponent("theirs.sqlite").path
-        let key = SnapshotKey(projectID: "p", enterpriseProjectID: "", category: .container,
-                              capturedAt: Timestamp(secondsSinceEpoch: 1_800_000_000), filters: "")
-        let provenance = MetadataProvenance(project: "flag --project", enterpriseProject: "not given", category: "path (container)", capturedAt: "flag --captured-at")
+        let key = SnapshotKey(
+            projectID: "p", enterpriseProjectID: "", category: .container,
+            capturedAt: Timestamp(secondsSinceEpoch: 1_800_000_000), filters: "")
+        let provenance = MetadataProvenance(
+            project: "flag --project", enterpriseProject: "not given", category: "path (container)", capturedAt: "flag --captured-at")
         let records = [PortRecord(port: 22, type: .tcp, num: 3, status: .danger), PortRecord(port: 53, type: .udp, num: 1, status: nil)]
         try Store(path: path).importSession(importedAt: Timestamp(secondsSinceEpoch: 1_800_000_100)) { session in
             try session.input {
-                _ = try session.add(SnapshotPage(key: key, provenance: provenance, path: "a.json", entry: -1, sha256: "aa", size: 10, totalNum: 2), records: records)
+                _ = try session.add(
+                    SnapshotPage(key: key, provenance: provenance, path: "a.json", entry: -1, sha256: "aa", size: 10, totalNum: 2),
+                    records: records)
             }
             _ = try session.finish()
             return .commit

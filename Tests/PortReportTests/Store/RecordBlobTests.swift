@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import PortReport
 
 /// The packed layout of a snapshot's records (schema v2), the `record` view over it, and the
@@ -23,7 +24,7 @@ struct RecordBlobTests {
             RecordBlob.Entry(port: 22, type: .tcp, status: .danger, sourceID: 7, num: 12),
             RecordBlob.Entry(port: 22, type: .tcp6, status: .unknown, sourceID: 7, num: Int64.max),
             RecordBlob.Entry(port: 53, type: .udp, status: .normal, sourceID: 8, num: 3),
-            RecordBlob.Entry(port: 65_535, type: .udp6, status: nil, sourceID: Int64(UInt32.max), num: 1),
+            RecordBlob.Entry(port: 65_535, type: .udp6, status: nil, sourceID: Int64(UInt32.max), num: 1)
         ]
         let bytes = RecordBlob.encode(entries)
         try bytes.withUnsafeBytes { raw in
@@ -39,14 +40,16 @@ struct RecordBlobTests {
         }
     }
 
-    @Test("a damaged blob is refused, not misread", arguments: [
-        ("a length that is not a multiple of 16", Array(repeating: UInt8(0), count: 17)),
-        ("a type code past UDP6", [0, 22, 4, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1]),
-        ("a status code past unknown", [0, 22, 0, 9, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1]),
-        ("a negative num", [0, 22, 0, 0, 0, 0, 0, 1, 0x80, 0, 0, 0, 0, 0, 0, 1]),
-        ("keys out of order", [0, 23, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1] + [0, 22, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1]),
-        ("a key twice", [0, 22, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1] + [0, 22, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 2]),
-    ] as [(String, [UInt8])])
+    @Test(
+        "a damaged blob is refused, not misread",
+        arguments: [
+            ("a length that is not a multiple of 16", Array(repeating: UInt8(0), count: 17)),
+            ("a type code past UDP6", [0, 22, 4, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1]),
+            ("a status code past unknown", [0, 22, 0, 9, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1]),
+            ("a negative num", [0, 22, 0, 0, 0, 0, 0, 1, 0x80, 0, 0, 0, 0, 0, 0, 1]),
+            ("keys out of order", [0, 23, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1] + [0, 22, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1]),
+            ("a key twice", [0, 22, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1] + [0, 22, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 2])
+        ] as [(String, [UInt8])])
     func damage(_ what: String, _ bytes: [UInt8]) {
         let refused = bytes.withUnsafeBytes { raw in
             do {
@@ -66,23 +69,31 @@ struct RecordBlobTests {
         let directory = try Fixtures.temporaryDirectory()
         let store = directory.appendingPathComponent("s.sqlite").path
         let page = Fixtures.sample("exports/2026-11-25/host/page-0001.json")
-        _ = try Importer(store: try Store(path: store), options: ImportOptions(now: Timestamp(secondsSinceEpoch: 1_800_000_000))).run([page])
+        _ = try Importer(store: try Store(path: store), options: ImportOptions(now: Timestamp(secondsSinceEpoch: 1_800_000_000))).run([page]
+        )
         // The oracle: the file read with Foundation's JSONSerialization.
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: page))) as? [String: Any])
         let list = try #require(json["data_list"] as? [[String: Any]])
         var expected: [String] = []
         for item in list {
             let status = (item["status"] as? String).map { $0 == "unknow" ? "unknown" : $0 } ?? "-"
-            expected.append("\(item["port"] as? Int ?? -1) \((item["type"] as? String ?? "?").uppercased()) \(item["num"] as? Int ?? -1) \(status)")
+            expected.append(
+                "\(item["port"] as? Int ?? -1) \((item["type"] as? String ?? "?").uppercased()) \(item["num"] as? Int ?? -1) \(status)")
         }
         let rows = try DatabaseQueue(path: store).read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT record.port, record.type, record.num, record.status, source.path
-                FROM record JOIN source ON source.id = record.source_id AND source.snapshot_id = record.snapshot_id
-                """)
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT record.port, record.type, record.num, record.status, source.path
+                    FROM record JOIN source ON source.id = record.source_id AND source.snapshot_id = record.snapshot_id
+                    """)
         }
         #expect(rows.count == list.count && !rows.isEmpty)
-        #expect(Set(rows.map { row in "\(row["port"] as Int) \(row["type"] as String) \(row["num"] as Int64) \((row["status"] as String?) ?? "-")" }) == Set(expected))
+        #expect(
+            Set(
+                rows.map { row in
+                    "\(row["port"] as Int) \(row["type"] as String) \(row["num"] as Int64) \((row["status"] as String?) ?? "-")"
+                }) == Set(expected))
         #expect(Set(rows.map { $0["path"] as String }) == [page])
     }
 
@@ -92,7 +103,9 @@ struct RecordBlobTests {
         let storePath = directory.appendingPathComponent("s.sqlite").path
         let body = Fixtures.body(total: 3, [(443, "tcp", 12, "danger"), (22, "TCP", 5, nil), (22, "TCP6", 1234567890123, "unknow")])
         let page = try Fixtures.write(body, to: "2026-11-25/container/page-1.json", in: directory)
-        _ = try Importer(store: try Store(path: storePath), options: ImportOptions(now: Timestamp(secondsSinceEpoch: 1_800_000_000))).run([page])
+        _ = try Importer(store: try Store(path: storePath), options: ImportOptions(now: Timestamp(secondsSinceEpoch: 1_800_000_000))).run([
+            page
+        ])
         let text = """
             portreport snapshot v1
             project=
@@ -119,15 +132,16 @@ struct RecordBlobTests {
         try queue.write { db in
             try Store.migrations[0].apply(db)
             try db.execute(sql: "PRAGMA application_id = 1347571796; PRAGMA user_version = 1")
-            try db.execute(sql: """
-                INSERT INTO snapshot VALUES (1, 'p', '', 'host', '2026-11-25T00:00:00Z', '', 3, 3, 1, 0, '', 'd1', 'flag', 'not given', 'path', 'path', '2026-11-25T01:00:00Z', '0.1.0');
-                INSERT INTO snapshot VALUES (2, 'p', '', 'container', '2026-11-25T00:00:00Z', '', 0, 0, 1, 0, '', 'd2', 'flag', 'not given', 'path', 'path', '2026-11-25T01:00:00Z', '0.1.0');
-                INSERT INTO source VALUES (10, 1, 'a.json', -1, 'aa', 100, 3, 2, '');
-                INSERT INTO source VALUES (11, 1, 'b.json', -1, 'bb', 100, 3, 1, '');
-                INSERT INTO record VALUES (1, 443, 'TCP', 12, 'danger', 10);
-                INSERT INTO record VALUES (1, 22, 'TCP6', 5, NULL, 11);
-                INSERT INTO record VALUES (1, 22, 'TCP', 7, 'normal', 10);
-                """)
+            try db.execute(
+                sql: """
+                    INSERT INTO snapshot VALUES (1, 'p', '', 'host', '2026-11-25T00:00:00Z', '', 3, 3, 1, 0, '', 'd1', 'flag', 'not given', 'path', 'path', '2026-11-25T01:00:00Z', '0.1.0');
+                    INSERT INTO snapshot VALUES (2, 'p', '', 'container', '2026-11-25T00:00:00Z', '', 0, 0, 1, 0, '', 'd2', 'flag', 'not given', 'path', 'path', '2026-11-25T01:00:00Z', '0.1.0');
+                    INSERT INTO source VALUES (10, 1, 'a.json', -1, 'aa', 100, 3, 2, '');
+                    INSERT INTO source VALUES (11, 1, 'b.json', -1, 'bb', 100, 3, 1, '');
+                    INSERT INTO record VALUES (1, 443, 'TCP', 12, 'danger', 10);
+                    INSERT INTO record VALUES (1, 22, 'TCP6', 5, NULL, 11);
+                    INSERT INTO record VALUES (1, 22, 'TCP', 7, 'normal', 10);
+                    """)
         }
         try queue.close()
     }
@@ -143,18 +157,25 @@ struct RecordBlobTests {
         let check = try DatabaseQueue(path: path)
         try check.read { db in
             #expect(try db.viewExists("record"))
-            let rows = try Row.fetchAll(db, sql: "SELECT snapshot_id, port, type, num, status, source_id FROM record ORDER BY snapshot_id, port, type")
-            #expect(rows.map { "\($0[0] as Int) \($0[1] as Int) \($0[2] as String) \($0[3] as Int) \(($0[4] as String?) ?? "-") \($0[5] as Int)" } == [
-                "1 22 TCP 7 normal 10", "1 22 TCP6 5 - 11", "1 443 TCP 12 danger 10",
-            ])
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT snapshot_id, port, type, num, status, source_id FROM record ORDER BY snapshot_id, port, type")
+            #expect(
+                rows.map {
+                    "\($0[0] as Int) \($0[1] as Int) \($0[2] as String) \($0[3] as Int) \(($0[4] as String?) ?? "-") \($0[5] as Int)"
+                } == [
+                    "1 22 TCP 7 normal 10", "1 22 TCP6 5 - 11", "1 443 TCP 12 danger 10"
+                ])
             #expect(try String.fetchAll(db, sql: "SELECT digest FROM snapshot ORDER BY id") == ["d1", "d2"])
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM snapshot_records") == 2)
         }
         try check.close()
         let records = try store.withAnalysisReader { reader in try reader.records(of: 1) }
-        #expect(records == [PortKey(port: 22, type: .tcp): RecordValue(num: 7, status: .normal),
-                            PortKey(port: 22, type: .tcp6): RecordValue(num: 5, status: nil),
-                            PortKey(port: 443, type: .tcp): RecordValue(num: 12, status: .danger)])
+        #expect(
+            records == [
+                PortKey(port: 22, type: .tcp): RecordValue(num: 7, status: .normal),
+                PortKey(port: 22, type: .tcp6): RecordValue(num: 5, status: nil),
+                PortKey(port: 443, type: .tcp): RecordValue(num: 12, status: .danger)
+            ])
         let nums = try store.withAnalysisReader { reader in
             try reader.nums(of: [PortKey(port: 443, type: .tcp), PortKey(port: 80, type: .tcp), PortKey(port: 22, type: .tcp6)], in: 1)
         }
@@ -179,15 +200,21 @@ struct RecordBlobTests {
         let old = directory.appendingPathComponent("v1.sqlite").path
         try makeVersion1Store(old)
         let path = directory.appendingPathComponent("new.sqlite").path
-        let report = try Importer(store: try Store(path: path), options: ImportOptions(now: Timestamp(secondsSinceEpoch: 1_800_000_000))).run([old])
+        let report = try Importer(store: try Store(path: path), options: ImportOptions(now: Timestamp(secondsSinceEpoch: 1_800_000_000)))
+            .run([old])
         #expect(report.records == 3)
         let rows = try DatabaseQueue(path: path).read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT record.port, record.type, record.num, source.path FROM record JOIN source ON source.id = record.source_id
-                JOIN snapshot ON snapshot.id = record.snapshot_id WHERE snapshot.category = 'host' ORDER BY record.port, record.type
-                """)
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT record.port, record.type, record.num, source.path FROM record JOIN source ON source.id = record.source_id
+                    JOIN snapshot ON snapshot.id = record.snapshot_id WHERE snapshot.category = 'host' ORDER BY record.port, record.type
+                    """)
         }
-        #expect(rows.map { "\($0[0] as Int) \($0[1] as String) \($0[2] as Int) \($0[3] as String)" } == ["22 TCP 7 a.json", "22 TCP6 5 b.json", "443 TCP 12 a.json"])
+        #expect(
+            rows.map { "\($0[0] as Int) \($0[1] as String) \($0[2] as Int) \($0[3] as String)" } == [
+                "22 TCP 7 a.json", "22 TCP6 5 b.json", "443 TCP 12 a.json"
+            ])
         // The v1 file itself is left as it was.
         #expect(try DatabaseQueue(path: old).read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == 1)
     }
@@ -196,12 +223,13 @@ struct RecordBlobTests {
 /// A key as the blob sorts it, worked out here rather than with `Entry.key`.
 enum PortKeyCode {
     static func of(_ port: Int, _ type: PortType) -> UInt32 {
-        let order: UInt32 = switch type {
-        case .tcp: 0
-        case .tcp6: 1
-        case .udp: 2
-        case .udp6: 3
-        }
+        let order: UInt32 =
+            switch type {
+            case .tcp: 0
+            case .tcp6: 1
+            case .udp: 2
+            case .udp6: 3
+            }
         return UInt32(port) * 4 + order
     }
 }

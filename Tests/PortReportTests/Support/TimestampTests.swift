@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PortReport
 
 /// Expected epoch values were computed with Python's datetime, independently of this code.
@@ -9,7 +10,7 @@ import Testing
         ("1970-01-01T00:00:00Z", 0),
         ("1969-12-31T23:59:59Z", -1),
         ("2026-11-29T02:00:00.123+08:00", 1_795_888_800),
-        ("2400-03-01T00:00:00Z", 13_574_649_600),
+        ("2400-03-01T00:00:00Z", 13_574_649_600)
     ])
     func parsesRFC3339(text: String, seconds: Int64) {
         #expect(Timestamp(rfc3339: text)?.secondsSinceEpoch == seconds)
@@ -21,7 +22,10 @@ import Testing
         #expect(Timestamp(secondsSinceEpoch: 951_868_799).rfc3339 == "2000-02-29T23:59:59Z")
     }
 
-    @Test(arguments: ["2026-11-28", "2026-11-28T02:00:00", "2026-02-30T00:00:00Z", "2026-11-28T24:00:00Z", "2026-11-28T02:00:60Z", "2026-11-28T02:00:00+8", "2026-11-28T02:00:00Zjunk", ""])
+    @Test(arguments: [
+        "2026-11-28", "2026-11-28T02:00:00", "2026-02-30T00:00:00Z", "2026-11-28T24:00:00Z", "2026-11-28T02:00:60Z",
+        "2026-11-28T02:00:00+8", "2026-11-28T02:00:00Zjunk", ""
+    ])
     func rejectsNonRFC3339(text: String) {
         #expect(Timestamp(rfc3339: text) == nil)
     }

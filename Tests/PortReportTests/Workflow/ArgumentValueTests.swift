@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PortReport
 
 @Suite("Command-line values")
@@ -30,15 +31,17 @@ struct ArgumentValueTests {
         #expect(filters.map(\.value) == ["22", "TCP", "danger", "ssh"])
     }
 
-    @Test("--filter refusals name the filter and what it takes", arguments: [
-        (["size=3"], "--filter expects name=value with name port, port_string, type or status, not 'size=3'"),
-        (["port"], "--filter expects name=value with name port, port_string, type or status, not 'port'"),
-        (["port=0"], "--filter port expects a port 1–65535, not '0'"),
-        (["type=icmp"], "--filter type expects TCP, UDP, TCP6 or UDP6, not 'icmp'"),
-        (["status=bad"], "--filter status expects danger, normal or unknown, not 'bad'"),
-        (["port_string="], "--filter expects name=value with name port, port_string, type or status, not 'port_string='"),
-        (["port=22", "port=80"], "--filter port is given twice; the API takes one value per filter"),
-    ])
+    @Test(
+        "--filter refusals name the filter and what it takes",
+        arguments: [
+            (["size=3"], "--filter expects name=value with name port, port_string, type or status, not 'size=3'"),
+            (["port"], "--filter expects name=value with name port, port_string, type or status, not 'port'"),
+            (["port=0"], "--filter port expects a port 1–65535, not '0'"),
+            (["type=icmp"], "--filter type expects TCP, UDP, TCP6 or UDP6, not 'icmp'"),
+            (["status=bad"], "--filter status expects danger, normal or unknown, not 'bad'"),
+            (["port_string="], "--filter expects name=value with name port, port_string, type or status, not 'port_string='"),
+            (["port=22", "port=80"], "--filter port is given twice; the API takes one value per filter")
+        ])
     func filterRefusals(items: [String], message: String) {
         guard case .failure(let error) = ImportFilter.parse(items) else {
             Issue.record("\(items) was accepted")
@@ -55,6 +58,8 @@ struct ArgumentValueTests {
             Issue.record("'nope' was accepted")
             return
         }
-        #expect(error.message == "--fail-on expects kinds among forbidden, over-limit, not-allowed, new-port, new-dangerous, expired-waiver, not 'nope'")
+        #expect(
+            error.message
+                == "--fail-on expects kinds among forbidden, over-limit, not-allowed, new-port, new-dangerous, expired-waiver, not 'nope'")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import PortReport
 
 /// A console that keeps what a workflow wrote, for tests. Workflows call it from more than one

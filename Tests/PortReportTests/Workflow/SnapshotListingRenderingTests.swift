@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PortReport
 
 @Suite("Snapshot listing")
@@ -8,29 +9,41 @@ struct SnapshotListingRenderingTests {
 
     static func summary(id: Int64, projectID: String?, note: String?, sources: [SnapshotSummary.Source]) -> SnapshotSummary {
         SnapshotSummary(
-            id: id, projectID: projectID, enterpriseProjectID: "0", category: .host, capturedAt: Timestamp(secondsSinceEpoch: 1_795_824_000),
+            id: id, projectID: projectID, enterpriseProjectID: "0", category: .host,
+            capturedAt: Timestamp(secondsSinceEpoch: 1_795_824_000),
             records: 430, totalNum: id == 1 ? 430 : nil, complete: id == 1, partial: id != 1, filters: id == 1 ? nil : "port=22",
             note: note, digest: "ab12", importedAt: "2026-11-30T10:53:20Z", toolVersion: "0.2.0",
-            provenance: .init(projectID: "flag --project", enterpriseProjectID: "flag --enterprise-project", category: "path (host)", capturedAt: "path (2026-11-28)"),
+            provenance: .init(
+                projectID: "flag --project", enterpriseProjectID: "flag --enterprise-project", category: "path (host)",
+                capturedAt: "path (2026-11-28)"),
             sources: sources)
     }
 
     static let snapshots = [
-        summary(id: 1, projectID: "p1", note: nil, sources: [
-            .init(path: "exports/2026-11-28/host/page-0001.json", entry: nil, sha256: "cd", size: 100, totalNum: 430, records: 200, query: nil),
-            .init(path: "exports/2026-11-28/host/page-0002.json", entry: nil, sha256: "ef", size: 90, totalNum: 430, records: 230, query: nil),
-        ]),
-        summary(id: 2, projectID: nil, note: odd, sources: [
-            .init(path: odd + "/capture.har", entry: 3, sha256: "01", size: 5, totalNum: nil, records: 1, query: "SELECT 1"),
-        ]),
-        summary(id: 3, projectID: "p3", note: nil, sources: []),
+        summary(
+            id: 1, projectID: "p1", note: nil,
+            sources: [
+                .init(
+                    path: "exports/2026-11-28/host/page-0001.json", entry: nil, sha256: "cd", size: 100, totalNum: 430, records: 200,
+                    query: nil),
+                .init(
+                    path: "exports/2026-11-28/host/page-0002.json", entry: nil, sha256: "ef", size: 90, totalNum: 430, records: 230,
+                    query: nil)
+            ]),
+        summary(
+            id: 2, projectID: nil, note: odd,
+            sources: [
+                .init(path: odd + "/capture.har", entry: 3, sha256: "01", size: 5, totalNum: nil, records: 1, query: "SELECT 1")
+            ]),
+        summary(id: 3, projectID: "p3", note: nil, sources: [])
     ]
 
     @Test("the JSON is byte for byte what Foundation's JSONEncoder wrote for it before")
     func jsonAsJSONEncoderWroteIt() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let expected = try encoder.encode(EncodedListing(schemaVersion: 2, snapshots: Self.snapshots.map(EncodedSnapshot.init))) + Data("\n".utf8)
+        let expected =
+            try encoder.encode(EncodedListing(schemaVersion: 2, snapshots: Self.snapshots.map(EncodedSnapshot.init))) + Data("\n".utf8)
         let written = SnapshotListingRendering.json(Self.snapshots, schemaVersion: 2)
         #expect(String(decoding: written, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
         #expect(written == Array(expected))
@@ -38,25 +51,29 @@ struct SnapshotListingRenderingTests {
 
     @Test("an empty listing, as JSONEncoder spelled it")
     func emptyJSON() {
-        #expect(String(decoding: SnapshotListingRendering.json([], schemaVersion: 2), as: UTF8.self)
-            == "{\n  \"schema_version\" : 2,\n  \"snapshots\" : [\n\n  ]\n}\n")
+        #expect(
+            String(decoding: SnapshotListingRendering.json([], schemaVersion: 2), as: UTF8.self)
+                == "{\n  \"schema_version\" : 2,\n  \"snapshots\" : [\n\n  ]\n}\n")
     }
 
     @Test("the table: columns aligned, sources summed up, control characters from inputs made visible")
     func table() {
         let text = SnapshotListingRendering.table(Self.snapshots, storePath: "s.sqlite", schemaVersion: 2)
-        #expect(text == """
-            ID  PROJECT    CATEGORY  CAPTURED AT           RECORDS  TOTAL_NUM  STATE                          SOURCES
-             1  p1         host      2026-11-28T00:00:00Z      430        430  complete                       2 files under exports/2026-11-28/host/
-             2  (unknown)  host      2026-11-28T00:00:00Z      430          -  incomplete, partial (port=22)  1 HAR entry: odd\\u{8}\\u{c}\\u{1}"\\dir\u{2028}/é\\u{7f}/capture.har
-             3  p3         host      2026-11-28T00:00:00Z      430          -  incomplete, partial (port=22)  -
-            3 snapshots in s.sqlite (schema version 2)
-            """)
+        #expect(
+            text == """
+                ID  PROJECT    CATEGORY  CAPTURED AT           RECORDS  TOTAL_NUM  STATE                          SOURCES
+                 1  p1         host      2026-11-28T00:00:00Z      430        430  complete                       2 files under exports/2026-11-28/host/
+                 2  (unknown)  host      2026-11-28T00:00:00Z      430          -  incomplete, partial (port=22)  1 HAR entry: odd\\u{8}\\u{c}\\u{1}"\\dir\u{2028}/é\\u{7f}/capture.har
+                 3  p3         host      2026-11-28T00:00:00Z      430          -  incomplete, partial (port=22)  -
+                3 snapshots in s.sqlite (schema version 2)
+                """)
     }
 
-    @Test("the common directory of several sources", arguments: [
-        (["a/b/c.json", "a/b/d.json"], "a/b/"), (["a/b/c.json", "a/x/d.json"], "a/"), (["c.json", "d.json"], "."),
-    ])
+    @Test(
+        "the common directory of several sources",
+        arguments: [
+            (["a/b/c.json", "a/b/d.json"], "a/b/"), (["a/b/c.json", "a/x/d.json"], "a/"), (["c.json", "d.json"], ".")
+        ])
     func commonDirectory(paths: [String], expected: String) {
         #expect(SnapshotListingRendering.commonDirectory(paths) == expected)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PortReport
 
 @Suite("Workflows")
@@ -12,12 +13,17 @@ struct WorkflowTests {
         var options = ImportOptions(now: Self.now)
         options.projectID = "p1"
         let console = RecordingConsole()
-        let status = try ImportJob(storePath: store, paths: [Fixtures.sample("exports/2026-11-24/host"), Fixtures.sample("incomplete")], options: options)
-            .run(console: console)
+        let status = try ImportJob(
+            storePath: store, paths: [Fixtures.sample("exports/2026-11-24/host"), Fixtures.sample("incomplete")], options: options
+        )
+        .run(console: console)
         #expect(status == 0)
         #expect(console.lines.first == "stored snapshot 1: host 2026-11-24T00:00:00Z, project p1, 430 of 430 records (complete)")
         #expect(console.lines.last == "5 files read, 730 records added: 2 new snapshots, 0 merged, 0 already imported → \(store)")
-        #expect(console.diagnostics == ["warning: snapshot 2 (host, 2026-11-29T00:00:00Z) is incomplete: 300 of 500 records: 200 missing (a page was not saved?)"])
+        #expect(
+            console.diagnostics == [
+                "warning: snapshot 2 (host, 2026-11-29T00:00:00Z) is incomplete: 300 of 500 records: 200 missing (a page was not saved?)"
+            ])
 
         let quietConsole = RecordingConsole()
         var again = ImportJob(storePath: store, paths: [Fixtures.sample("exports/2026-11-24/host")], options: options)
@@ -29,11 +35,14 @@ struct WorkflowTests {
     @Test("import with skipInvalid: the bad input is reported as skipped and the status is 2")
     func importSkipping() throws {
         let directory = try Fixtures.temporaryDirectory()
-        let bad = try Fixtures.write("{\"total_num\": 1, \"data_list\": [{\"port\": \"22\"}]}", to: "2026-11-24/host/bad.json", in: directory)
+        let bad = try Fixtures.write(
+            "{\"total_num\": 1, \"data_list\": [{\"port\": \"22\"}]}", to: "2026-11-24/host/bad.json", in: directory)
         var options = ImportOptions(now: Self.now)
         options.skipInvalid = true
         let console = RecordingConsole()
-        let job = ImportJob(storePath: directory.appendingPathComponent("store.sqlite").path, paths: [bad, Fixtures.sample("exports/2026-11-24/host")], options: options)
+        let job = ImportJob(
+            storePath: directory.appendingPathComponent("store.sqlite").path, paths: [bad, Fixtures.sample("exports/2026-11-24/host")],
+            options: options)
         #expect(try job.run(console: console) == ExitStatus.skippedInputs)
         #expect(console.diagnostics.contains { $0.hasPrefix("skipped: \(bad)") }, "\(console.diagnostics)")
         #expect(console.lines.last?.contains("; 1 input skipped → ") == true, "\(console.lines)")
@@ -43,14 +52,17 @@ struct WorkflowTests {
     func importFailing() throws {
         let directory = try Fixtures.temporaryDirectory()
         let bad = try Fixtures.write("not json", to: "bad.json", in: directory)
-        let job = ImportJob(storePath: directory.appendingPathComponent("store.sqlite").path, paths: [bad], options: ImportOptions(now: Self.now))
+        let job = ImportJob(
+            storePath: directory.appendingPathComponent("store.sqlite").path, paths: [bad], options: ImportOptions(now: Self.now))
         do {
             _ = try job.run(console: RecordingConsole())
             Issue.record("a bad input was imported")
         } catch let failure as ImportFailure {
             #expect(failure.exitStatus == 1)
             #expect(failure.diagnosticText.hasPrefix("error: \(bad)"))
-            #expect(failure.diagnosticText.hasSuffix("nothing was imported: 1 input had errors (fix them, or pass --skip-invalid to import the rest)"))
+            #expect(
+                failure.diagnosticText.hasSuffix(
+                    "nothing was imported: 1 input had errors (fix them, or pass --skip-invalid to import the rest)"))
         }
     }
 
@@ -81,7 +93,8 @@ struct WorkflowTests {
     func reportRefusingTheStore() throws {
         let directory = try Fixtures.temporaryDirectory()
         let store = directory.appendingPathComponent("store.sqlite").path
-        _ = try ImportJob(storePath: store, paths: [Fixtures.sample("exports/2026-11-24/host")], options: ImportOptions(now: Self.now)).run(console: RecordingConsole())
+        _ = try ImportJob(storePath: store, paths: [Fixtures.sample("exports/2026-11-24/host")], options: ImportOptions(now: Self.now)).run(
+            console: RecordingConsole())
         var job = ReportJob(storePath: store, targets: [.init(path: store, format: .json)])
         job.paths = [Fixtures.sample("exports/2026-11-25")]
         #expect(throws: ReportError.self) { try job.run(console: RecordingConsole()) }
@@ -98,7 +111,9 @@ struct WorkflowTests {
             _ = try CheckJob(storePath: path).run(console: RecordingConsole())
             Issue.record("a missing store was read")
         } catch let error as StoreError {
-            #expect(error.diagnosticText == "error: \(path): no store here: import some exports first (portreport import PATH), or name the store with --store")
+            #expect(
+                error.diagnosticText
+                    == "error: \(path): no store here: import some exports first (portreport import PATH), or name the store with --store")
             #expect(error.location == path)
             #expect(error.exitStatus == 1)
         }

@@ -22,7 +22,9 @@ actor ReliabilityConcurrencyWorkload {
 
     func days() async throws -> [String] {
         if let made { return made.days }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("portreport-reliability-concurrency-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "portreport-reliability-concurrency-\(UUID().uuidString)"
+        ).path
         let records = ReliabilitySettings.long ? 2000 : 1000
         try await ReliabilityWorkload.generate(into: directory, days: Self.dayCount, hostRecords: records, containerRecords: records)
         let days = try ReliabilityWorkload.days(in: directory)
@@ -53,8 +55,9 @@ struct ConcurrencyReliabilityTests {
         try await withThrowingTaskGroup(of: (Int, RunResult).self) { group in
             for (index, paths) in inputs.enumerated() {
                 group.addTask {
-                    let result = try await CLI.run(["import", "--quiet", "--store", store] + paths,
-                                                                   environment: ReliabilitySettings.epoch, timeout: ReliabilitySettings.timeout)
+                    let result = try await CLI.run(
+                        ["import", "--quiet", "--store", store] + paths,
+                        environment: ReliabilitySettings.epoch, timeout: ReliabilitySettings.timeout)
                     return (index, result)
                 }
             }
@@ -69,15 +72,19 @@ struct ConcurrencyReliabilityTests {
         let store = scratch.path("\(name).sqlite")
         if let start { try FileManager.default.copyItem(atPath: start, toPath: store) }
         for paths in inputs {
-            let result = try await CLI.run(["import", "--quiet", "--store", store] + paths, environment: ReliabilitySettings.epoch, timeout: ReliabilitySettings.timeout)
+            let result = try await CLI.run(
+                ["import", "--quiet", "--store", store] + paths, environment: ReliabilitySettings.epoch,
+                timeout: ReliabilitySettings.timeout)
             try #require(result.status == 0, "sequential import failed:\n\(result)")
         }
         return FileManager.default.fileExists(atPath: store) ? try await ReliabilityListing.projection(store: store) : []
     }
 
     /// Each process exited 0 or failed cleanly; returns the inputs of those that succeeded.
-    static func checkOutcomes(_ results: [RunResult], inputs: [[String]], store: String,
-                              sourceLocation: SourceLocation = #_sourceLocation) -> [[String]] {
+    static func checkOutcomes(
+        _ results: [RunResult], inputs: [[String]], store: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) -> [[String]] {
         var succeeded: [[String]] = []
         for (result, paths) in zip(results, inputs) {
             #expect(!result.signalled, "a concurrent import crashed:\n\(result)", sourceLocation: sourceLocation)
@@ -90,13 +97,17 @@ struct ConcurrencyReliabilityTests {
         return succeeded
     }
 
-    static func expectConsistent(store: String, equals expected: [String], _ what: String,
-                                 sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    static func expectConsistent(
+        store: String, equals expected: [String], _ what: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
         let health = try ReliabilityStoreHealth.read(store)
         #expect(health.problems.isEmpty, "\(what): \(health.problems)", sourceLocation: sourceLocation)
         let actual = try await ReliabilityListing.projection(store: store, sourceLocation: sourceLocation)
-        #expect(actual == expected, "\(what): the store differs from importing the same inputs one after the other:\n\(ReliabilityListing.difference(actual, expected))",
-                sourceLocation: sourceLocation)
+        #expect(
+            actual == expected,
+            "\(what): the store differs from importing the same inputs one after the other:\n\(ReliabilityListing.difference(actual, expected))",
+            sourceLocation: sourceLocation)
     }
 
     @Test("two imports of different inputs into one store at once", arguments: [false, true])
@@ -114,7 +125,9 @@ struct ConcurrencyReliabilityTests {
         switch kind {
         case "different":
             let chunk = max(days.count / 4, 1)
-            inputs = (0..<4).map { index in Array(days[min(index * chunk, days.count - 1)..<(index == 3 ? days.count : min((index + 1) * chunk, days.count))]) }
+            inputs = (0..<4).map { index in
+                Array(days[min(index * chunk, days.count - 1)..<(index == 3 ? days.count : min((index + 1) * chunk, days.count))])
+            }
         case "overlapping":
             let n = days.count
             inputs = [Array(days[0..<(n / 2)]), Array(days[(n / 4)..<(3 * n / 4)]), Array(days[(n / 2)...]), days]
@@ -131,7 +144,10 @@ struct ConcurrencyReliabilityTests {
             try FileManager.default.copyItem(atPath: scratch.store, toPath: seed)
             let results = try await Self.importTogether(inputs, store: scratch.store)
             let succeeded = Self.checkOutcomes(results, inputs: inputs, store: scratch.store)
-            #expect(succeeded.count == inputs.count, "the README says a second process waits (busy timeout 60 s) instead of failing:\n\(results.filter { $0.status != 0 }.map(\.description).joined(separator: "\n"))")
+            #expect(
+                succeeded.count == inputs.count,
+                "the README says a second process waits (busy timeout 60 s) instead of failing:\n\(results.filter { $0.status != 0 }.map(\.description).joined(separator: "\n"))"
+            )
             let expected = try await Self.sequentialProjection(succeeded, from: seed, scratch: scratch, name: "sequential")
             try await Self.expectConsistent(store: scratch.store, equals: expected, "\(inputs.count) imports at once (\(label))")
         }
@@ -166,7 +182,9 @@ struct ConcurrencyReliabilityTests {
                     let health = try ReliabilityStoreHealth.read(store)
                     #expect(health.problems.isEmpty, "round \(round): \(health.problems)")
                 }
-                #expect(actual == expected, "round \(round): the store lost what successful imports stored:\n\(ReliabilityListing.difference(actual, expected))")
+                #expect(
+                    actual == expected,
+                    "round \(round): the store lost what successful imports stored:\n\(ReliabilityListing.difference(actual, expected))")
             }
         }
     }
@@ -185,14 +203,17 @@ struct ConcurrencyReliabilityTests {
             let store = scratch.store
             // A: a long import (≈ 0.5 s) that fails at its last file; B: a good import that starts
             // as soon as A has made the store, and waits for A's write lock.
-            let a = try CLI.launch(["import", "--quiet", "--store", store] + days + [bulk, bad], environment: ReliabilitySettings.epoch,
-                                   stderrURL: scratch.url.appendingPathComponent("a.stderr"))
+            let a = try CLI.launch(
+                ["import", "--quiet", "--store", store] + days + [bulk, bad], environment: ReliabilitySettings.epoch,
+                stderrURL: scratch.url.appendingPathComponent("a.stderr"))
             var waited = 0
             while !FileManager.default.fileExists(atPath: store) && waited < 500 {
                 try await Task.sleep(for: .milliseconds(5))
                 waited += 1
             }
-            let b = try await CLI.run(["import", "--store", store, "samples/exports/2026-11-25"], environment: ReliabilitySettings.epoch, timeout: ReliabilitySettings.timeout)
+            let b = try await CLI.run(
+                ["import", "--store", store, "samples/exports/2026-11-25"], environment: ReliabilitySettings.epoch,
+                timeout: ReliabilitySettings.timeout)
             let aOutcome = await a.wait()
             #expect(!aOutcome.signalled && aOutcome.status == 1, "A should fail on its bad file: \(aOutcome)\n\(a.stderr)")
             #expect(a.stderr.contains(bad), "\(a.stderr)")
@@ -213,12 +234,14 @@ struct ConcurrencyReliabilityTests {
             try await ReliabilityCLI.seed(scratch.store)
             let before = try ReliabilityStoreHealth.read(scratch.store).snapshots.count
             let bulk = try ReliabilityCorpus.writeBulkPages(scratch, days: 10, records: 2000)
-            let importer = try CLI.launch(["import", "--quiet", "--store", scratch.store] + days + [bulk], environment: ReliabilitySettings.epoch,
-                                          stderrURL: scratch.url.appendingPathComponent("import.stderr"))
+            let importer = try CLI.launch(
+                ["import", "--quiet", "--store", scratch.store] + days + [bulk], environment: ReliabilitySettings.epoch,
+                stderrURL: scratch.url.appendingPathComponent("import.stderr"))
             var reports = 0
             var seen: [Int: Int] = [:]
             repeat {
-                let report = try await CLI.run(["report", "--store", scratch.store, "--format", "json"], timeout: ReliabilitySettings.timeout)
+                let report = try await CLI.run(
+                    ["report", "--store", scratch.store, "--format", "json"], timeout: ReliabilitySettings.timeout)
                 reports += 1
                 #expect(!report.signalled, "\(report)")
                 #expect(report.seconds < ReliabilitySettings.timeout)
@@ -235,12 +258,15 @@ struct ConcurrencyReliabilityTests {
             #expect(outcome.status == 0 && !outcome.signalled, "the import failed: \(outcome)\n\(importer.stderr)")
             let after = try ReliabilityStoreHealth.read(scratch.store)
             #expect(after.problems.isEmpty, "\(after.problems)")
-            #expect(Set(seen.keys).isSubset(of: [before, after.snapshots.count]),
-                    "a report saw a store that was neither before (\(before) snapshots) nor after (\(after.snapshots.count)) the import: \(seen)")
+            #expect(
+                Set(seen.keys).isSubset(of: [before, after.snapshots.count]),
+                "a report saw a store that was neither before (\(before) snapshots) nor after (\(after.snapshots.count)) the import: \(seen)"
+            )
             let expected = try await Self.sequentialProjection([days + [bulk]], from: nil, scratch: scratch, name: "sequential")
             let withoutSeed = try await ReliabilityListing.projection(store: scratch.store).filter { !$0.contains("2026-11-24") }
             #expect(withoutSeed == expected, "\(ReliabilityListing.difference(withoutSeed, expected))")
-            ReliabilitySettings.log("report during import: \(reports) reports while the import ran; snapshot counts seen: \(seen.sorted { $0.key < $1.key })")
+            ReliabilitySettings.log(
+                "report during import: \(reports) reports while the import ran; snapshot counts seen: \(seen.sorted { $0.key < $1.key })")
         }
     }
 }

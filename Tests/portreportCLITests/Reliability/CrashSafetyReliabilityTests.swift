@@ -20,12 +20,13 @@
 
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 @Suite("Reliability: crash safety (SIGKILL during import)", .serialized)
@@ -64,7 +65,8 @@ struct CrashSafetyReliabilityTests {
             // The uninterrupted import: its duration is the window the kills are spread over.
             let referenceStore = scratch.path("reference.sqlite")
             try FileManager.default.copyItem(atPath: seedCopy, toPath: referenceStore)
-            let reference = try await CLI.run(arguments(referenceStore), environment: ReliabilitySettings.epoch, timeout: ReliabilitySettings.timeout)
+            let reference = try await CLI.run(
+                arguments(referenceStore), environment: ReliabilitySettings.epoch, timeout: ReliabilitySettings.timeout)
             try #require(reference.status == 0 && !reference.signalled, "\(reference)")
             let referenceHealth = try ReliabilityStoreHealth.read(referenceStore)
             try #require(referenceHealth.problems.isEmpty, "\(referenceHealth.problems)")
@@ -85,9 +87,12 @@ struct CrashSafetyReliabilityTests {
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store + suffix) }
                 try FileManager.default.copyItem(atPath: seedCopy, toPath: store)
                 let delay = Double.random(in: 0..<1, using: &rng) * window
-                let context = "kill \(iteration) of \(Self.kills), seed \(Self.seed), \(String(format: "%.3f", delay)) s into a \(String(format: "%.3f", window)) s import"
+                let context =
+                    "kill \(iteration) of \(Self.kills), seed \(Self.seed), \(String(format: "%.3f", delay)) s into a \(String(format: "%.3f", window)) s import"
 
-                let launch = try CLI.launch(arguments(store), environment: ReliabilitySettings.epoch, stderrURL: scratch.url.appendingPathComponent("killed.stderr"))
+                let launch = try CLI.launch(
+                    arguments(store), environment: ReliabilitySettings.epoch, stderrURL: scratch.url.appendingPathComponent("killed.stderr")
+                )
                 let remaining = delay - (ContinuousClock.now - launch.startedAt).seconds
                 if remaining > 0 { try await Task.sleep(for: .seconds(remaining)) }
                 launch.kill()
@@ -106,12 +111,15 @@ struct CrashSafetyReliabilityTests {
                 let seedRows = health.snapshots.filter { row in seedHealth.snapshots.contains { $0.id == row.id } }
                 #expect(seedRows == seedHealth.snapshots, "\(context): the snapshots that were there before changed:\n\(health)")
                 let fromRun = health.snapshots.filter { row in !seedHealth.snapshots.contains { $0.id == row.id } }
-                #expect(fromRun.isEmpty || fromRun == referenceNew,
-                        "\(context): the killed run left part of its import (one run is one transaction):\n\(fromRun.count) of \(referenceNew.count) snapshots\n\(health)")
+                #expect(
+                    fromRun.isEmpty || fromRun == referenceNew,
+                    "\(context): the killed run left part of its import (one run is one transaction):\n\(fromRun.count) of \(referenceNew.count) snapshots\n\(health)"
+                )
                 if fromRun.isEmpty { emptyAfterKill += 1 } else { fullAfterKill += 1 }
 
                 // A re-run completes the import: the same listing as the uninterrupted import.
-                let rerun = try await CLI.run(arguments(store), environment: ReliabilitySettings.epoch, timeout: ReliabilitySettings.timeout)
+                let rerun = try await CLI.run(
+                    arguments(store), environment: ReliabilitySettings.epoch, timeout: ReliabilitySettings.timeout)
                 longestRerun = max(longestRerun, rerun.seconds)
                 if fromRun.isEmpty && rerun.status == 0 { window = rerun.seconds }
                 #expect(rerun.status == 0 && !rerun.signalled, "\(context): the re-run failed:\n\(rerun)")
@@ -120,12 +128,18 @@ struct CrashSafetyReliabilityTests {
                 let (listing, parsed) = try await CLI.listing(store: store)
                 if listing != referenceListing {
                     let (_, referenceParsed) = try await CLI.listing(store: referenceStore)
-                    let difference = ReliabilityListing.difference(ReliabilityListing.projection(parsed), ReliabilityListing.projection(referenceParsed))
-                    Issue.record(Comment(rawValue: "\(context): after the re-run, snapshots --format json differs from the uninterrupted import's:\n\(difference)"))
+                    let difference = ReliabilityListing.difference(
+                        ReliabilityListing.projection(parsed), ReliabilityListing.projection(referenceParsed))
+                    Issue.record(
+                        Comment(
+                            rawValue:
+                                "\(context): after the re-run, snapshots --format json differs from the uninterrupted import's:\n\(difference)"
+                        ))
                 }
             }
             let total = (clock.now - testStart).seconds
-            ReliabilitySettings.log("""
+            ReliabilitySettings.log(
+                """
                 crash safety: \(Self.kills) SIGKILLs (seed \(Self.seed)) of an import of \(records) records in \(Self.days) days; \
                 \(landed) killed it mid-run, \(finishedFirst) came after it had finished; after the kill \(emptyAfterKill) stores held \
                 nothing of the run and \(fullAfterKill) all of it, none a part; every store passed integrity_check and every re-run \

@@ -9,12 +9,13 @@
 
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 @Suite("Reliability: read-only stores")
@@ -24,16 +25,19 @@ struct ReadOnlyStoreReliabilityTests {
     /// -shm file: `snapshots` and `report` fail with "cannot open the file (does its directory
     /// exist, and may it be written?)". Repro: mount --bind d ro && mount -o remount,bind,ro ro;
     /// portreport snapshots --store ro/store.sqlite → exit 1.
-    @Test("a store on a read-only file system can still be listed and reported on", .requires(.readOnlyBindMount),
-          arguments: ["snapshots", "report"])
+    @Test(
+        "a store on a read-only file system can still be listed and reported on", .requires(.readOnlyBindMount),
+        arguments: ["snapshots", "report"])
     func readCommandsOnReadOnlyMount(command: String) async throws {
         try await withScratch("ro-read") { scratch in
             try await ReliabilityCLI.seed(scratch.store)
             let source = scratch.path("rw"), target = scratch.path("ro")
             try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: scratch.store, toPath: source + "/store.sqlite")
-            let expected = try await CLI.run(command == "snapshots" ? ["snapshots", "--store", source + "/store.sqlite", "--format", "json"]
-                                                                                     : ["report", "--store", source + "/store.sqlite", "--format", "json"], timeout: ReliabilitySettings.timeout)
+            let expected = try await CLI.run(
+                command == "snapshots"
+                    ? ["snapshots", "--store", source + "/store.sqlite", "--format", "json"]
+                    : ["report", "--store", source + "/store.sqlite", "--format", "json"], timeout: ReliabilitySettings.timeout)
             try #require(expected.status == 0, "\(expected)")
             for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: source + "/store.sqlite" + suffix) }
             if let reason = try await ReliabilityMounts.readOnlyBind(source, at: target) {
@@ -41,7 +45,9 @@ struct ReadOnlyStoreReliabilityTests {
             }
             do {
                 let store = target + "/store.sqlite"
-                let arguments = command == "snapshots" ? ["snapshots", "--store", store, "--format", "json"] : ["report", "--store", store, "--format", "json"]
+                let arguments =
+                    command == "snapshots"
+                    ? ["snapshots", "--store", store, "--format", "json"] : ["report", "--store", store, "--format", "json"]
                 let result = try await CLI.run(arguments, timeout: ReliabilitySettings.timeout)
                 #expect(!result.signalled, "\(result)")
                 if result.status != 0 {
@@ -80,14 +86,16 @@ struct ReadOnlyStoreReliabilityTests {
         try? FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: store)
     }
 
-    @Test("a store made read-only by file modes (0444, directory 0555): import refused cleanly, the store unchanged",
-          .enabled(if: geteuid() != 0, "root ignores file modes (DAC override): run the tests as another user to check this"))
+    @Test(
+        "a store made read-only by file modes (0444, directory 0555): import refused cleanly, the store unchanged",
+        .enabled(if: geteuid() != 0, "root ignores file modes (DAC override): run the tests as another user to check this"))
     func readOnlyModes() async throws {
         try await withScratch("ro-modes") { scratch in
             let (store, dumpBefore) = try await Self.readOnlyByModes(in: scratch)
             defer { Self.restoreModes(store) }
-            let result = try await CLI.run(["import", "--store", store, "samples/exports/2026-11-25"],
-                                                                 environment: ReliabilitySettings.epoch, timeout: ReliabilitySettings.timeout)
+            let result = try await CLI.run(
+                ["import", "--store", store, "samples/exports/2026-11-25"],
+                environment: ReliabilitySettings.epoch, timeout: ReliabilitySettings.timeout)
             #expect(!result.signalled && result.seconds < ReliabilitySettings.timeout, "\(result)")
             ReliabilityMessages.expectCleanFailure(result, file: store, mentions: [])
             // Reading is allowed.
@@ -101,14 +109,16 @@ struct ReadOnlyStoreReliabilityTests {
         }
     }
 
-    @Test("a store made read-only by file modes, as root (which writes anyway): the import succeeds or fails cleanly, the store stays consistent",
-          .enabled(if: geteuid() == 0, "only root ignores file modes"))
+    @Test(
+        "a store made read-only by file modes, as root (which writes anyway): the import succeeds or fails cleanly, the store stays consistent",
+        .enabled(if: geteuid() == 0, "only root ignores file modes"))
     func readOnlyModesAsRoot() async throws {
         try await withScratch("ro-modes-root") { scratch in
             let (store, dumpBefore) = try await Self.readOnlyByModes(in: scratch)
             defer { Self.restoreModes(store) }
-            let result = try await CLI.run(["import", "--store", store, "samples/exports/2026-11-25"],
-                                                                 environment: ReliabilitySettings.epoch, timeout: ReliabilitySettings.timeout)
+            let result = try await CLI.run(
+                ["import", "--store", store, "samples/exports/2026-11-25"],
+                environment: ReliabilitySettings.epoch, timeout: ReliabilitySettings.timeout)
             #expect(!result.signalled && result.seconds < ReliabilitySettings.timeout, "\(result)")
             #expect(result.status == 0 || result.status == 1, "\(result)")
             if result.status == 1 {

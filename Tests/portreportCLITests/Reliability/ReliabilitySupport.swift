@@ -9,12 +9,13 @@
 import Foundation
 import GRDB
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 // MARK: - Settings
@@ -41,11 +42,13 @@ enum ReliabilitySettings {
 enum ReliabilityCLI {
     /// A store holding one sample export (2026-11-24: a host and a container snapshot).
     static func seed(_ store: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        let seed = try await CLI.run(["import", "--quiet", "--store", store, "samples/exports/2026-11-24"],
-                                     environment: ReliabilitySettings.epoch, timeout: ReliabilitySettings.timeout)
+        let seed = try await CLI.run(
+            ["import", "--quiet", "--store", store, "samples/exports/2026-11-24"],
+            environment: ReliabilitySettings.epoch, timeout: ReliabilitySettings.timeout)
         try #require(seed.status == 0 && !seed.signalled, "seeding the store failed:\n\(seed)", sourceLocation: sourceLocation)
-        try #require(!FileManager.default.fileExists(atPath: store + "-wal"),
-                     "the seeding run left a WAL behind; copies of the store would not be complete", sourceLocation: sourceLocation)
+        try #require(
+            !FileManager.default.fileExists(atPath: store + "-wal"),
+            "the seeding run left a WAL behind; copies of the store would not be complete", sourceLocation: sourceLocation)
     }
 }
 
@@ -66,8 +69,10 @@ enum ReliabilityMessages {
 
     /// Records an expectation, or, when `knownIssues` lists its kind, the same expectation as a
     /// known issue (so that the test keeps running and turns red once the bug is fixed).
-    static func expect(_ kind: ReliabilityLineCheck, _ condition: Bool, _ comment: @autoclosure () -> String,
-                       knownIssues: [ReliabilityLineCheck: String], sourceLocation: SourceLocation) {
+    static func expect(
+        _ kind: ReliabilityLineCheck, _ condition: Bool, _ comment: @autoclosure () -> String,
+        knownIssues: [ReliabilityLineCheck: String], sourceLocation: SourceLocation
+    ) {
         let text = comment()
         if let issue = knownIssues[kind] {
             withKnownIssue(Comment(rawValue: issue)) {
@@ -82,34 +87,44 @@ enum ReliabilityMessages {
     /// standard error naming `file` (as `file:line:` when `line` is given) and mentioning each of
     /// `mentions`, printable, saying nothing twice; besides it only the documented closing line
     /// `nothing was imported: …`.
-    static func expectCleanFailure(_ result: RunResult, file: String, line: Int? = nil, mentions: [String] = [],
-                                   status: Int32 = 1, allowedOtherLines: [String] = ["nothing was imported:"],
-                                   knownIssues: [ReliabilityLineCheck: String] = [:],
-                                   sourceLocation: SourceLocation = #_sourceLocation) {
-        expect(.exitStatus, result.status == status && !result.signalled, "expected exit status \(status), no signal:\n\(result)",
-               knownIssues: knownIssues, sourceLocation: sourceLocation)
+    static func expectCleanFailure(
+        _ result: RunResult, file: String, line: Int? = nil, mentions: [String] = [],
+        status: Int32 = 1, allowedOtherLines: [String] = ["nothing was imported:"],
+        knownIssues: [ReliabilityLineCheck: String] = [:],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        expect(
+            .exitStatus, result.status == status && !result.signalled, "expected exit status \(status), no signal:\n\(result)",
+            knownIssues: knownIssues, sourceLocation: sourceLocation)
         let lines = result.err.lines
         let errors = lines.filter { $0.hasPrefix("error: ") }
-        expect(.oneErrorLine, errors.count == 1, "expected exactly one 'error:' line:\n\(result)",
-               knownIssues: knownIssues, sourceLocation: sourceLocation)
+        expect(
+            .oneErrorLine, errors.count == 1, "expected exactly one 'error:' line:\n\(result)",
+            knownIssues: knownIssues, sourceLocation: sourceLocation)
         let others = lines.filter { line in !line.hasPrefix("error: ") && !allowedOtherLines.contains { line.hasPrefix($0) } }
-        expect(.noOtherOutput, others.isEmpty, "unexpected lines on standard error: \(others)\n\(result)",
-               knownIssues: knownIssues, sourceLocation: sourceLocation)
+        expect(
+            .noOtherOutput, others.isEmpty, "unexpected lines on standard error: \(others)\n\(result)",
+            knownIssues: knownIssues, sourceLocation: sourceLocation)
         guard let error = errors.first else { return }
-        expect(.namesFile, error.contains(file), "the error line does not name \(file):\n\(error)",
-               knownIssues: knownIssues, sourceLocation: sourceLocation)
+        expect(
+            .namesFile, error.contains(file), "the error line does not name \(file):\n\(error)",
+            knownIssues: knownIssues, sourceLocation: sourceLocation)
         if let line {
-            expect(.namesLine, error.contains("\(file):\(line):"), "the error line does not say \(file):\(line)::\n\(error)",
-                   knownIssues: knownIssues, sourceLocation: sourceLocation)
+            expect(
+                .namesLine, error.contains("\(file):\(line):"), "the error line does not say \(file):\(line)::\n\(error)",
+                knownIssues: knownIssues, sourceLocation: sourceLocation)
         }
         for mention in mentions {
-            expect(.mentions, error.contains(mention), "the error line does not say \"\(mention)\":\n\(error)",
-                   knownIssues: knownIssues, sourceLocation: sourceLocation)
+            expect(
+                .mentions, error.contains(mention), "the error line does not say \"\(mention)\":\n\(error)",
+                knownIssues: knownIssues, sourceLocation: sourceLocation)
         }
-        expect(.printable, isPrintable(error), "the error line carries control characters (raw terminal escapes?): \(error.debugDescription)",
-               knownIssues: knownIssues, sourceLocation: sourceLocation)
-        expect(.notRepeated, !hasRepeatedClause(error), "the error line says the same thing twice: \(error)",
-               knownIssues: knownIssues, sourceLocation: sourceLocation)
+        expect(
+            .printable, isPrintable(error), "the error line carries control characters (raw terminal escapes?): \(error.debugDescription)",
+            knownIssues: knownIssues, sourceLocation: sourceLocation)
+        expect(
+            .notRepeated, !hasRepeatedClause(error), "the error line says the same thing twice: \(error)",
+            knownIssues: knownIssues, sourceLocation: sourceLocation)
     }
 
     /// A parenthesised clause that occurs twice, or a sentence repeated: `x (nothing stored) (nothing stored)`.
@@ -144,7 +159,9 @@ enum ReliabilityMounts {
     }
 
     static func tool(_ name: String) -> String? {
-        ["/usr/bin/\(name)", "/bin/\(name)", "/usr/sbin/\(name)", "/sbin/\(name)"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        ["/usr/bin/\(name)", "/bin/\(name)", "/usr/sbin/\(name)", "/sbin/\(name)"].first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
     }
 
     /// Mounts a tmpfs of `sizeKiB` at `directory`; nil on success, else why not (not root, no
@@ -153,7 +170,8 @@ enum ReliabilityMounts {
         guard let mount = tool("mount") else { return "no mount executable" }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let result = try await command(mount, ["-t", "tmpfs", "-o", "size=\(sizeKiB)k,mode=0755", "tmpfs", directory])
-        return result.status == 0 ? nil : "mount -t tmpfs is not permitted here (\(result.err.trimmingCharacters(in: .whitespacesAndNewlines)))"
+        return result.status == 0
+            ? nil : "mount -t tmpfs is not permitted here (\(result.err.trimmingCharacters(in: .whitespacesAndNewlines)))"
     }
 
     /// Bind-mounts `source` at `target`, read-only; nil on success, else why not.
@@ -161,7 +179,9 @@ enum ReliabilityMounts {
         guard let mount = tool("mount") else { return "no mount executable" }
         try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
         let bind = try await command(mount, ["--bind", source, target])
-        guard bind.status == 0 else { return "mount --bind is not permitted here (\(bind.err.trimmingCharacters(in: .whitespacesAndNewlines)))" }
+        guard bind.status == 0 else {
+            return "mount --bind is not permitted here (\(bind.err.trimmingCharacters(in: .whitespacesAndNewlines)))"
+        }
         let remount = try await command(mount, ["-o", "remount,bind,ro", target])
         guard remount.status == 0 else {
             await unmount(target)
@@ -206,29 +226,35 @@ enum ReliabilityPrivilege: String, Sendable {
         }
     }
 
-    private static let tmpfsProbe = Task { await probe { directory in
-        let point = directory + "/mount"
-        guard try await ReliabilityMounts.tmpfs(at: point, sizeKiB: 64) == nil else { return false }
-        await ReliabilityMounts.unmount(point)
-        return true
-    } }
+    private static let tmpfsProbe = Task {
+        await probe { directory in
+            let point = directory + "/mount"
+            guard try await ReliabilityMounts.tmpfs(at: point, sizeKiB: 64) == nil else { return false }
+            await ReliabilityMounts.unmount(point)
+            return true
+        }
+    }
 
-    private static let bindProbe = Task { await probe { directory in
-        let source = directory + "/rw", target = directory + "/ro"
-        try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
-        guard try await ReliabilityMounts.readOnlyBind(source, at: target) == nil else { return false }
-        await ReliabilityMounts.unmount(target)
-        return true
-    } }
+    private static let bindProbe = Task {
+        await probe { directory in
+            let source = directory + "/rw", target = directory + "/ro"
+            try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
+            guard try await ReliabilityMounts.readOnlyBind(source, at: target) == nil else { return false }
+            await ReliabilityMounts.unmount(target)
+            return true
+        }
+    }
 
-    private static let immutableProbe = Task { await probe { directory in
-        guard let chattr = ReliabilityMounts.tool("chattr") else { return false }
-        let file = directory + "/file"
-        guard FileManager.default.createFile(atPath: file, contents: Data("x".utf8)) else { return false }
-        guard try await ReliabilityMounts.command(chattr, ["+i", file]).status == 0 else { return false }
-        _ = try await ReliabilityMounts.command(chattr, ["-i", file])
-        return true
-    } }
+    private static let immutableProbe = Task {
+        await probe { directory in
+            guard let chattr = ReliabilityMounts.tool("chattr") else { return false }
+            let file = directory + "/file"
+            guard FileManager.default.createFile(atPath: file, contents: Data("x".utf8)) else { return false }
+            guard try await ReliabilityMounts.command(chattr, ["+i", file]).status == 0 else { return false }
+            _ = try await ReliabilityMounts.command(chattr, ["-i", file])
+            return true
+        }
+    }
 
     /// Runs `attempt` in a fresh directory under the temporary directory (where the tests' scratch
     /// directories are), then removes it; false when the attempt throws.
@@ -291,7 +317,9 @@ struct ReliabilityStoreHealth: CustomStringConvertible {
         for snapshot in snapshots {
             if snapshot.recordRows != snapshot.recordCount { problems.append("snapshot \(snapshot): rows ≠ record_count") }
             if snapshot.sources == 0 { problems.append("snapshot \(snapshot): no source") }
-            if snapshot.sourceRecords < snapshot.recordCount { problems.append("snapshot \(snapshot): its sources hold fewer records than it") }
+            if snapshot.sourceRecords < snapshot.recordCount {
+                problems.append("snapshot \(snapshot): its sources hold fewer records than it")
+            }
             if snapshot.complete, let total = snapshot.totalNum, total != Int64(snapshot.recordCount) {
                 problems.append("snapshot \(snapshot): complete but record_count ≠ total_num")
             }
@@ -300,7 +328,8 @@ struct ReliabilityStoreHealth: CustomStringConvertible {
     }
 
     var description: String {
-        (["integrity \(integrity), user_version \(userVersion), \(snapshots.count) snapshots"] + snapshots.map { "  \($0)" }).joined(separator: "\n")
+        (["integrity \(integrity), user_version \(userVersion), \(snapshots.count) snapshots"] + snapshots.map { "  \($0)" }).joined(
+            separator: "\n")
     }
 
     static func read(_ path: String) throws -> ReliabilityStoreHealth {
@@ -308,31 +337,42 @@ struct ReliabilityStoreHealth: CustomStringConvertible {
             let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
             let fk = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count
             // `record` is a table in schema v1 and a view (over the blobs) from v2 on.
-            let hasTables = try db.tableExists("snapshot") && db.tableExists("source") && (db.tableExists("record") || db.viewExists("record"))
+            let hasTables =
+                try db.tableExists("snapshot") && db.tableExists("source") && (db.tableExists("record") || db.viewExists("record"))
             var snapshots: [SnapshotRow] = []
             var orphanRecords = 0, orphanSources = 0, misattributed = 0
             if hasTables {
-                snapshots = try Row.fetchAll(db, sql: """
-                    SELECT s.id, s.category, s.captured_at, s.record_count, s.total_num, s.complete,
-                           (SELECT count(*) FROM record r WHERE r.snapshot_id = s.id) AS rows,
-                           (SELECT count(*) FROM source o WHERE o.snapshot_id = s.id) AS sources,
-                           (SELECT coalesce(sum(o.records), 0) FROM source o WHERE o.snapshot_id = s.id) AS source_records
-                    FROM snapshot s ORDER BY s.id
-                    """).map { row in
-                    SnapshotRow(id: row["id"], category: row["category"], capturedAt: row["captured_at"], recordCount: row["record_count"],
-                                recordRows: row["rows"], totalNum: row["total_num"], complete: (row["complete"] as Int) == 1,
-                                sources: row["sources"], sourceRecords: row["source_records"])
+                snapshots = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT s.id, s.category, s.captured_at, s.record_count, s.total_num, s.complete,
+                               (SELECT count(*) FROM record r WHERE r.snapshot_id = s.id) AS rows,
+                               (SELECT count(*) FROM source o WHERE o.snapshot_id = s.id) AS sources,
+                               (SELECT coalesce(sum(o.records), 0) FROM source o WHERE o.snapshot_id = s.id) AS source_records
+                        FROM snapshot s ORDER BY s.id
+                        """
+                ).map { row in
+                    SnapshotRow(
+                        id: row["id"], category: row["category"], capturedAt: row["captured_at"], recordCount: row["record_count"],
+                        recordRows: row["rows"], totalNum: row["total_num"], complete: (row["complete"] as Int) == 1,
+                        sources: row["sources"], sourceRecords: row["source_records"])
                 }
-                orphanRecords = try Int.fetchOne(db, sql: "SELECT count(*) FROM record WHERE snapshot_id NOT IN (SELECT id FROM snapshot)") ?? 0
-                orphanSources = try Int.fetchOne(db, sql: "SELECT count(*) FROM source WHERE snapshot_id NOT IN (SELECT id FROM snapshot)") ?? 0
-                misattributed = try Int.fetchOne(db, sql: """
-                    SELECT count(*) FROM record r
-                    WHERE NOT EXISTS (SELECT 1 FROM source o WHERE o.id = r.source_id AND o.snapshot_id = r.snapshot_id)
-                    """) ?? 0
+                orphanRecords =
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM record WHERE snapshot_id NOT IN (SELECT id FROM snapshot)") ?? 0
+                orphanSources =
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM source WHERE snapshot_id NOT IN (SELECT id FROM snapshot)") ?? 0
+                misattributed =
+                    try Int.fetchOne(
+                        db,
+                        sql: """
+                            SELECT count(*) FROM record r
+                            WHERE NOT EXISTS (SELECT 1 FROM source o WHERE o.id = r.source_id AND o.snapshot_id = r.snapshot_id)
+                            """) ?? 0
             }
             let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? -1
-            return ReliabilityStoreHealth(integrity: integrity, foreignKeyViolations: fk, snapshots: snapshots, orphanRecords: orphanRecords,
-                                          orphanSources: orphanSources, misattributedRecords: misattributed, userVersion: version)
+            return ReliabilityStoreHealth(
+                integrity: integrity, foreignKeyViolations: fk, snapshots: snapshots, orphanRecords: orphanRecords,
+                orphanSources: orphanSources, misattributedRecords: misattributed, userVersion: version)
         }
     }
 }
@@ -357,8 +397,10 @@ enum ReliabilityListing {
     /// The lines only one side has, for failure messages.
     static func difference(_ left: [String], _ right: [String]) -> String {
         let l = Set(left), r = Set(right)
-        return "only in the first (\(l.subtracting(r).count)):\n" + l.subtracting(r).sorted().prefix(10).map { "  " + $0 }.joined(separator: "\n")
-            + "\nonly in the second (\(r.subtracting(l).count)):\n" + r.subtracting(l).sorted().prefix(10).map { "  " + $0 }.joined(separator: "\n")
+        return "only in the first (\(l.subtracting(r).count)):\n"
+            + l.subtracting(r).sorted().prefix(10).map { "  " + $0 }.joined(separator: "\n")
+            + "\nonly in the second (\(r.subtracting(l).count)):\n"
+            + r.subtracting(l).sorted().prefix(10).map { "  " + $0 }.joined(separator: "\n")
     }
 }
 
@@ -368,14 +410,18 @@ enum ReliabilityWorkload {
     /// `samples/generate_exports.py` into `directory` (exports under `directory/exports/DAY/CATEGORY/`),
     /// starting on 2027-01-01 so that nothing merges with the sample exports of 2026-11.
     static func generate(into directory: String, days: Int, hostRecords: Int = 2000, containerRecords: Int = 2000) async throws {
-        guard let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first(where: { FileManager.default.isExecutableFile(atPath: $0) })
-                ?? ReliabilityMounts.tool("python3") else {
+        guard
+            let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+                ?? ReliabilityMounts.tool("python3")
+        else {
             throw TestSetupError("python3 is needed to generate the workload (samples/generate_exports.py)")
         }
         let result = try await Subprocess.run(
             URL(fileURLWithPath: python),
-            [PackageLayout.url("samples/generate_exports.py").path, "--out", directory, "--start", "2027-01-01", "--days", String(days),
-             "--host-records", String(hostRecords), "--container-records", String(containerRecords)],
+            [
+                PackageLayout.url("samples/generate_exports.py").path, "--out", directory, "--start", "2027-01-01", "--days", String(days),
+                "--host-records", String(hostRecords), "--container-records", String(containerRecords)
+            ],
             timeout: 300)
         guard result.status == 0 else { throw TestSetupError("generate_exports.py failed:\n\(result)") }
     }

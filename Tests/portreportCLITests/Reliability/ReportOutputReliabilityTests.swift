@@ -31,15 +31,18 @@ struct ReportOutputReliabilityTests {
         reliabilityDirectoryNames(directory).filter { $0.contains(".portreport-") || $0.hasSuffix(".tmp") || $0.hasPrefix(".") }
     }
 
-    @Test("report -o the store is refused and the store is left as it was",
-          arguments: ["store.sqlite", "./store.sqlite", "ABSOLUTE", "sub/../store.sqlite", "sub/./../store.sqlite"])
+    @Test(
+        "report -o the store is refused and the store is left as it was",
+        arguments: ["store.sqlite", "./store.sqlite", "ABSOLUTE", "sub/../store.sqlite", "sub/./../store.sqlite"])
     func outputOverStore(spelling: String) async throws {
         try await withScratch("out-store") { scratch in
             try await Self.seeded(scratch)
             try FileManager.default.createDirectory(atPath: scratch.path("sub"), withIntermediateDirectories: true)
             let before = try #require(Self.bytes(scratch.store))
             let output = spelling == "ABSOLUTE" ? scratch.store : spelling
-            let result = try await CLI.run(["report", "--store", "store.sqlite", "--format", "json", "-o", output], in: scratch.url, timeout: ReliabilitySettings.timeout)
+            let result = try await CLI.run(
+                ["report", "--store", "store.sqlite", "--format", "json", "-o", output], in: scratch.url,
+                timeout: ReliabilitySettings.timeout)
             ReliabilityMessages.expectCleanFailure(result, file: output, mentions: ["store"], allowedOtherLines: [])
             #expect(Self.bytes(scratch.store) == before, "the store's bytes changed")
             #expect(Self.temporaries(in: scratch.url.path).isEmpty, "\(Self.temporaries(in: scratch.url.path))")
@@ -50,13 +53,17 @@ struct ReportOutputReliabilityTests {
     func outputOverInput() async throws {
         try await withScratch("out-input") { scratch in
             try await Self.seeded(scratch)
-            let input = try scratch.write("in/2026-11-25/host/page-0001.json",
-                                          try Data(contentsOf: PackageLayout.url("samples/exports/2026-11-25/host/page-0001.json")))
+            let input = try scratch.write(
+                "in/2026-11-25/host/page-0001.json",
+                try Data(contentsOf: PackageLayout.url("samples/exports/2026-11-25/host/page-0001.json")))
             let before = try #require(Self.bytes(input))
             let storeBefore = try StoreInspection.dump(scratch.store)
-            let result = try await CLI.run(["report", "--store", "store.sqlite", "-o", "in/2026-11-25/host/page-0001.json", input], in: scratch.url, timeout: ReliabilitySettings.timeout)
-            ReliabilityMessages.expectCleanFailure(result, file: "in/2026-11-25/host/page-0001.json", mentions: ["input"],
-                                                   allowedOtherLines: ["imported:", "warning:"])
+            let result = try await CLI.run(
+                ["report", "--store", "store.sqlite", "-o", "in/2026-11-25/host/page-0001.json", input], in: scratch.url,
+                timeout: ReliabilitySettings.timeout)
+            ReliabilityMessages.expectCleanFailure(
+                result, file: "in/2026-11-25/host/page-0001.json", mentions: ["input"],
+                allowedOtherLines: ["imported:", "warning:"])
             #expect(Self.bytes(input) == before, "the input's bytes changed")
             #expect(Self.temporaries(in: scratch.path("in/2026-11-25/host")).isEmpty)
             let storeAfter = try StoreInspection.dump(scratch.store)
@@ -70,10 +77,13 @@ struct ReportOutputReliabilityTests {
     func outputOverFileInInputDirectory() async throws {
         try await withScratch("out-input-dir") { scratch in
             try await Self.seeded(scratch)
-            let input = try scratch.write("in/2026-11-24/host/page-0001.json",
-                                          try Data(contentsOf: PackageLayout.url("samples/exports/2026-11-24/host/page-0001.json")))
+            let input = try scratch.write(
+                "in/2026-11-24/host/page-0001.json",
+                try Data(contentsOf: PackageLayout.url("samples/exports/2026-11-24/host/page-0001.json")))
             let before = try #require(Self.bytes(input))
-            let result = try await CLI.run(["report", "--store", "store.sqlite", "-o", "in/2026-11-24/host/page-0001.json", "in"], in: scratch.url, timeout: ReliabilitySettings.timeout)
+            let result = try await CLI.run(
+                ["report", "--store", "store.sqlite", "-o", "in/2026-11-24/host/page-0001.json", "in"], in: scratch.url,
+                timeout: ReliabilitySettings.timeout)
             #expect(!result.signalled, "\(result)")
             #expect(result.status == 1, "\(result)")
             #expect(Self.bytes(input) == before, "the input page was overwritten by the report")
@@ -88,7 +98,9 @@ struct ReportOutputReliabilityTests {
             try await Self.seeded(scratch)
             let before = try #require(Self.bytes(scratch.store))
             try FileManager.default.createSymbolicLink(atPath: scratch.path("link.sqlite"), withDestinationPath: "store.sqlite")
-            let result = try await CLI.run(["report", "--store", "link.sqlite", "--format", "json", "-o", "store.sqlite"], in: scratch.url, timeout: ReliabilitySettings.timeout)
+            let result = try await CLI.run(
+                ["report", "--store", "link.sqlite", "--format", "json", "-o", "store.sqlite"], in: scratch.url,
+                timeout: ReliabilitySettings.timeout)
             #expect(!result.signalled, "\(result)")
             #expect(result.status == 1, "\(result)")
             #expect(Self.bytes(scratch.store) == before, "the store was replaced by the report")
@@ -97,7 +109,9 @@ struct ReportOutputReliabilityTests {
             try? FileManager.default.removeItem(atPath: scratch.path("link.sqlite"))
             try FileManager.default.createSymbolicLink(atPath: scratch.path("link.sqlite"), withDestinationPath: "store.sqlite")
             let current = try #require(Self.bytes(scratch.store))
-            let viaLink = try await CLI.run(["report", "--store", "store.sqlite", "--format", "json", "-o", "link.sqlite"], in: scratch.url, timeout: ReliabilitySettings.timeout)
+            let viaLink = try await CLI.run(
+                ["report", "--store", "store.sqlite", "--format", "json", "-o", "link.sqlite"], in: scratch.url,
+                timeout: ReliabilitySettings.timeout)
             #expect(!viaLink.signalled, "\(viaLink)")
             #expect(Self.bytes(scratch.store) == current, "the store changed through -o a link to it")
         }
@@ -108,34 +122,46 @@ struct ReportOutputReliabilityTests {
     func outputOverInputThroughSymlink() async throws {
         try await withScratch("out-input-link") { scratch in
             try await Self.seeded(scratch)
-            let input = try scratch.write("in/2026-11-24/host/page-0002.json",
-                                          try Data(contentsOf: PackageLayout.url("samples/exports/2026-11-24/host/page-0002.json")))
+            let input = try scratch.write(
+                "in/2026-11-24/host/page-0002.json",
+                try Data(contentsOf: PackageLayout.url("samples/exports/2026-11-24/host/page-0002.json")))
             let before = try #require(Self.bytes(input))
             try FileManager.default.createSymbolicLink(atPath: scratch.path("inlink"), withDestinationPath: "in")
-            let result = try await CLI.run(["report", "--store", "store.sqlite", "-o", "in/2026-11-24/host/page-0002.json",
-                                                            "inlink/2026-11-24/host/page-0002.json"], in: scratch.url, timeout: ReliabilitySettings.timeout)
+            let result = try await CLI.run(
+                [
+                    "report", "--store", "store.sqlite", "-o", "in/2026-11-24/host/page-0002.json",
+                    "inlink/2026-11-24/host/page-0002.json"
+                ], in: scratch.url, timeout: ReliabilitySettings.timeout)
             #expect(!result.signalled, "\(result)")
             #expect(result.status == 1, "\(result)")
             #expect(Self.bytes(input) == before, "the input was overwritten by the report")
         }
     }
 
-    @Test("a report written with -o is complete and leaves no temporary file", arguments: ["report.json", "report.html", "report.csv", "report.md"])
+    @Test(
+        "a report written with -o is complete and leaves no temporary file",
+        arguments: ["report.json", "report.html", "report.csv", "report.md"])
     func noTemporaryLeft(name: String) async throws {
         try await withScratch("out-atomic") { scratch in
             try await Self.seeded(scratch)
             let out = scratch.path("out")
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            let result = try await CLI.run(["report", "--store", scratch.store, "-o", out + "/" + name], timeout: ReliabilitySettings.timeout)
+            let result = try await CLI.run(
+                ["report", "--store", scratch.store, "-o", out + "/" + name], timeout: ReliabilitySettings.timeout)
             #expect(result.status == 0 && !result.signalled, "\(result)")
             #expect(reliabilityDirectoryNames(out) == [name], "left beside the report: \(reliabilityDirectoryNames(out))")
-            let stdout = try await CLI.run(["report", "--store", scratch.store, "--format", (name as NSString).pathExtension == "md" ? "markdown" : (name as NSString).pathExtension, "-o", "-"], timeout: ReliabilitySettings.timeout)
+            let stdout = try await CLI.run(
+                [
+                    "report", "--store", scratch.store, "--format",
+                    (name as NSString).pathExtension == "md" ? "markdown" : (name as NSString).pathExtension, "-o", "-"
+                ], timeout: ReliabilitySettings.timeout)
             #expect(Self.bytes(out + "/" + name) == stdout.stdout, "the file differs from the same report on standard output")
         }
     }
 
-    @Test("a report that cannot be written fails with one line naming the path and leaves no temporary file",
-          arguments: ["existing-directory", "missing-directory"])
+    @Test(
+        "a report that cannot be written fails with one line naming the path and leaves no temporary file",
+        arguments: ["existing-directory", "missing-directory"])
     func failedWriteLeavesNothing(kind: String) async throws {
         try await withScratch("out-fail") { scratch in
             try await Self.seeded(scratch)
@@ -167,7 +193,8 @@ struct ReportOutputReliabilityTests {
             try #require(imported.status == 0, "\(imported)")
             let target = scratch.path("report.json")
             // The old report: a smaller one, of the host category only.
-            let old = try await CLI.run(["report", "--store", scratch.store, "--category", "host", "-o", target], timeout: ReliabilitySettings.timeout)
+            let old = try await CLI.run(
+                ["report", "--store", scratch.store, "--category", "host", "-o", target], timeout: ReliabilitySettings.timeout)
             try #require(old.status == 0, "\(old)")
             let oldBytes = try #require(Self.bytes(target))
 
@@ -206,7 +233,9 @@ struct ReportOutputReliabilityTests {
             }
             #expect(partial.isEmpty, "a reader saw a report that was neither the old nor the new one: \(partial.prefix(5))")
             #expect(Self.temporaries(in: scratch.url.path).isEmpty, "\(Self.temporaries(in: scratch.url.path))")
-            ReliabilitySettings.log("report atomicity: \(rounds) rewrites of a \(newBytes?.count ?? 0)-byte report, \(reads) reads while they ran, \(partial.count) partial")
+            ReliabilitySettings.log(
+                "report atomicity: \(rounds) rewrites of a \(newBytes?.count ?? 0)-byte report, \(reads) reads while they ran, \(partial.count) partial"
+            )
         }
     }
 }

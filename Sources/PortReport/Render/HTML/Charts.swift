@@ -42,15 +42,31 @@ struct Chart: Sendable {
             let y = index * rowHeight
             let hostWidth = Int((Double(bar.host) / Double(maximum) * Double(barWidth)).rounded())
             let containerWidth = Int((Double(bar.container) / Double(maximum) * Double(barWidth)).rounded())
-            add("text", to: svg, [("x", String(labelWidth - 6)), ("y", String(y + 13)), ("text-anchor", "end"), ("class", "label")], text: bar.label)
-            add("rect", to: svg, [("x", String(labelWidth)), ("y", String(y + 3)), ("width", String(hostWidth)), ("height", String(rowHeight - 6)), ("class", "host")])
-            add("rect", to: svg, [("x", String(labelWidth + hostWidth)), ("y", String(y + 3)), ("width", String(containerWidth)), ("height", String(rowHeight - 6)), ("class", "container")])
-            add("text", to: svg, [("x", String(labelWidth + hostWidth + containerWidth + 4)), ("y", String(y + 13)), ("class", "value")], text: String(bar.host + bar.container))
+            add(
+                "text", to: svg, [("x", String(labelWidth - 6)), ("y", String(y + 13)), ("text-anchor", "end"), ("class", "label")],
+                text: bar.label)
+            add(
+                "rect", to: svg,
+                [
+                    ("x", String(labelWidth)), ("y", String(y + 3)), ("width", String(hostWidth)), ("height", String(rowHeight - 6)),
+                    ("class", "host")
+                ])
+            add(
+                "rect", to: svg,
+                [
+                    ("x", String(labelWidth + hostWidth)), ("y", String(y + 3)), ("width", String(containerWidth)),
+                    ("height", String(rowHeight - 6)), ("class", "container")
+                ])
+            add(
+                "text", to: svg, [("x", String(labelWidth + hostWidth + containerWidth + 4)), ("y", String(y + 13)), ("class", "value")],
+                text: String(bar.host + bar.container))
         }
         let legendY = bars.count * rowHeight + 8
         add("rect", to: svg, [("x", String(labelWidth)), ("y", String(legendY)), ("width", "10"), ("height", "10"), ("class", "host")])
         add("text", to: svg, [("x", String(labelWidth + 14)), ("y", String(legendY + 9)), ("class", "legend")], text: "hosts")
-        add("rect", to: svg, [("x", String(labelWidth + 70)), ("y", String(legendY)), ("width", "10"), ("height", "10"), ("class", "container")])
+        add(
+            "rect", to: svg,
+            [("x", String(labelWidth + 70)), ("y", String(legendY)), ("width", "10"), ("height", "10"), ("class", "container")])
         add("text", to: svg, [("x", String(labelWidth + 84)), ("y", String(legendY + 9)), ("class", "legend")], text: "containers")
     }
 

@@ -99,7 +99,8 @@ public enum EmailCheck {
                 var property = element.pointee.properties
                 while let attribute = property {
                     if let child = attribute.pointee.children, let content = child.pointee.content,
-                       String(cString: content).lowercased().contains("data:"), seen.insert("data").inserted {
+                        String(cString: content).lowercased().contains("data:"), seen.insert("data").inserted
+                    {
                         problems.append("the email HTML uses a data: URI (line \(XMLNode.line(element))), which mail clients block")
                     }
                     property = attribute.pointee.next

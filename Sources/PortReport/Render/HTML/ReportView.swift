@@ -20,58 +20,75 @@ enum ReportView {
         root["scope"] = .text(words.scope)
         root["top"] = .text(String(result.top))
         root["figures"] = .list(words.keyFigures.map { .record(["label": .text($0.label), "value": .text($0.value)]) })
-        root["ranking"] = .list(topRows.map { row in
-            var record = rowRecord(row, maximumTotal: maximumTotal, series: seriesByKey[row.key])
-            record["id"] = claim(row.key)
-            return .record(record)
-        })
-        root["bars"] = .chart(Chart(kind: .stackedBars(topRows.map { (label: $0.key.description, host: $0.host, container: $0.container) }),
-                                    title: "Top \(topRows.count) ports by hosts and containers with the port open"))
+        root["ranking"] = .list(
+            topRows.map { row in
+                var record = rowRecord(row, maximumTotal: maximumTotal, series: seriesByKey[row.key])
+                record["id"] = claim(row.key)
+                return .record(record)
+            })
+        root["bars"] = .chart(
+            Chart(
+                kind: .stackedBars(topRows.map { (label: $0.key.description, host: $0.host, container: $0.container) }),
+                title: "Top \(topRows.count) ports by hosts and containers with the port open"))
         root["breakdown"] = breakdown(result.breakdown)
-        root["trends"] = .list(Category.allCases.compactMap { category in
-            result.trends[category].map { trendRecord($0, top: result.top, series: seriesByKey, recent: result.sparklines, claim: claim) }
-        })
-        root["findings"] = .list(result.findings.map { finding in
-            guard case .record(var record) = findingRecord(finding) else { return .null }
-            record["id"] = claim(finding.key)
-            return .record(record)
-        })
-        root["dangerous"] = .list(words.dangerousRows.map { row in
-            var record = rowRecord(row, maximumTotal: maximumTotal, series: seriesByKey[row.key])
-            record["id"] = claim(row.key)
-            return .record(record)
-        })
+        root["trends"] = .list(
+            Category.allCases.compactMap { category in
+                result.trends[category].map {
+                    trendRecord($0, top: result.top, series: seriesByKey, recent: result.sparklines, claim: claim)
+                }
+            })
+        root["findings"] = .list(
+            result.findings.map { finding in
+                guard case .record(var record) = findingRecord(finding) else { return .null }
+                record["id"] = claim(finding.key)
+                return .record(record)
+            })
+        root["dangerous"] = .list(
+            words.dangerousRows.map { row in
+                var record = rowRecord(row, maximumTotal: maximumTotal, series: seriesByKey[row.key])
+                record["id"] = claim(row.key)
+                return .record(record)
+            })
         root["waived"] = .list(result.waived.map(findingRecord))
         root["warnings"] = .list(result.warnings.map { .text($0) })
         let shown = result.reportedSnapshots
         root["history_note"] = .text(words.historyNote ?? "")
-        root["snapshots"] = .list(shown.map { listed in
-            let info = listed.info
-            let state = ReportVocabulary.snapshotState(info)
-            return .record([
-                "id": .text(String(info.id)), "category": .text(info.category.rawValue), "project": .text(project(info.projectID)),
-                "captured_at": .text(info.capturedAt.rfc3339), "records": .text(String(info.records)),
-                "total_num": .text(info.totalNum.map(String.init) ?? "–"), "state": .text(state),
-                "used": .text(listed.used ? "used" : "not used"), "warn": .bool(!info.isUsable),
-                "row_class": .text(info.isUsable ? (listed.used ? "used" : "unused") : "warn"),
-            ])
-        })
+        root["snapshots"] = .list(
+            shown.map { listed in
+                let info = listed.info
+                let state = ReportVocabulary.snapshotState(info)
+                return .record([
+                    "id": .text(String(info.id)), "category": .text(info.category.rawValue), "project": .text(project(info.projectID)),
+                    "captured_at": .text(info.capturedAt.rfc3339), "records": .text(String(info.records)),
+                    "total_num": .text(info.totalNum.map(String.init) ?? "–"), "state": .text(state),
+                    "used": .text(listed.used ? "used" : "not used"), "warn": .bool(!info.isUsable),
+                    "row_class": .text(info.isUsable ? (listed.used ? "used" : "unused") : "warn")
+                ])
+            })
         var provenance: [TemplateValue] = []
         for listed in shown where listed.used {
             for source in result.sources[listed.info.id] ?? [] {
-                provenance.append(.record([
-                    "snapshot": .text(String(listed.info.id)), "category": .text(listed.info.category.rawValue),
-                    "captured_at": .text(listed.info.capturedAt.rfc3339),
-                    "path": .text(source.path + (source.entry.map { " (log.entries[\($0)])" } ?? "") + (source.query.map { " (query: \($0))" } ?? "")),
-                    "sha256": .text(source.sha256), "size": .text(String(source.size)),
-                ]))
+                provenance.append(
+                    .record([
+                        "snapshot": .text(String(listed.info.id)), "category": .text(listed.info.category.rawValue),
+                        "captured_at": .text(listed.info.capturedAt.rfc3339),
+                        "path": .text(
+                            source.path + (source.entry.map { " (log.entries[\($0)])" } ?? "")
+                                + (source.query.map { " (query: \($0))" } ?? "")),
+                        "sha256": .text(source.sha256), "size": .text(String(source.size))
+                    ]))
             }
         }
         root["provenance"] = .list(provenance)
-        root["projects"] = .list(result.perProject.count > 1 ? result.perProject.map { row in
-            .record(["project": .text(project(row.origin.projectID)), "enterprise_project": .text(row.origin.enterpriseProjectID.isEmpty ? "–" : row.origin.enterpriseProjectID),
-                     "host": .text(String(row.hostInstances)), "container": .text(String(row.containerInstances))])
-        } : [])
+        root["projects"] = .list(
+            result.perProject.count > 1
+                ? result.perProject.map { row in
+                    .record([
+                        "project": .text(project(row.origin.projectID)),
+                        "enterprise_project": .text(row.origin.enterpriseProjectID.isEmpty ? "–" : row.origin.enterpriseProjectID),
+                        "host": .text(String(row.hostInstances)), "container": .text(String(row.containerInstances))
+                    ])
+                } : [])
         return root
     }
 
@@ -82,7 +99,8 @@ enum ReportView {
         let containerWidth = Int((Double(row.container) / Double(maximumTotal) * 200).rounded())
         var record: [String: TemplateValue] = [
             "rank": .text(String(row.rank)), "key": .text(row.key.description), "anchor": .text(row.key.anchor),
-            "href": .text("#" + row.key.anchor), "port": .text(String(row.key.port)), "type": .text(row.key.type.rawValue), "service": .text(row.service ?? "–"),
+            "href": .text("#" + row.key.anchor), "port": .text(String(row.key.port)), "type": .text(row.key.type.rawValue),
+            "service": .text(row.service ?? "–"),
             "host": .text(String(row.host)), "container": .text(String(row.container)), "total": .text(String(row.total)),
             "share": .text(ReportVocabulary.percent(row.share)), "cumulative": .text(ReportVocabulary.percent(row.cumulativeShare)),
             "container_share": .text(ReportVocabulary.percent(row.containerShare)),
@@ -91,7 +109,7 @@ enum ReportView {
             "range": .text(row.range.rawValue),
             // Email bars: cell widths in pixels out of 200; a zero-width cell is dropped by t:if.
             "host_bar": .text(String(hostWidth)), "container_bar": .text(String(containerWidth)),
-            "has_host_bar": .bool(hostWidth > 0), "has_container_bar": .bool(containerWidth > 0),
+            "has_host_bar": .bool(hostWidth > 0), "has_container_bar": .bool(containerWidth > 0)
         ]
         record["sparkline"] = sparkline(series, key: row.key)
         return record
@@ -125,20 +143,27 @@ enum ReportView {
             "both": .text(String(breakdown.both.count)), "host_only": .text(String(breakdown.hostOnly.count)),
             "container_only": .text(String(breakdown.containerOnly.count)),
             "compared": .bool(breakdown.host != nil && breakdown.container != nil),
-            "container_only_list": .text(breakdown.containerOnly.prefix(40).map(\.description).joined(separator: ", ") + (breakdown.containerOnly.count > 40 ? ", …" : "")),
+            "container_only_list": .text(
+                breakdown.containerOnly.prefix(40).map(\.description).joined(separator: ", ")
+                    + (breakdown.containerOnly.count > 40 ? ", …" : ""))
         ])
     }
 
-    static func trendRecord(_ trend: CategoryTrend, top: Int, series: [PortKey: PortSeries], recent: [PortKey: [Int64]],
-                            claim: (PortKey) -> TemplateValue) -> TemplateValue {
+    static func trendRecord(
+        _ trend: CategoryTrend, top: Int, series: [PortKey: PortSeries], recent: [PortKey: [Int64]],
+        claim: (PortKey) -> TemplateValue
+    ) -> TemplateValue {
         func changes(_ list: [TrendChange]) -> TemplateValue {
-            .list(list.prefix(top).map { change in
-                .record(["key": .text(change.key.description), "anchor": .text(change.key.anchor), "href": .text("#" + change.key.anchor),
-                         "id": claim(change.key),
-                         "before": .text(String(change.before)), "after": .text(String(change.after)),
-                         "delta": .text(ReportVocabulary.signed(change.delta)),
-                         "sparkline": sparkline(series[change.key], key: change.key, recent: recent[change.key])])
-            })
+            .list(
+                list.prefix(top).map { change in
+                    .record([
+                        "key": .text(change.key.description), "anchor": .text(change.key.anchor), "href": .text("#" + change.key.anchor),
+                        "id": claim(change.key),
+                        "before": .text(String(change.before)), "after": .text(String(change.after)),
+                        "delta": .text(ReportVocabulary.signed(change.delta)),
+                        "sparkline": sparkline(series[change.key], key: change.key, recent: recent[change.key])
+                    ])
+                })
         }
         func more(_ list: [TrendChange]) -> TemplateValue {
             .text(list.count > top ? "and \(list.count - top) more (see the JSON report)" : "")
@@ -147,16 +172,17 @@ enum ReportView {
             "category": .text(trend.category.rawValue), "from": .text(trend.from.rfc3339), "to": .text(trend.to.rfc3339),
             "summary": .text(ReportVocabulary.trendSummary(trend)),
             "new": changes(trend.new), "gone": changes(trend.gone), "changed": changes(trend.changed),
-            "new_more": more(trend.new), "gone_more": more(trend.gone), "changed_more": more(trend.changed),
+            "new_more": more(trend.new), "gone_more": more(trend.gone), "changed_more": more(trend.changed)
         ])
     }
 
     static func findingRecord(_ finding: Finding) -> TemplateValue {
         .record([
             "kind": .text(finding.kind.rawValue), "category": .text(finding.category.rawValue), "key": .text(finding.key.description),
-            "anchor": .text(finding.key.anchor), "href": .text("#" + finding.key.anchor), "num": .text(String(finding.num)), "message": .text(finding.message),
+            "anchor": .text(finding.key.anchor), "href": .text("#" + finding.key.anchor), "num": .text(String(finding.num)),
+            "message": .text(finding.message),
             "ticket": .text(finding.waiver?.ticket ?? ""), "reason": .text(finding.waiver?.reason ?? ""),
-            "expires": .text(finding.waiver?.expiresOn ?? ""),
+            "expires": .text(finding.waiver?.expiresOn ?? "")
         ])
     }
 }

@@ -79,7 +79,9 @@ struct TemplateEngine {
         ReportError("\(tree.name):\(XMLNode.line(node)): \(message)")
     }
 
-    private func lookup(_ expression: String, _ scopes: [[String: TemplateValue]], tree: XMLTree, node: xmlNodePtr) throws(ReportError) -> TemplateValue {
+    private func lookup(
+        _ expression: String, _ scopes: [[String: TemplateValue]], tree: XMLTree, node: xmlNodePtr
+    ) throws(ReportError) -> TemplateValue {
         // Split by hand, once per expression: this runs for every directive of every repeated
         // element, and Foundation's trimming was a fifth of a year report's rendering time.
         let parts: [String]
@@ -101,14 +103,18 @@ struct TemplateEngine {
         }
         guard var current = value else { throw fail(tree, node, "unknown name '\(first)' in '\(expression)'") }
         for part in parts.dropFirst() {
-            guard case .record(let fields) = current else { throw fail(tree, node, "'\(expression)': '\(part)' is looked up in something that is not a record") }
+            guard case .record(let fields) = current else {
+                throw fail(tree, node, "'\(expression)': '\(part)' is looked up in something that is not a record")
+            }
             guard let next = fields[part] else { throw fail(tree, node, "'\(expression)': no field '\(part)'") }
             current = next
         }
         return current
     }
 
-    private func condition(_ expression: String, _ scopes: [[String: TemplateValue]], tree: XMLTree, node: xmlNodePtr) throws(ReportError) -> Bool {
+    private func condition(
+        _ expression: String, _ scopes: [[String: TemplateValue]], tree: XMLTree, node: xmlNodePtr
+    ) throws(ReportError) -> Bool {
         let trimmed = String(expression.drop(while: { $0 == " " }))
         if trimmed.hasPrefix("not ") {
             return !(try lookup(String(trimmed.dropFirst(4)), scopes, tree: tree, node: node).isTruthy)
@@ -139,7 +145,10 @@ struct TemplateEngine {
             if let ns = property.pointee.ns, let href = ns.pointee.href, TemplateEngine.isTemplateNamespace(href) {
                 let name = property.pointee.name.map { String(cString: $0) } ?? ""
                 guard TemplateEngine.directives.contains(name) else {
-                    throw fail(tree, node, "unknown directive t:\(name) (known: \(TemplateEngine.directives.sorted().map { "t:" + $0 }.joined(separator: ", ")))")
+                    throw fail(
+                        tree, node,
+                        "unknown directive t:\(name) (known: \(TemplateEngine.directives.sorted().map { "t:" + $0 }.joined(separator: ", ")))"
+                    )
                 }
                 hasDirectives = true
             }
@@ -198,7 +207,9 @@ struct TemplateEngine {
                 throw fail(tree, node, "t:text may not fill <\(elementName)>: data is never written into scripts or styles")
             }
             let value = try lookup(expression, scopes, tree: tree, node: node)
-            guard let text = value.textValue ?? (value.isNull ? "" : nil) else { throw fail(tree, node, "t:text: '\(expression)' is not text") }
+            guard let text = value.textValue ?? (value.isNull ? "" : nil) else {
+                throw fail(tree, node, "t:text: '\(expression)' is not text")
+            }
             XMLNode.setText(node, text)
             return
         }
@@ -209,7 +220,9 @@ struct TemplateEngine {
             }
             if name.hasSuffix(".css") {
                 // A stylesheet from the templates folder (never data) becomes the <style> text.
-                guard XMLNode.name(node).lowercased() == "style" else { throw fail(tree, node, "t:include of a stylesheet belongs on <style>") }
+                guard XMLNode.name(node).lowercased() == "style" else {
+                    throw fail(tree, node, "t:include of a stylesheet belongs on <style>")
+                }
                 XMLNode.setText(node, String(decoding: bytes, as: UTF8.self))
                 return
             }

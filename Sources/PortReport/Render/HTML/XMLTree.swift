@@ -18,7 +18,8 @@ final class XMLTree {
         xmlInitParser()
         guard let context = xmlNewParserCtxt() else { throw ReportError("\(name): libxml2 could not start a parser") }
         defer { xmlFreeParserCtxt(context) }
-        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue)
+        let options = Int32(
+            XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue)
         let parsed: xmlDocPtr? = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress.flatMap { base in
                 base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
@@ -30,14 +31,19 @@ final class XMLTree {
             if let parsed { xmlFreeDoc(parsed) }
             let error = xmlCtxtGetLastError(context)
             let line = error.map { Int($0.pointee.line) } ?? 0
-            let message = error.flatMap { $0.pointee.message.map { String(cString: $0) } }?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "not well-formed XML"
+            let message =
+                error.flatMap { $0.pointee.message.map { String(cString: $0) } }?.trimmingCharacters(in: .whitespacesAndNewlines)
+                ?? "not well-formed XML"
             throw ReportError("\(name):\(line): the template is not well-formed XHTML: \(message)")
         }
         if let subset = document.pointee.intSubset {
             if subset.pointee.entities != nil || subset.pointee.pentities != nil || subset.pointee.children != nil
-                || subset.pointee.ExternalID != nil || subset.pointee.SystemID != nil {
+                || subset.pointee.ExternalID != nil || subset.pointee.SystemID != nil
+            {
                 xmlFreeDoc(document)
-                throw ReportError("\(name): templates may not declare entities or a DTD (use <!DOCTYPE html> and numeric character references such as &#160;)")
+                throw ReportError(
+                    "\(name): templates may not declare entities or a DTD (use <!DOCTYPE html> and numeric character references such as &#160;)"
+                )
             }
         }
         self.document = document
@@ -137,7 +143,9 @@ enum XMLNode {
     }
 
     /// A new element in the namespace of `namespaceOf` (SVG inside SVG, XHTML inside XHTML).
-    static func element(_ name: String, like namespaceOf: xmlNodePtr, attributes: [(String, String)] = [], text: String? = nil) -> xmlNodePtr? {
+    static func element(
+        _ name: String, like namespaceOf: xmlNodePtr, attributes: [(String, String)] = [], text: String? = nil
+    ) -> xmlNodePtr? {
         guard let node = xmlNewDocNode(namespaceOf.pointee.doc, namespaceOf.pointee.ns, name, nil) else { return nil }
         for (key, value) in attributes { xmlSetProp(node, key, value) }
         if let text, let textNode = xmlNewDocText(namespaceOf.pointee.doc, text) { xmlAddChild(node, textNode) }

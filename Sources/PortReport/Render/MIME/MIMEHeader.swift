@@ -7,7 +7,9 @@ enum MIMEHeader {
         var out = String.UnicodeScalarView()
         var space = false
         for scalar in text.unicodeScalars {
-            if scalar.value <= 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}" {
+            if scalar.value <= 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value) || scalar == "\u{2028}"
+                || scalar == "\u{2029}"
+            {
                 space = !out.isEmpty
                 continue
             }
@@ -23,7 +25,9 @@ enum MIMEHeader {
     static func unstructured(_ raw: String, name: String) -> String {
         let text = sanitised(raw)
         let words = text.split(separator: " ").map(String.init)
-        let plain = text.unicodeScalars.allSatisfy { $0.isASCII } && !text.contains("=?") && words.allSatisfy { $0.utf8.count <= 76 - name.utf8.count - 2 }
+        let plain =
+            text.unicodeScalars.allSatisfy { $0.isASCII } && !text.contains("=?")
+            && words.allSatisfy { $0.utf8.count <= 76 - name.utf8.count - 2 }
         guard plain else { return encodedWords(text) }
         var lines: [String] = []
         var current = ""
@@ -75,7 +79,9 @@ enum MIMEHeader {
     static func contentType(_ raw: String) throws(ReportError) -> String {
         let text = sanitised(raw)
         let tspecials = Set("()<>@,;:\\\"/[]?= ".unicodeScalars)
-        func token(_ s: Substring) -> Bool { !s.isEmpty && s.unicodeScalars.allSatisfy { $0.isASCII && $0.value > 0x20 && !tspecials.contains($0) } }
+        func token(_ s: Substring) -> Bool {
+            !s.isEmpty && s.unicodeScalars.allSatisfy { $0.isASCII && $0.value > 0x20 && !tspecials.contains($0) }
+        }
         let type = text.prefix { $0 != ";" }
         let halves = type.trimmingCharacters(in: .whitespaces).split(separator: "/", omittingEmptySubsequences: false)
         guard halves.count == 2, token(halves[0]), token(halves[1]), text.unicodeScalars.allSatisfy({ $0.isASCII }) else {

@@ -76,7 +76,9 @@ struct MIMEMessage: Sendable, Equatable {
             fingerprint += Array(field.utf8) + [0]
         }
         fingerprint += text + [0] + html + [0]
-        if let attachment { fingerprint += Array(attachment.filename.utf8) + [0] + Array(attachment.contentType.utf8) + [0] + attachment.bytes }
+        if let attachment {
+            fingerprint += Array(attachment.filename.utf8) + [0] + Array(attachment.contentType.utf8) + [0] + attachment.bytes
+        }
         let digest = SHA256Hasher.hex(of: fingerprint)
         // "=_" cannot occur in quoted-printable or base64 text, so no body can hold a boundary.
         let alternative = "=_portreport_alt_" + digest.prefix(24)

@@ -9,7 +9,9 @@ struct Mailbox {
 
     init(parsing raw: String, role: String) throws(ReportError) {
         if raw.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-            throw ReportError("\(role): '\(MIMEHeader.sanitised(raw))' holds a line break or control character; expected name@example.com or Name <name@example.com>")
+            throw ReportError(
+                "\(role): '\(MIMEHeader.sanitised(raw))' holds a line break or control character; expected name@example.com or Name <name@example.com>"
+            )
         }
         let text = raw.trimmingCharacters(in: .whitespaces)
         var name: String?
@@ -18,12 +20,15 @@ struct Mailbox {
             address = String(text[text.index(after: open)..<text.index(before: text.endIndex)])
             var display = text[..<open].trimmingCharacters(in: .whitespaces)
             if display.count >= 2, display.hasPrefix("\""), display.hasSuffix("\"") {
-                display = String(display.dropFirst().dropLast()).replacingOccurrences(of: "\\\"", with: "\"").replacingOccurrences(of: "\\\\", with: "\\")
+                display = String(display.dropFirst().dropLast()).replacingOccurrences(of: "\\\"", with: "\"").replacingOccurrences(
+                    of: "\\\\", with: "\\")
             }
             name = display.isEmpty ? nil : display
         }
         guard let (local, domain) = Mailbox.addrSpec(address) else {
-            throw ReportError("\(role): '\(text)' is not an email address; expected name@example.com or Name <name@example.com> (ASCII address, no spaces)")
+            throw ReportError(
+                "\(role): '\(text)' is not an email address; expected name@example.com or Name <name@example.com> (ASCII address, no spaces)"
+            )
         }
         self.address = local + "@" + domain
         self.domain = domain
@@ -45,9 +50,9 @@ struct Mailbox {
             return !s.isEmpty && labels.allSatisfy { !$0.isEmpty && $0.unicodeScalars.allSatisfy(allowed) }
         }
         guard local.utf8.count <= 64, domain.utf8.count <= 253,
-              dotAtom(local, allowed: { atext.contains($0) }),
-              dotAtom(domain, allowed: { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") }),
-              domain.split(separator: ".").allSatisfy({ !$0.hasPrefix("-") && !$0.hasSuffix("-") })
+            dotAtom(local, allowed: { atext.contains($0) }),
+            dotAtom(domain, allowed: { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") }),
+            domain.split(separator: ".").allSatisfy({ !$0.hasPrefix("-") && !$0.hasSuffix("-") })
         else { return nil }
         return (local, domain)
     }

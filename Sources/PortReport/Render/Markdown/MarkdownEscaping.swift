@@ -40,10 +40,10 @@ enum MarkdownEscaping {
             case "&" where entityFollows(scalars, after: index):
                 out.append(contentsOf: "&amp;".unicodeScalars)
             case "-" where index == 0 && markerEnds(scalars, at: 1, repeating: "-"),
-                 "+" where index == 0 && markerEnds(scalars, at: 1, repeating: "+"),
-                 "=" where index == 0 && markerEnds(scalars, at: 1, repeating: "="),
-                 "." where index == leadingDigits && leadingDigits > 0 && markerEnds(scalars, at: index + 1, repeating: nil),
-                 ")" where index == leadingDigits && leadingDigits > 0 && markerEnds(scalars, at: index + 1, repeating: nil):
+                "+" where index == 0 && markerEnds(scalars, at: 1, repeating: "+"),
+                "=" where index == 0 && markerEnds(scalars, at: 1, repeating: "="),
+                "." where index == leadingDigits && leadingDigits > 0 && markerEnds(scalars, at: index + 1, repeating: nil),
+                ")" where index == leadingDigits && leadingDigits > 0 && markerEnds(scalars, at: index + 1, repeating: nil):
                 out.append("\\")
                 out.append(scalar)
             default:

@@ -76,12 +76,13 @@ struct MarkdownRenderer: ReportRenderer {
             case .section(let section):
                 out.append(contentsOf: sections.lines(section))
             case .text(let pieces):
-                out.append(pieces.map { piece in
-                    switch piece {
-                    case .literal(let text): return text
-                    case .value(let inline): return sections.value(inline)
-                    }
-                }.joined())
+                out.append(
+                    pieces.map { piece in
+                        switch piece {
+                        case .literal(let text): return text
+                        case .value(let inline): return sections.value(inline)
+                        }
+                    }.joined())
             }
         }
         while out.last?.isEmpty == true { out.removeLast() }

@@ -57,7 +57,7 @@ struct MarkdownSections {
         }
         var lines = [
             line(words.openPorts, bold: true),
-            line(words.instances, bold: true) + " (hosts \(words.hostInstancesInRanking), containers \(words.containerInstancesInRanking))",
+            line(words.instances, bold: true) + " (hosts \(words.hostInstancesInRanking), containers \(words.containerInstancesInRanking))"
         ]
         for figures in words.categories {
             if let ports = figures.ports, let instances = figures.instances {
@@ -82,15 +82,20 @@ struct MarkdownSections {
     func ranking() -> [String] {
         guard !result.ranking.isEmpty else { return [Self.note("No open ports in the current snapshots.")] }
         let rows = result.ranking.prefix(max(result.top, 0)).map { row in
-            [String(row.rank), row.key.description, E.inline(row.service ?? ""), String(row.host), String(row.container), String(row.total),
-             V.percent(row.share), row.status?.rawValue ?? "", E.inline(row.risk?.reason ?? "")]
+            [
+                String(row.rank), row.key.description, E.inline(row.service ?? ""), String(row.host), String(row.container),
+                String(row.total),
+                V.percent(row.share), row.status?.rawValue ?? "", E.inline(row.risk?.reason ?? "")
+            ]
         }
-        var lines = Self.table(["#", "Port", "Service", "Hosts", "Containers", "Total", "Share", "Vendor status", "Risk"], "rllrrrrll", Array(rows))
+        var lines = Self.table(
+            ["#", "Port", "Service", "Hosts", "Containers", "Total", "Share", "Vendor status", "Risk"], "rllrrrrll", Array(rows))
         let hidden = result.ranking.count - rows.count
         if hidden > 0 {
             let rest = 1 - (rows.isEmpty ? 0 : result.ranking[rows.count - 1].cumulativeShare)
             lines.append("")
-            lines.append(Self.note("\(hidden) more ports (\(V.percent(max(rest, 0))) of instances) are in the full ranking (--format csv or json)."))
+            lines.append(
+                Self.note("\(hidden) more ports (\(V.percent(max(rest, 0))) of instances) are in the full ranking (--format csv or json)."))
         }
         return lines
     }
@@ -121,11 +126,15 @@ struct MarkdownSections {
         if result.perProject.count > 1 {
             lines.append("")
             let rows = result.perProject.map { row in
-                [E.inline(row.origin.projectID), E.inline(row.origin.enterpriseProjectID),
-                 row.host.map { String($0.id) } ?? "", String(row.hostInstances),
-                 row.container.map { String($0.id) } ?? "", String(row.containerInstances)]
+                [
+                    E.inline(row.origin.projectID), E.inline(row.origin.enterpriseProjectID),
+                    row.host.map { String($0.id) } ?? "", String(row.hostInstances),
+                    row.container.map { String($0.id) } ?? "", String(row.containerInstances)
+                ]
             }
-            lines += Self.table(["Project", "Enterprise project", "Host snapshot", "Host instances", "Container snapshot", "Container instances"], "llrrrr", rows)
+            lines += Self.table(
+                ["Project", "Enterprise project", "Host snapshot", "Host instances", "Container snapshot", "Container instances"], "llrrrr",
+                rows)
         }
         return lines
     }
@@ -150,9 +159,11 @@ struct MarkdownSections {
             // New and gone in full; changed ports up to `top` rows (by size of the change).
             let changedShown = trend.changed.prefix(max(result.top, 0))
             let rows = trend.new.map { ("new", $0) } + trend.gone.map { ("gone", $0) } + changedShown.map { ("changed", $0) }
-            lines += Self.table(["Change", "Port", "Before", "After", "Delta"], "llrrr", rows.map { kind, change in
-                [kind, change.key.description, String(change.before), String(change.after), V.signed(change.delta)]
-            })
+            lines += Self.table(
+                ["Change", "Port", "Before", "After", "Delta"], "llrrr",
+                rows.map { kind, change in
+                    [kind, change.key.description, String(change.before), String(change.after), V.signed(change.delta)]
+                })
             if trend.changed.count > changedShown.count {
                 lines.append("")
                 lines.append(Self.note("\(trend.changed.count - changedShown.count) smaller changes are in the JSON report."))
@@ -166,8 +177,10 @@ struct MarkdownSections {
     func findings() -> [String] {
         guard !result.findings.isEmpty else { return [Self.note("No policy findings.")] }
         let rows = result.findings.map { finding in
-            [finding.kind.rawValue, finding.key.description, finding.category.rawValue, String(finding.num), E.inline(finding.message),
-             E.inline(finding.waiver?.ticket ?? "")]
+            [
+                finding.kind.rawValue, finding.key.description, finding.category.rawValue, String(finding.num), E.inline(finding.message),
+                E.inline(finding.waiver?.ticket ?? "")
+            ]
         }
         return Self.table(["Kind", "Port", "Category", "Count", "Finding", "Waiver"], "lllrll", rows)
     }
@@ -175,9 +188,11 @@ struct MarkdownSections {
     func waived() -> [String] {
         guard !result.waived.isEmpty else { return [Self.note("No waived findings.")] }
         let rows = result.waived.map { finding in
-            [finding.kind.rawValue, finding.key.description, finding.category.rawValue, String(finding.num),
-             E.inline(finding.waiver?.ticket ?? ""), E.inline(finding.waiver?.reason ?? ""), E.inline(finding.waiver?.expiresOn ?? ""),
-             E.inline(finding.message)]
+            [
+                finding.kind.rawValue, finding.key.description, finding.category.rawValue, String(finding.num),
+                E.inline(finding.waiver?.ticket ?? ""), E.inline(finding.waiver?.reason ?? ""), E.inline(finding.waiver?.expiresOn ?? ""),
+                E.inline(finding.message)
+            ]
         }
         return Self.table(["Kind", "Port", "Category", "Count", "Ticket", "Reason", "Expires", "Finding"], "lllrllll", rows)
     }
@@ -194,11 +209,15 @@ struct MarkdownSections {
             let info = listed.info
             let state = V.snapshotState(info, escaping: E.inline)
             let role = currentIDs.contains(info.id) ? "current" : listed.used ? "history" : "not used"
-            return [String(info.id), info.category.rawValue, E.inline(info.projectID), E.inline(info.enterpriseProjectID), info.capturedAt.rfc3339,
-                    String(info.records), info.totalNum.map { String($0) } ?? "", state, role]
+            return [
+                String(info.id), info.category.rawValue, E.inline(info.projectID), E.inline(info.enterpriseProjectID),
+                info.capturedAt.rfc3339,
+                String(info.records), info.totalNum.map { String($0) } ?? "", state, role
+            ]
         }
-        var table = Self.table(["Snapshot", "Category", "Project", "Enterprise project", "Captured", "Records", "API total", "State", "Role"],
-                               "rllllrrll", rows)
+        var table = Self.table(
+            ["Snapshot", "Category", "Project", "Enterprise project", "Captured", "Records", "API total", "State", "Role"],
+            "rllllrrll", rows)
         if let historyNote = words.historyNote {
             table += ["", Self.note(historyNote)]
         }
@@ -210,15 +229,17 @@ struct MarkdownSections {
             "- Tool: portreport " + E.inline(PortReportVersion.string),
             "- Generated at: " + result.generatedAt.rfc3339,
             "- Policy: " + E.inline(result.policySource),
-            "- Scope: " + E.inline(words.scope),
+            "- Scope: " + E.inline(words.scope)
         ]
         let captured = Dictionary(result.snapshots.map { ($0.info.id, $0.info) }, uniquingKeysWith: { first, _ in first })
         var rows: [[String]] = []
         for id in result.reportedSnapshots.filter(\.used).map(\.info.id).sorted() {
             for source in result.sources[id] ?? [] {
                 let place = source.entry.map { "HAR entry \($0)" } ?? source.query.map { "query: " + E.inline($0) } ?? ""
-                rows.append([String(id), captured[id].map { $0.capturedAt.rfc3339 } ?? "", E.inline(source.path), place,
-                             E.inline(source.sha256), String(source.size), String(source.records)])
+                rows.append([
+                    String(id), captured[id].map { $0.capturedAt.rfc3339 } ?? "", E.inline(source.path), place,
+                    E.inline(source.sha256), String(source.size), String(source.records)
+                ])
             }
         }
         lines.append("")

@@ -54,7 +54,9 @@ extension MarkdownRenderer {
                 literal += rest[..<open.lowerBound]
                 let afterOpen = rest[open.upperBound...]
                 guard let close = afterOpen.range(of: "}}") else {
-                    throw ReportError("\(name):\(number): unclosed '{{' (placeholders look like {{name}}; known: \(placeholderNames.joined(separator: ", ")))")
+                    throw ReportError(
+                        "\(name):\(number): unclosed '{{' (placeholders look like {{name}}; known: \(placeholderNames.joined(separator: ", ")))"
+                    )
                 }
                 let inner = String(afterOpen[..<close.lowerBound]).trimmingSpaces
                 rest = afterOpen[close.upperBound...]
@@ -67,7 +69,8 @@ extension MarkdownRenderer {
                     literal = ""
                     pieces.append(.value(inline))
                 } else {
-                    throw ReportError("\(name):\(number): unknown placeholder {{\(inner)}}; known: \(placeholderNames.joined(separator: ", "))")
+                    throw ReportError(
+                        "\(name):\(number): unknown placeholder {{\(inner)}}; known: \(placeholderNames.joined(separator: ", "))")
                 }
             }
             literal += rest
@@ -94,7 +97,8 @@ extension String {
     fileprivate var trimmingSpaces: String {
         let scalars = Array(unicodeScalars)
         guard let first = scalars.firstIndex(where: { $0 != " " && $0 != "\t" }),
-              let last = scalars.lastIndex(where: { $0 != " " && $0 != "\t" }) else { return "" }
+            let last = scalars.lastIndex(where: { $0 != " " && $0 != "\t" })
+        else { return "" }
         var view = String.UnicodeScalarView()
         view.append(contentsOf: scalars[first...last])
         return String(view)

@@ -88,9 +88,11 @@ struct ReportVocabulary: Sendable {
         for category in Category.allCases {
             let summary = category == .host ? result.breakdown.host : result.breakdown.container
             guard summary != nil || result.scope.categories.contains(category) else { continue }
-            categories.append(CategoryFigures(category: category,
-                                              ports: summary.map { Figure(label: Self.portsOpenLabel(category), value: String($0.ports)) },
-                                              instances: summary.map { Figure(label: Self.instancesLabel(category), value: String($0.instances)) }))
+            categories.append(
+                CategoryFigures(
+                    category: category,
+                    ports: summary.map { Figure(label: Self.portsOpenLabel(category), value: String($0.ports)) },
+                    instances: summary.map { Figure(label: Self.instancesLabel(category), value: String($0.instances)) }))
         }
         self.categories = categories
 
@@ -98,12 +100,14 @@ struct ReportVocabulary: Sendable {
         dangerous = Figure(label: "Dangerous ports open", value: String(dangerousRows.count))
         dangerousInstances = dangerousRows.reduce(Int64(0)) { $0 + $1.total }
         let danger = result.ranking.filter { $0.status == .danger }
-        vendorDanger = PortCount(label: "rated danger by the vendor", ports: danger.count, instances: danger.reduce(Int64(0)) { $0 + $1.total })
+        vendorDanger = PortCount(
+            label: "rated danger by the vendor", ports: danger.count, instances: danger.reduce(Int64(0)) { $0 + $1.total })
         let risky = result.ranking.filter { $0.risk != nil }
         catalogued = PortCount(label: "in the risk catalogue", ports: risky.count, instances: risky.reduce(Int64(0)) { $0 + $1.total })
 
         let shown = min(max(result.top, 0), result.ranking.count)
-        topShare = shown > 0 ? "The top \(shown) ports hold \(Self.percent(result.ranking[shown - 1].cumulativeShare)) of all instances" : nil
+        topShare =
+            shown > 0 ? "The top \(shown) ports hold \(Self.percent(result.ranking[shown - 1].cumulativeShare)) of all instances" : nil
 
         findings = Figure(label: "Policy findings", value: String(result.findings.count))
         waived = Figure(label: "Waived findings", value: String(result.waived.count))
@@ -120,8 +124,10 @@ struct ReportVocabulary: Sendable {
         self.keyFigures = keyFigures
 
         let historyOnly = result.historyOnlyCount
-        historyNote = historyOnly > 0
-            ? "\(historyOnly) older snapshot\(historyOnly == 1 ? " feeds" : "s feed") the history lines; the JSON report lists them all." : nil
+        historyNote =
+            historyOnly > 0
+            ? "\(historyOnly) older snapshot\(historyOnly == 1 ? " feeds" : "s feed") the history lines; the JSON report lists them all."
+            : nil
     }
 
     // MARK: Definitions
