@@ -1,26 +1,120 @@
 import Foundation
 
-/// Writes report files atomically: a temporary file beside the target, then a rename, so a
-/// reader never sees half a report.
+/// Writes report files: a regular file atomically (a temporary file beside the target, then a
+/// rename, so a reader never sees half a report); anything else (a device, a FIFO, a descriptor
+/// alias such as `/dev/stdout`) in place, as `tee` would, so that it is never replaced.
 enum OutputFile {
-    /// Refuses output files that are one of `protected` (each with what it is, for the
-    /// message: "the store", "one of the inputs (PATH)"). Files are compared by device and
-    /// inode, so a symbolic link or another spelling of the same path is caught too; protected
-    /// files that do not exist are skipped. A later entry for the same file wins.
-    static func checkTargets(_ targets: [String], protecting protectedFiles: [(path: String, what: String)]) throws(ReportError) {
-        func identity(_ path: String) -> [UInt64]? {
-            var info = stat()
-            guard stat(path, &info) == 0 else { return nil }
-            return [UInt64(info.st_dev), UInt64(info.st_ino)]
-        }
-        var protected: [[UInt64]: String] = [:]
-        for file in protectedFiles {
-            if let id = identity(file.path) { protected[id] = file.what }
-        }
-        for target in targets where target != "-" {
-            if let id = identity(target), let what = protected[id] {
-                throw ReportError("\(target) is \(what): refusing to write a report over it")
+    /// How a report reaches its target, decided before anything is written.
+    enum Method: Equatable {
+        /// `-`.
+        case standardOutput
+        /// A temporary file beside `path` (the target with its symbolic links followed), then a
+        /// rename over it: the link, if there was one, stays a link.
+        case replace(path: String)
+        /// Opened for writing and written into, never created nor replaced: a character device,
+        /// a FIFO, a socket, or a name for an open descriptor (`/dev/stdout`, `/dev/fd/N`).
+        case inPlace
+    }
+
+    /// How `path` is written, or why it cannot be: a missing directory, a directory, a block
+    /// device (a report written over a disk would destroy it: refused, unlike `tee`).
+    static func method(for path: String) throws(ReportError) -> Method {
+        if path == "-" { return .standardOutput }
+        let resolved = try followingLinks(path)
+        var info = stat()
+        if resolved.descriptorAlias {
+            guard stat(path, &info) == 0 else { throw ReportError("\(path): cannot write the report: \(reason(errno))") }
+        } else {
+            let directory = parent(of: resolved.path)
+            var directoryInfo = stat()
+            guard stat(directory, &directoryInfo) == 0 else {
+                let code = errno
+                if code == ENOENT { throw ReportError("\(path): the directory \(directory) does not exist") }
+                throw ReportError("\(path): cannot write the report: \(directory): \(reason(code))")
             }
+            guard isKind(directoryInfo, S_IFDIR) else { throw ReportError("\(path): \(directory) is not a directory") }
+            guard stat(resolved.path, &info) == 0 else {
+                if errno == ENOENT { return .replace(path: resolved.path) }
+                throw ReportError("\(path): cannot write the report: \(reason(errno))")
+            }
+            if isKind(info, S_IFREG) { return .replace(path: resolved.path) }
+        }
+        if isKind(info, S_IFDIR) { throw ReportError("\(path) is a directory: name a file inside it") }
+        if isKind(info, S_IFBLK) { throw ReportError("\(path) is a block device: refusing to write a report into it") }
+        return .inPlace
+    }
+
+    /// `path` with the symbolic links of its last component followed (at most 40, as Linux
+    /// does), and whether it names an open descriptor (it lies in, or a link leads into,
+    /// `/proc`: `/dev/stdout`, `/dev/fd/1`), whose links are not file names to follow.
+    static func followingLinks(_ path: String) throws(ReportError) -> (path: String, descriptorAlias: Bool) {
+        var current = path
+        for _ in 0..<40 {
+            if current.hasPrefix("/proc/") || canonicalDirectory(of: current)?.hasPrefix("/proc/") == true {
+                return (current, true)
+            }
+            var info = stat()
+            guard lstat(current, &info) == 0, isKind(info, S_IFLNK) else { return (current, false) }
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let length = readlink(current, &buffer, buffer.count - 1)
+            guard length > 0 else { throw ReportError("\(path): cannot read the symbolic link \(current): \(reason(errno))") }
+            let target = String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            current = target.hasPrefix("/") ? target : joining(parent(of: current), target)
+        }
+        throw ReportError("\(path): cannot write the report: too many levels of symbolic links")
+    }
+
+    /// What tells two targets (or a target and a protected file) apart: the device and inode
+    /// when the file exists, and its canonical path (the real path of its directory and its
+    /// name) when that directory exists. A file that does not exist yet has no inode: the path
+    /// still catches `store.sqlite-wal` before SQLite creates it.
+    struct Identity: Sendable {
+        var inode: [UInt64]?
+        var path: String?
+
+        func isSame(as other: Identity) -> Bool {
+            if let inode, inode == other.inode { return true }
+            if let path, path == other.path { return true }
+            return false
+        }
+    }
+
+    /// The identity of a target or protected file as given (`-` is standard output's file).
+    static func identity(_ path: String) -> Identity {
+        var info = stat()
+        if path == "-" {
+            return Identity(inode: fstat(STDOUT_FILENO, &info) == 0 ? [UInt64(info.st_dev), UInt64(info.st_ino)] : nil, path: nil)
+        }
+        let resolved = (try? followingLinks(path))?.path ?? path
+        let inode = stat(path, &info) == 0 ? [UInt64(info.st_dev), UInt64(info.st_ino)] : nil
+        return Identity(inode: inode, path: canonicalPath(resolved))
+    }
+
+    /// Throws a usage error naming both spellings when two `-o` targets are one file (`a.json`
+    /// and `./a.json`, a link and its target, `-` and `/dev/stdout`).
+    static func checkDistinct(_ targets: [String]) throws(UsageError) {
+        let identities = targets.map(identity)
+        for (index, identity) in identities.enumerated() {
+            for earlier in 0..<index where identity.isSame(as: identities[earlier]) {
+                throw UsageError("-o \(targets[earlier]) and -o \(targets[index]) are the same output: name each output once")
+            }
+        }
+    }
+
+    /// Refuses output files that are one of `protected` (each with what it is, for the
+    /// message: "the store", "one of the inputs (PATH)"), and targets that cannot be written
+    /// (`method(for:)`: a missing directory, a directory). Files are compared by device and
+    /// inode and by canonical path, so a symbolic link, another spelling of the same path, or a
+    /// protected file that does not exist yet (the store's `-wal`) is caught too. A later entry
+    /// for the same file wins.
+    static func checkTargets(_ targets: [String], protecting protectedFiles: [(path: String, what: String)]) throws(ReportError) {
+        let protected = protectedFiles.map { (identity: identity($0.path), what: $0.what) }
+        for target in targets where target != "-" {
+            let id = identity(target)
+            if let match = protected.last(where: { id.isSame(as: $0.identity) }) {
+                throw ReportError("\(target) is \(match.what): refusing to write a report over it")
+            }
+            _ = try method(for: target)
         }
     }
 
@@ -49,18 +143,40 @@ enum OutputFile {
     }
 
     static func write(_ bytes: [UInt8], to path: String) throws(ReportError) {
-        if path == "-" {
-            FileHandle.standardOutput.write(Data(bytes))
-            return
+        switch try method(for: path) {
+        case .standardOutput:
+            try StandardOutput.write(bytes)
+        case .inPlace:
+            try writeInPlace(bytes, to: path)
+        case .replace(let real):
+            try replace(real, with: bytes, naming: path)
         }
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).portreport-\(getpid()).tmp")
+    }
+
+    /// Opens `path` as it is (no creation, no truncation: appended to when it is a regular file
+    /// behind `/dev/stdout`) and writes `bytes` into it. A FIFO waits for its reader, as `tee` does.
+    private static func writeInPlace(_ bytes: [UInt8], to path: String) throws(ReportError) {
+        var descriptor: Int32
+        repeat {
+            descriptor = open(path, O_WRONLY | O_APPEND | O_NOCTTY | O_CLOEXEC)
+        } while descriptor < 0 && errno == EINTR
+        guard descriptor >= 0 else { throw ReportError("\(path): cannot write the report: \(reason(errno))") }
+        let failure = writeFully(bytes, to: descriptor)
+        let closed = close(descriptor) == 0 ? nil : errno
+        if let code = failure ?? closed.flatMap({ $0 == EINTR ? nil : $0 }) {
+            throw ReportError("\(path): cannot write the report: \(reason(code))")
+        }
+    }
+
+    /// A temporary file beside `real`, then a rename over it; `path` is the target as given.
+    private static func replace(_ real: String, with bytes: [UInt8], naming path: String) throws(ReportError) {
+        let temporary = URL(fileURLWithPath: joining(parent(of: real), ".\(name(of: real)).portreport-\(getpid()).tmp"))
         do {
             try Data(bytes).write(to: temporary)
-            if rename(temporary.path, url.path) != 0 {
-                let reason = String(cString: strerror(errno))
+            if rename(temporary.path, real) != 0 {
+                let why = reason(errno)
                 try? FileManager.default.removeItem(at: temporary)
-                throw ReportError("\(path): cannot write the report: \(reason)")
+                throw ReportError("\(path): cannot write the report: \(why)")
             }
         } catch let error as ReportError {
             throw error
@@ -69,4 +185,101 @@ enum OutputFile {
             throw ReportError("\(path): cannot write the report: \(error.localizedDescription)")
         }
     }
+
+    /// The directory a path is in, as spelled (`.` for a bare name). Written out by hand:
+    /// `NSString.deletingLastPathComponent` traps on some short names on Linux.
+    static func parent(of path: String) -> String {
+        let trimmed = withoutTrailingSlashes(path)
+        guard let slash = trimmed.lastIndex(of: "/") else { return "." }
+        let directory = withoutTrailingSlashes(String(trimmed[..<slash]))
+        return directory.isEmpty ? "/" : directory
+    }
+
+    /// The last component of a path (`/` for the root).
+    static func name(of path: String) -> String {
+        let trimmed = withoutTrailingSlashes(path)
+        if trimmed == "/" { return "/" }
+        return trimmed.lastIndex(of: "/").map { String(trimmed[trimmed.index(after: $0)...]) } ?? trimmed
+    }
+
+    /// `name` inside `directory`.
+    static func joining(_ directory: String, _ name: String) -> String {
+        directory.hasSuffix("/") ? directory + name : directory + "/" + name
+    }
+
+    private static func withoutTrailingSlashes(_ path: String) -> String {
+        var trimmed = Substring(path)
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        return String(trimmed)
+    }
+
+    /// The real path of the directory `path` is in, when that directory exists.
+    private static func canonicalDirectory(of path: String) -> String? {
+        realPath(parent(of: path))
+    }
+
+    /// The real path of `path`'s directory and its name; the real path of `path` itself when its
+    /// name is `.` or `..`; nil when the directory does not exist.
+    static func canonicalPath(_ path: String) -> String? {
+        let name = name(of: path)
+        if name.isEmpty || name == "." || name == ".." || name == "/" { return realPath(path) }
+        return canonicalDirectory(of: path).map { joining($0, name) }
+    }
+
+    private static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    private static func isKind(_ info: stat, _ kind: mode_t) -> Bool {
+        info.st_mode & S_IFMT == kind
+    }
+}
+
+/// The result of every command on standard output, written with write(2): a failed write is an
+/// error with its reason (Foundation's `FileHandle.write` traps on one).
+public enum StandardOutput {
+    /// Writes all of `bytes`; throws `standard output: cannot write: REASON` when the system
+    /// refuses (a full disk, a closed descriptor, a pipe whose reader left while SIGPIPE is
+    /// ignored; with SIGPIPE's default action that last case ends the process, as for any tool).
+    public static func write(_ bytes: [UInt8]) throws(ReportError) {
+        if let code = writeFully(bytes, to: STDOUT_FILENO) {
+            throw ReportError("standard output: cannot write: \(reason(code))")
+        }
+    }
+}
+
+/// Diagnostics on standard error, written with write(2).
+public enum StandardError {
+    /// Writes all of `bytes` if it can: a standard error that cannot be written leaves nowhere
+    /// to say so, and the run goes on to its exit status.
+    public static func write(_ bytes: [UInt8]) {
+        _ = writeFully(bytes, to: STDERR_FILENO)
+    }
+}
+
+/// write(2) until every byte is written: retried on EINTR, continued after a partial write.
+/// Returns nil, or the errno of the write that failed.
+func writeFully(_ bytes: [UInt8], to descriptor: Int32) -> Int32? {
+    bytes.withUnsafeBytes { buffer -> Int32? in
+        guard let base = buffer.baseAddress else { return nil }
+        var offset = 0
+        while offset < buffer.count {
+            let written = write(descriptor, base + offset, buffer.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            // write(2) returns 0 only for an empty request; treat it as an I/O error rather than spin.
+            if written == 0 { return EIO }
+            offset += written
+        }
+        return nil
+    }
+}
+
+/// strerror's text for an errno.
+private func reason(_ code: Int32) -> String {
+    String(cString: strerror(code))
 }

@@ -11,9 +11,9 @@ extension Store {
         return try Store(path: path, readOnly: true)
     }
 
-    /// The files a store at `path` is made of: the database and SQLite's write-ahead log and
-    /// its index beside it.
+    /// The files a store at `path` is made of: the database, SQLite's write-ahead log and its
+    /// index beside it, and the rollback journal SQLite would use outside WAL mode.
     static func files(at path: String) -> [String] {
-        ["", "-wal", "-shm"].map { path + $0 }
+        ["", "-wal", "-shm", "-journal"].map { path + $0 }
     }
 }

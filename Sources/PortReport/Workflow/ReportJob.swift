@@ -41,9 +41,11 @@ public struct ReportJob {
 
     /// The targets for `-o` files (standard output when there are none), each in `format`
     /// when given, else in the format its extension names, else JSON. Throws for a file whose
-    /// extension names no format when `format` is not given.
+    /// extension names no format when `format` is not given, and for two targets that are one
+    /// file (`a.json` and `./a.json`, a link and its target).
     public static func targets(outputs: [String], format: ReportFormat?) throws(UsageError) -> [Target] {
-        try (outputs.isEmpty ? ["-"] : outputs).map { path throws(UsageError) in
+        try OutputFile.checkDistinct(outputs)
+        return try (outputs.isEmpty ? ["-"] : outputs).map { path throws(UsageError) in
             if let format { return Target(path: path, format: format) }
             if path == "-" { return Target(path: path, format: .json) }
             guard let implied = ReportFormat(forPath: path) else { throw UsageError(ReportFormat.unknownExtensionMessage(path)) }
@@ -56,7 +58,10 @@ public struct ReportJob {
     public func run(console: any Console) throws {
         // Before anything is imported: a refused report changes nothing. Inputs are the files
         // `import` would read (directories walked).
-        let storeFiles = Store.files(at: storePath).map { (path: $0, what: "the store") }
+        // The store's files by the name given and, when that is a link, beside its target, where
+        // SQLite keeps the -wal, -shm and -journal files.
+        let storeTarget = (try? OutputFile.followingLinks(storePath))?.path ?? storePath
+        let storeFiles = (Store.files(at: storePath) + Store.files(at: storeTarget)).map { (path: $0, what: "the store") }
         let inputFiles = InputExpansion.expand(paths.filter { $0 != "-" }).files.map { (path: $0, what: "one of the inputs (\($0))") }
         try OutputFile.checkTargets(targets.map(\.path), protecting: storeFiles + inputFiles)
         // Closing the store after the import checkpoints its log into the file, a write and an

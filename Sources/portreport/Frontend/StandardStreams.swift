@@ -3,10 +3,18 @@ import Foundation
 import PortReport
 
 /// The console of a command-line run: result lines on standard output, diagnostics on standard
-/// error, with control characters from inputs made visible there.
+/// error, with control characters from inputs made visible there. Both are written with
+/// write(2) (`StandardOutput`, `StandardError`), one call per line under one lock, so that lines
+/// from the background close of a store never interleave with others.
+///
+/// A result that cannot be written (a full disk, a closed descriptor, a reader that left) ends
+/// the run at once with exit status 1 and one line: nobody can read the rest, and `check`'s
+/// status 0 or 3 would claim a result that was lost.
 struct StandardStreams: Console {
+    private static let lock = NSLock()
+
     func write(_ line: String) {
-        print(line)
+        write(bytes: Array((line + "\n").utf8))
     }
 
     func report(_ diagnostic: Diagnostic) {
@@ -15,13 +23,26 @@ struct StandardStreams: Console {
 
     /// Bytes as they are (JSON documents), on standard output.
     func write(bytes: [UInt8]) {
-        FileHandle.standardOutput.write(Data(bytes))
+        let failure: ReportError? = Self.lock.withLock {
+            do throws(ReportError) {
+                try StandardOutput.write(bytes)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let failure { exit(fail(failure).rawValue) }
+    }
+
+    /// Writes a line to standard error, with control characters from inputs made visible.
+    fileprivate static func writeError(_ text: String) {
+        lock.withLock { StandardError.write(Array((TerminalText.safe(text) + "\n").utf8)) }
     }
 }
 
 /// Writes a line to standard error, with control characters from inputs made visible.
 private func printError(_ text: String) {
-    FileHandle.standardError.write(Data((TerminalText.safe(text) + "\n").utf8))
+    StandardStreams.writeError(text)
 }
 
 /// Prints an error that ends the run the way every command does, and gives its exit status.

@@ -17,11 +17,11 @@ final class TerminalProgress: ImportProgress {
         guard elapsed - lastDraw >= 0.2 || filesDone == filesTotal else { return }
         lastDraw = elapsed
         let rate = elapsed > 0 ? Int(Double(records) / elapsed) : 0
-        FileHandle.standardError.write(Data("\r\u{1B}[K  \(filesDone)/\(filesTotal) files, \(records) records, \(rate) records/s".utf8))
+        StandardError.write(Array("\r\u{1B}[K  \(filesDone)/\(filesTotal) files, \(records) records, \(rate) records/s".utf8))
         drawn = true
     }
 
     func finish() {
-        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if drawn { StandardError.write(Array("\r\u{1B}[K".utf8)) }
     }
 }
