@@ -140,6 +140,24 @@ struct OutputTargetReliabilityTests {
         }
     }
 
+    @Test(
+        "standard error that cannot be written never traps: the run ends with its own status",
+        arguments: [
+            (#"exec "$0" "$@" 2>/dev/full >/dev/null"#, ["diff", "--store", "store.sqlite", "1", "2"], Int32(0)),
+            (#"exec "$0" "$@" 2>&- >/dev/null"#, ["diff", "--store", "store.sqlite", "1", "2"], Int32(0)),
+            (#"exec "$0" "$@" 2>&- >/dev/full"#, ["snapshots", "--store", "store.sqlite"], Int32(1)),
+            (#"exec "$0" "$@" 2>/dev/full"#, ["report", "--store", "missing/store.sqlite"], Int32(1))
+        ])
+    func standardErrorFails(script: String, arguments: [String], status: Int32) async throws {
+        try await withScratch("out-stderr") { scratch in
+            try await ReliabilityCLI.seed(scratch.store)
+            let before = try StoreInspection.dump(scratch.store)
+            let result = try await Self.runThroughShell(script, arguments, in: scratch.url, stdout: nil)
+            #expect(!result.signalled && result.status == status, "\(result)")
+            #expect(try StoreInspection.dump(scratch.store) == before, "the store changed")
+        }
+    }
+
     // MARK: - -o onto something that is not a regular file
 
     /// Makes a character device at `path` with the device number of `model` (/dev/null, /dev/full).
