@@ -5,21 +5,79 @@ import Yams
 // file, the line and what was expected.
 
 extension Policy {
+    /// Largest policy file read, in bytes. A policy is a few KB; the cap keeps a huge (or
+    /// endless) file from taking memory.
+    static let maximumFileSize = 1 << 20
+
     /// Reads a policy file; errors name the file, the line and what was expected.
     public static func load(path: String) throws(PolicyError) -> Policy {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw PolicyError(file: path, line: nil, message: "cannot read the policy file: \(error.localizedDescription)")
+        let bytes = try readFile(path)
+        guard let text = String(bytes: bytes, encoding: .utf8) else {
+            throw PolicyError(file: path, line: nil, message: "not UTF-8 text; expected a YAML policy file")
         }
         return try parse(text, file: path)
+    }
+
+    /// The bytes of the file at `path`, at most `maximumFileSize` of them, read without
+    /// Foundation so that each failure says what the path is in words.
+    private static func readFile(_ path: String) throws(PolicyError) -> [UInt8] {
+        func fail(_ message: String) -> PolicyError { PolicyError(file: path, line: nil, message: message) }
+        // O_NONBLOCK: a FIFO given as --policy must not hang the open; it is refused below.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else {
+            switch errno {
+            case ENOENT: throw fail("no such file; expected a YAML policy file")
+            case EACCES: throw fail("permission denied; cannot read the policy file")
+            default: throw fail("cannot open the policy file: \(String(cString: strerror(errno)))")
+            }
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw fail("cannot read the policy file: \(String(cString: strerror(errno)))") }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw fail("is a directory, expected a YAML policy file")
+        default: throw fail("not a regular file, expected a YAML policy file")
+        }
+        guard info.st_size <= maximumFileSize else {
+            throw fail("the file is \(info.st_size) bytes, over the limit of \(maximumFileSize) bytes for a policy (a policy is a few KB)")
+        }
+        var bytes = [UInt8](repeating: 0, count: maximumFileSize + 1)
+        var count = 0
+        while count < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { raw in read(fd, raw.baseAddress.map { $0 + count }, raw.count - count) }
+            if n < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                throw fail("cannot read the policy file: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            count += n
+        }
+        // The file may have grown since fstat.
+        guard count <= maximumFileSize else {
+            throw fail("the file is over the limit of \(maximumFileSize) bytes for a policy (a policy is a few KB)")
+        }
+        bytes.removeSubrange(count...)
+        return bytes
     }
 
     static func parse(_ text: String, file: String) throws(PolicyError) -> Policy {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            // The parser keeps the anchors alive (nodes hold them weakly) until they are checked.
+            let parser = try Parser(yaml: text)
+            root = try parser.singleRoot()
+            try withExtendedLifetime(parser) { () throws(PolicyError) in
+                if let root, let anchored = firstAnchored(root) {
+                    throw PolicyError(
+                        file: file, line: anchored.mark.map { $0.line },
+                        message:
+                            "YAML anchors and aliases (&name, *name) are not accepted in a policy: write each value out (an alias can make a small file expand without bound)"
+                    )
+                }
+            }
+        } catch let error as PolicyError {
+            throw error
         } catch let error as YamlError {
             var line = PolicyError.line(of: error)
             if case .duplicatedKeysInMapping(let duplicates, _) = error, let name = duplicates.first {
@@ -104,6 +162,27 @@ extension Policy {
             }
         }
         return policy
+    }
+}
+
+/// The first node, in document order, that carries an anchor (`&name`). An alias can only
+/// refer to an anchor given before it, so the walk stops before it meets any alias's copy:
+/// it visits at most the nodes the text spells out.
+private func firstAnchored(_ node: Node) -> Node? {
+    if node.anchor != nil { return node }
+    switch node {
+    case .scalar, .alias:
+        return nil
+    case .sequence(let sequence):
+        for item in sequence {
+            if let found = firstAnchored(item) { return found }
+        }
+        return nil
+    case .mapping(let mapping):
+        for (key, value) in mapping {
+            if let found = firstAnchored(key) ?? firstAnchored(value) { return found }
+        }
+        return nil
     }
 }
 

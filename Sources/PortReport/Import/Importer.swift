@@ -60,8 +60,9 @@ public struct Importer {
     /// Imports `paths`. Throws `ImportFailure` (and stores nothing) when any input is bad, unless
     /// `skipInvalid` is set; throws `StoreError` when the store cannot be written.
     public func run(_ paths: [String], progress: ImportProgress? = nil) throws -> ImportReport {
-        let (files, expansionErrors) = InputExpansion.expand(paths)
+        let (files, expansionErrors, skippedInWalks) = InputExpansion.expandReporting(paths)
         var report = ImportReport()
+        report.warnings = skippedInWalks
         var errors = expansionErrors
         if !errors.isEmpty && !options.skipInvalid {
             throw ImportFailure(errors: errors)
@@ -269,7 +270,7 @@ public struct Importer {
         } else {
             capturedAt = options.now
             capturedSource = "time of import (standard input)"
-            warning = "standard input: no --captured-at; using the time of import \(options.now.rfc3339)"
+            warning = "\(file.isStandardInput ? "standard input" : path): no --captured-at; using the time of import \(options.now.rfc3339)"
         }
         let filters = SnapshotKey.canonicalFilters(options.filters)
         let key = SnapshotKey(

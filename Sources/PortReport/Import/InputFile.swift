@@ -52,6 +52,10 @@ struct InputFile: Sendable {
 
     /// Reads a file (or standard input for `-`), inflating gzip content. With `hashing: false`
     /// the SHA-256 is left to `computeSHA256()`, for a thread with more time to spare.
+    ///
+    /// A pipe, FIFO, character device or socket named on the command line (`/dev/stdin`, the
+    /// `/dev/fd/N` of `<(cmd)`) is read as a stream, like `-`: to its end, within the same size
+    /// limit, and with no modification time (so no capture time from it).
     static func load(_ path: String, hashing: Bool = true) throws(InputError) -> InputFile {
         var raw: [UInt8]
         var mtime: Timestamp?
@@ -63,14 +67,27 @@ struct InputFile: Sendable {
             defer { close(fd) }
             var info = stat()
             guard fstat(fd, &info) == 0 else { throw InputError(file: path, message: "cannot read: \(errnoText())") }
-            guard (info.st_mode & S_IFMT) == S_IFREG else { throw InputError(file: path, message: "not a regular file") }
-            guard Int(info.st_size) <= InputLimits.maximumFileSize else {
-                throw InputError(
-                    file: path,
-                    message: "file is \(info.st_size) bytes, over the limit of \(InputLimits.maximumFileSize) bytes for one input")
+            switch info.st_mode & S_IFMT {
+            case S_IFREG:
+                guard Int(info.st_size) <= InputLimits.maximumFileSize else {
+                    throw InputError(
+                        file: path,
+                        message: "file is \(info.st_size) bytes, over the limit of \(InputLimits.maximumFileSize) bytes for one input")
+                }
+                mtime = Timestamp(secondsSinceEpoch: Int64(info.st_mtim.tv_sec))
+                raw = try readAll(fd: fd, path: path, sizeHint: Int(info.st_size))
+            case S_IFIFO, S_IFCHR, S_IFSOCK:
+                raw = try readAll(fd: fd, path: path, sizeHint: 1 << 16)
+                // SQLite reads a database by seeking in its file; a stream has no file to seek in.
+                if raw.starts(with: InputFile.sqliteMagic) {
+                    throw InputError(
+                        file: path,
+                        message:
+                            "an SQLite database cannot be read from a pipe (\(InputExpansion.kind(info.st_mode))): save it to a file first")
+                }
+            default:
+                throw InputError(file: path, message: "not a regular file (\(InputExpansion.kind(info.st_mode)))")
             }
-            mtime = Timestamp(secondsSinceEpoch: Int64(info.st_mtim.tv_sec))
-            raw = try readAll(fd: fd, path: path, sizeHint: Int(info.st_size))
         }
         let sha = hashing ? SHA256Hasher.hex(of: raw) : ""
         let size = raw.count
@@ -93,15 +110,18 @@ struct InputFile: Sendable {
         return InputFile(displayPath: path, bytes: raw, sha256: sha, unhashed: nil, size: size, modificationTime: mtime, wasGzip: false)
     }
 
+    /// Reads `fd` to its end. The buffer grows (doubling from `sizeHint`) but never past one
+    /// byte over the limit, so a stream that never ends costs at most the limit in memory.
     private static func readAll(fd: Int32, path: String, sizeHint: Int) throws(InputError) -> [UInt8] {
-        var buffer = [UInt8](repeating: 0, count: max(sizeHint, 1) + 1)
+        let limit = InputLimits.maximumFileSize
+        var buffer = [UInt8](repeating: 0, count: min(max(sizeHint, 1), limit) + 1)
         var count = 0
         while true {
             if count == buffer.count {
-                guard buffer.count <= InputLimits.maximumFileSize else {
-                    throw InputError(file: path, message: "input is over the limit of \(InputLimits.maximumFileSize) bytes")
+                guard buffer.count <= limit else {
+                    throw InputError(file: path, message: "input is over the limit of \(limit) bytes")
                 }
-                buffer.append(contentsOf: repeatElement(0, count: buffer.count))
+                buffer.append(contentsOf: repeatElement(0, count: min(buffer.count, limit + 1 - buffer.count)))
             }
             let n = buffer.withUnsafeMutableBytes { raw in
                 read(fd, raw.baseAddress.map { $0 + count }, raw.count - count)
@@ -113,8 +133,8 @@ struct InputFile: Sendable {
             if n == 0 { break }
             count += n
         }
-        guard count <= InputLimits.maximumFileSize else {
-            throw InputError(file: path, message: "input is over the limit of \(InputLimits.maximumFileSize) bytes")
+        guard count <= limit else {
+            throw InputError(file: path, message: "input is over the limit of \(limit) bytes")
         }
         buffer.removeSubrange(count...)
         return buffer
@@ -127,12 +147,23 @@ func errnoText() -> String {
 
 /// Expands the paths named on the command line: directories are walked recursively for
 /// `.json`, `.json.gz` and `.har` files, in byte order of their paths so that runs repeat.
+///
+/// What a walk meets that it cannot read — a FIFO, a socket, a device, a dangling symbolic
+/// link — is listed as skipped with a warning, never opened (opening a FIFO with no writer
+/// would block the run). Regular files of other kinds (`notes.txt`) are passed over quietly.
 enum InputExpansion {
     static let extensions = [".json", ".json.gz", ".har", ".har.gz"]
 
     static func expand(_ paths: [String]) -> (files: [String], errors: [InputError]) {
+        let expansion = expandReporting(paths)
+        return (expansion.files, expansion.errors)
+    }
+
+    /// The inputs, the errors, and a warning per entry the walks skipped.
+    static func expandReporting(_ paths: [String]) -> (files: [String], errors: [InputError], warnings: [String]) {
         var files: [String] = []
         var errors: [InputError] = []
+        var warnings: [String] = []
         for path in paths {
             if path == "-" {
                 files.append(path)
@@ -140,23 +171,42 @@ enum InputExpansion {
             }
             var info = stat()
             guard stat(path, &info) == 0 else {
-                errors.append(InputError(file: path, message: "no such file or directory"))
+                var link = stat()
+                if lstat(path, &link) == 0, (link.st_mode & S_IFMT) == S_IFLNK {
+                    errors.append(InputError(file: path, message: "a symbolic link to a file that does not exist"))
+                } else {
+                    errors.append(InputError(file: path, message: "no such file or directory"))
+                }
                 continue
             }
             if (info.st_mode & S_IFMT) == S_IFDIR {
                 let before = files.count
-                walk(path, into: &files, errors: &errors)
+                walk(path, into: &files, errors: &errors, warnings: &warnings)
                 if files.count == before {
                     errors.append(InputError(file: path, message: "directory holds no .json, .json.gz or .har files"))
                 }
             } else {
+                // A FIFO, /dev/stdin or a process substitution named here is read as a stream.
                 files.append(path)
             }
         }
-        return (files, errors)
+        return (files, errors, warnings)
     }
 
-    private static func walk(_ directory: String, into files: inout [String], errors: inout [InputError]) {
+    /// What a file of mode `mode` is, in words: "a FIFO", "a socket".
+    static func kind(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFIFO: return "a FIFO"
+        case S_IFSOCK: return "a socket"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFDIR: return "a directory"
+        case S_IFLNK: return "a symbolic link"
+        default: return "not a file portreport reads"
+        }
+    }
+
+    private static func walk(_ directory: String, into files: inout [String], errors: inout [InputError], warnings: inout [String]) {
         guard let handle = opendir(directory) else {
             errors.append(InputError(file: directory, message: "cannot read directory: \(errnoText())"))
             return
@@ -176,6 +226,8 @@ enum InputExpansion {
         let prefix = directory.hasSuffix("/") ? directory : directory + "/"
         for (name, type) in entries {
             let path = prefix + name
+            let lower = name.lowercased()
+            let readable = extensions.contains(where: { lower.hasSuffix($0) })
             var info = stat()
             if type == UInt8(DT_REG) {
                 info.st_mode = S_IFREG
@@ -183,18 +235,26 @@ enum InputExpansion {
                 info.st_mode = S_IFDIR
             } else {
                 // stat follows links to files; links to directories are not followed (no cycles).
-                guard lstat(path, &info) == 0 else { continue }
+                guard lstat(path, &info) == 0 else {
+                    warnings.append("\(path): cannot read what it is (\(errnoText())): skipped")
+                    continue
+                }
             }
             let isLink = (info.st_mode & S_IFMT) == S_IFLNK
-            if isLink { guard stat(path, &info) == 0 else { continue } }
+            if isLink {
+                guard stat(path, &info) == 0 else {
+                    // A link to nothing is often an export moved away: say so.
+                    warnings.append("\(path): a symbolic link to a file that does not exist: skipped")
+                    continue
+                }
+            }
             switch info.st_mode & S_IFMT {
             case S_IFDIR:
-                if !isLink { walk(path, into: &files, errors: &errors) }
+                if !isLink { walk(path, into: &files, errors: &errors, warnings: &warnings) }
             case S_IFREG:
-                let lower = name.lowercased()
-                if extensions.contains(where: { lower.hasSuffix($0) }) { files.append(path) }
+                if readable { files.append(path) }
             default:
-                break
+                warnings.append("\(path): not a regular file (\(kind(info.st_mode))): skipped")
             }
         }
     }

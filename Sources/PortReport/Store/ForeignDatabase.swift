@@ -1,12 +1,30 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// An SQLite file given to `import`, opened read-only and never modified: another portreport
 /// store, read snapshot by snapshot, or any other database, read with the user's `--query`.
 ///
 /// It hands out plain values; what they mean for an import (and the messages about them) is
-/// the importer's business.
+/// the importer's business. What stops a read before it ends — a query over the limits, a lock
+/// held by another program, an extension refused — is said here, as an `InputError` naming the
+/// file.
 final class ForeignDatabase {
+    /// Bounds on one `--query`, so that a query that never ends (an endless recursive CTE) or
+    /// returns far more than any export holds fails with a clear message instead of taking
+    /// the machine's memory or time.
+    struct QueryLimits: Sendable {
+        /// Most rows read. The API returns at most 10,000 records per snapshot, and a year of
+        /// daily snapshots of a project is a few hundred thousand rows: 1,000,000 rows (100
+        /// snapshots at the API's maximum) leaves that margin while the rows held for grouping
+        /// stay under about 60 MB.
+        var maximumRows = 1_000_000
+        /// Longest time the query may run, in seconds (checked by SQLite's progress handler).
+        var maximumSeconds: Double = 60
+
+        static let standard = QueryLimits()
+    }
+
     /// Why the file cannot be read as SQLite; `reason` is in words.
     enum OpenError: Error, Sendable {
         /// SQLite cannot open it.
@@ -68,35 +86,63 @@ final class ForeignDatabase {
     }
 
     private let queue: DatabaseQueue
+    /// The file as the user named it, for messages.
+    let path: String
     /// Whether the file says it is a portreport store (its `PRAGMA application_id`).
     let isPortReportStore: Bool
 
     init(path: String) throws(OpenError) {
+        self.path = path
         var configuration = Configuration()
         configuration.readonly = true
         configuration.label = "import source"
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)
         } catch {
-            throw .cannotOpen(reason: Store.describe(error))
+            throw .cannotOpen(reason: Store.describe(error, foreign: true))
         }
         do {
             let applicationID = try queue.read { db in try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0 }
             isPortReportStore = applicationID == Store.applicationID
         } catch {
-            throw .unreadable(reason: Store.describe(error))
+            // A lock is no sign of damage: the file cannot be opened now, that is all.
+            if ForeignDatabase.isLock(error) { throw .cannotOpen(reason: Store.describe(error, foreign: true)) }
+            throw .unreadable(reason: Store.describe(error, foreign: true))
         }
     }
 
     /// The schema version the file says it has (`PRAGMA user_version`).
     func schemaVersion() throws -> Int {
-        try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
+        do {
+            return try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
+        } catch {
+            throw failure(error, place: nil)
+        }
+    }
+
+    private static func isLock(_ error: any Error) -> Bool {
+        guard let error = error as? DatabaseError else { return false }
+        return error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
+    }
+
+    /// An SQLite error met while reading, as an error about this file (never the store's).
+    private func failure(_ error: any Error, place: String?) -> any Error {
+        guard error is DatabaseError else { return error }
+        return InputError(file: path, place: place, message: Store.describe(error, foreign: true))
     }
 
     /// Reads a portreport store's snapshots in the order they were stored, one at a time (so
     /// that only one is in memory), inside one read transaction. Throws `SnapshotDamage` for a
     /// snapshot that cannot be read, before `body` sees it.
     func forEachSnapshot(_ body: (Snapshot) throws -> Void) throws {
+        do {
+            try readSnapshots(body)
+        } catch {
+            throw failure(error, place: nil)
+        }
+    }
+
+    private func readSnapshots(_ body: (Snapshot) throws -> Void) throws {
         try queue.read { db in
             let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
             for row in try Row.fetchAll(db, sql: "SELECT * FROM snapshot ORDER BY id") {
@@ -158,32 +204,93 @@ final class ForeignDatabase {
 
     /// Runs a read-only `query`: `columns` is given the result's column names first, then
     /// `row` each row's values in turn, so that a problem in row 3 is found before row 4 is
-    /// read. Throws `QueryRefusal` for a query that cannot or may not run.
-    func query(_ query: String, columns: ([String]) throws -> Void, row: ([Value]) throws -> Void) throws {
-        try queue.read { db in
-            let statement: Statement
-            do {
-                statement = try db.makeStatement(sql: query)
-            } catch {
-                throw QueryRefusal.invalid(reason: Store.describe(error))
-            }
-            guard statement.isReadonly else { throw QueryRefusal.notReadOnly }
-            try columns(statement.columnNames)
-            let cursor = try Row.fetchCursor(statement)
-            var values: [Value] = []
-            while let next = try cursor.next() {
-                values.removeAll(keepingCapacity: true)
-                for value in next.databaseValues {
-                    switch value.storage {
-                    case .null: values.append(.null)
-                    case .int64(let number): values.append(.integer(number))
-                    case .double(let number): values.append(.real(number))
-                    case .string(let text): values.append(.text(text))
-                    case .blob(let data): values.append(.blob(data))
-                    }
+    /// read; rows are streamed, never all held. Throws `QueryRefusal` for a query that cannot
+    /// or may not run, and an `InputError` (place `--query`) for one stopped by `limits`, by a
+    /// lock, or by SQLite refusing what it asks (`load_extension()`).
+    func query(
+        _ query: String, limits: QueryLimits = .standard, columns: ([String]) throws -> Void, row: ([Value]) throws -> Void
+    ) throws {
+        let place = "--query"
+        let clock = QueryClock(seconds: limits.maximumSeconds)
+        do {
+            try queue.read { db in
+                let statement: Statement
+                do {
+                    statement = try db.makeStatement(sql: query)
+                } catch {
+                    if ForeignDatabase.isLock(error) { throw failure(error, place: place) }
+                    throw QueryRefusal.invalid(reason: Store.describe(error, foreign: true))
                 }
-                try row(values)
+                guard statement.isReadonly else { throw QueryRefusal.notReadOnly }
+                try columns(statement.columnNames)
+                // SQLite calls the handler every few thousand virtual machine steps; it ends the
+                // query (SQLITE_INTERRUPT) once the time is up, even while no row comes out.
+                let context = Unmanaged.passUnretained(clock).toOpaque()
+                sqlite3_progress_handler(
+                    db.sqliteConnection, 10_000,
+                    { context in
+                        guard let context else { return 0 }
+                        return Unmanaged<QueryClock>.fromOpaque(context).takeUnretainedValue().isOver ? 1 : 0
+                    }, context)
+                defer { sqlite3_progress_handler(db.sqliteConnection, 0, nil, nil) }
+                let cursor = try Row.fetchCursor(statement)
+                var values: [Value] = []
+                var count = 0
+                while let next = try cursor.next() {
+                    count += 1
+                    guard count <= limits.maximumRows else {
+                        throw InputError(
+                            file: path, place: place,
+                            message:
+                                "the query returned more than \(limits.maximumRows) rows, the limit for one import: narrow it with WHERE or LIMIT, or import it in parts"
+                        )
+                    }
+                    values.removeAll(keepingCapacity: true)
+                    for value in next.databaseValues {
+                        switch value.storage {
+                        case .null: values.append(.null)
+                        case .int64(let number): values.append(.integer(number))
+                        case .double(let number): values.append(.real(number))
+                        case .string(let text): values.append(.text(text))
+                        case .blob(let data): values.append(.blob(data))
+                        }
+                    }
+                    try row(values)
+                }
             }
+        } catch let error as DatabaseError {
+            withExtendedLifetime(clock) {}
+            if error.resultCode == .SQLITE_INTERRUPT && clock.expired {
+                throw InputError(
+                    file: path, place: place,
+                    message:
+                        "the query ran for more than \(Int(limits.maximumSeconds)) seconds, the limit for one import: it may never end (a recursive WITH without a bound?)"
+                )
+            }
+            if error.resultCode == .SQLITE_ERROR && error.message == "not authorized" && query.lowercased().contains("load_extension") {
+                throw InputError(file: path, place: place, message: "SQLite refused load_extension(): extensions cannot be loaded")
+            }
+            throw failure(error, place: place)
         }
+        withExtendedLifetime(clock) {}
+    }
+}
+
+/// The deadline of one query, read by SQLite's progress handler (a C callback, hence a class
+/// passed by pointer). Only the query's thread touches it.
+private final class QueryClock {
+    private let deadline: UInt64
+    private(set) var expired = false
+
+    init(seconds: Double) {
+        let nanoseconds = seconds * 1e9
+        let span = nanoseconds.isFinite && nanoseconds < Double(UInt64.max / 2) ? UInt64(max(nanoseconds, 0)) : UInt64.max / 2
+        let (sum, overflow) = DispatchTime.now().uptimeNanoseconds.addingReportingOverflow(span)
+        deadline = overflow ? UInt64.max : sum
+    }
+
+    var isOver: Bool {
+        if !expired && DispatchTime.now().uptimeNanoseconds >= deadline { expired = true }
+        return expired
     }
 }

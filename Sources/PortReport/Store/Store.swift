@@ -18,6 +18,11 @@ public final class Store: Sendable {
     /// Opens (creating when absent) the store at `path`.
     public init(path: String, readOnly: Bool = false, busyTimeoutSeconds: Double = 60) throws(StoreError) {
         self.path = path
+        // SQLite says "disk I/O error" (or "unable to open") for a directory; say what it is.
+        var info = stat()
+        if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            throw StoreError(path: path, message: "is a directory; --store expects a file")
+        }
         var configuration = Configuration()
         configuration.readonly = readOnly
         // A second process waits for the first instead of failing at once.
@@ -230,10 +235,13 @@ public final class Store: Sendable {
         }
     }
 
-    static func describe(_ error: any Error) -> String {
+    /// What SQLite's `error` means, in words for the user. `foreign` is for a database given to
+    /// `import` (not the store): another program, not portreport, holds its lock.
+    static func describe(_ error: any Error, foreign: Bool = false) -> String {
         if let error = error as? DatabaseError {
             switch error.resultCode {
             case .SQLITE_BUSY, .SQLITE_LOCKED:
+                if foreign { return "the database is locked by another program (try again when it has finished with it)" }
                 return "the store is busy: another portreport process is writing to it (try again when it has finished)"
             case .SQLITE_FULL:
                 return "the disk is full"
