@@ -54,7 +54,16 @@ struct SQLiteSnapshotReader {
                     let page = SnapshotPage(
                         key: snapshot.key, provenance: snapshot.provenance, path: sourcePage.path, entry: sourcePage.entry,
                         sha256: sourcePage.sha256, size: sourcePage.size, totalNum: sourcePage.totalNum, query: sourcePage.query)
-                    let added = try session.add(page, records: sourcePage.records, place: { _ in "snapshot \(snapshot.id)" })
+                    let added: Int?
+                    do {
+                        added = try session.add(page, records: sourcePage.records, place: { _ in "snapshot \(snapshot.id)" })
+                    } catch let error as InputError where error.file == sourcePage.path && !error.isPredicate {
+                        // Named as the store being merged, where the value is: the page's own
+                        // path is only where it once came from.
+                        throw InputError(
+                            file: path, place: "snapshot \(snapshot.id) (page \(sourcePage.path))",
+                            message: error.message)
+                    }
                     if let added { report.records += added } else { report.alreadyImportedPages += 1 }
                 }
             }
