@@ -205,6 +205,13 @@ struct SQLiteSnapshotReader {
                         capturedSource = "flag --captured-at"
                     } else {
                         capturedAt = file.modificationTime ?? options.now
+                        guard capturedAt.isInValidRange else {
+                            throw InputError(
+                                file: path, place: "--query",
+                                message:
+                                    "no captured_at column or --captured-at, and the database file's modification time (\(capturedAt.secondsSinceEpoch) Unix seconds) is not \(Timestamp.validRangeDescription); pass --captured-at"
+                            )
+                        }
                         capturedSource = "database file modification time"
                         fallbackWarning = true
                     }
