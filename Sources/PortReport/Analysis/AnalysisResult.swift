@@ -66,7 +66,7 @@ struct RankingRow: Sendable, Equatable {
     let key: PortKey
     let host: Int64
     let container: Int64
-    var total: Int64 { host + container }
+    var total: Int64 { host.saturatingAdding(container) }
     /// The vendor's verdict across categories: danger over normal over unknown; nil when no
     /// export said.
     let status: VendorStatus?
@@ -111,7 +111,7 @@ struct TrendChange: Sendable, Equatable {
     let key: PortKey
     let before: Int64
     let after: Int64
-    var delta: Int64 { after - before }
+    var delta: Int64 { after.saturatingSubtracting(before) }
 }
 
 /// What changed in one category between the two newest complete snapshots.
@@ -132,7 +132,7 @@ struct SeriesPoint: Sendable, Equatable {
     /// Nil where the category had no complete snapshot yet at that time (or is out of scope).
     let host: Int64?
     let container: Int64?
-    var total: Int64 { (host ?? 0) + (container ?? 0) }
+    var total: Int64 { (host ?? 0).saturatingAdding(container ?? 0) }
 }
 
 struct PortSeries: Sendable, Equatable {

@@ -33,6 +33,9 @@ struct AnalysisComputation {
     func run() throws -> AnalysisResult {
         let infos = try reader.snapshots(in: scope)
         guard let newest = infos.map(\.capturedAt).max() else {
+            if let unusable = reader.unusableWarnings.first {
+                throw ReportError("no usable snapshots in scope\(describeScope()); \(unusable)")
+            }
             throw ReportError("no snapshots in scope\(describeScope()): import some exports first, or widen the scope")
         }
         let generatedAt = now ?? newest
@@ -44,7 +47,7 @@ struct AnalysisComputation {
         let aggregates = selection.aggregates
         let ranking = makeRanking(host: aggregates[.host] ?? [:], container: aggregates[.container] ?? [:])
         let breakdown = makeBreakdown(aggregates, bothPresent: aggregates[.host] != nil && aggregates[.container] != nil)
-        let warnings = selection.warnings + comparisonWarnings(aggregates)
+        let warnings = reader.unusableWarnings + selection.warnings + comparisonWarnings(aggregates)
         let perProject = try makePerProject(selection.current)
         let trends = try makeTrends(timelines, used: &used)
         let evaluation = PolicyEvaluation(policy: policy, aggregates: aggregates, trends: trends, generatedAt: generatedAt)
@@ -81,7 +84,8 @@ struct AnalysisComputation {
         for snapshot in snapshots {
             for (key, value) in try reader.records(of: snapshot.id) {
                 let previous = result[key]
-                result[key] = RecordValue(num: (previous?.num ?? 0) + value.num, status: StatusOrder.worse(previous?.status, value.status))
+                result[key] = RecordValue(
+                    num: (previous?.num ?? 0).saturatingAdding(value.num), status: StatusOrder.worse(previous?.status, value.status))
             }
         }
         return result

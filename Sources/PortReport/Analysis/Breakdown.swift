@@ -12,7 +12,7 @@ extension AnalysisComputation {
             for (key, value) in aggregate {
                 types[key.type, default: 0] += 1
                 ranges[PortRange(port: key.port), default: 0] += 1
-                instances += value.num
+                instances = instances.saturatingAdding(value.num)
             }
             return CategoryBreakdown(ports: aggregate.count, instances: instances, types: types, ranges: ranges)
         }
@@ -35,7 +35,7 @@ extension AnalysisComputation {
         // The records are cached by the reader: the current snapshots were read for the ranking.
         func instances(_ snapshot: SnapshotInfo?) throws -> Int64 {
             guard let snapshot else { return 0 }
-            return try reader.records(of: snapshot.id).values.reduce(0) { $0 + $1.num }
+            return try reader.records(of: snapshot.id).values.map(\.num).saturatingSum()
         }
         return try origins.sorted().map { origin in
             let host = current[.host]?.first { $0.origin == origin }

@@ -10,7 +10,7 @@ extension AnalysisComputation {
             for category in scope.categories {
                 let snapshots = timelines.contributors(category, at: time)
                 used.formUnion(snapshots.map(\.id))
-                for (key, value) in try aggregate(snapshots) { result[key, default: 0] += value.num }
+                for (key, value) in try aggregate(snapshots) { result[key] = (result[key] ?? 0).saturatingAdding(value.num) }
             }
             return result
         }

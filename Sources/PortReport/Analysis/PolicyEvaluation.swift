@@ -115,7 +115,7 @@ enum Headline {
         var parts: [String] = []
         for category in Category.allCases {
             guard let aggregate = aggregates[category] else { continue }
-            let instances = aggregate.values.reduce(Int64(0)) { $0 + $1.num }
+            let instances = aggregate.values.map(\.num).saturatingSum()
             var part =
                 "\(Wording.plural(aggregate.count, "port")) open \(category == .host ? "on hosts" : "in containers") (\(instances) instances)"
             if let trend = trends[category] {

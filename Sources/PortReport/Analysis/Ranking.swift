@@ -15,14 +15,14 @@ extension AnalysisComputation {
                 status: StatusOrder.worse(host[key]?.status, container[key]?.status))
         }
         drafts.sort { a, b in
-            let ta = a.host + a.container, tb = b.host + b.container
+            let ta = a.host.saturatingAdding(a.container), tb = b.host.saturatingAdding(b.container)
             return ta != tb ? ta > tb : a.key < b.key
         }
-        let grand = drafts.reduce(Int64(0)) { $0 + $1.host + $1.container }
+        let grand = drafts.reduce(Int64(0)) { $0.saturatingAdding($1.host).saturatingAdding($1.container) }
         var cumulative: Int64 = 0
         return drafts.enumerated().map { index, draft in
-            let total = draft.host + draft.container
-            cumulative += total
+            let total = draft.host.saturatingAdding(draft.container)
+            cumulative = cumulative.saturatingAdding(total)
             return RankingRow(
                 rank: index + 1, key: draft.key, host: draft.host, container: draft.container, status: draft.status,
                 service: ServiceNames.name(port: draft.key.port, type: draft.key.type), range: PortRange(port: draft.key.port),

@@ -70,7 +70,7 @@ extension AnalysisComputation {
             points.reserveCapacity(times.count)
             for (index, time) in times.enumerated() {
                 func value(_ rows: [[Int]?]) -> Int64? {
-                    rows[index].map { $0.reduce(Int64(0)) { $0 + table[$1 * keys.count + column] } }
+                    rows[index].map { $0.reduce(Int64(0)) { $0.saturatingAdding(table[$1 * keys.count + column]) } }
                 }
                 points.append(SeriesPoint(capturedAt: time, host: value(hostRows), container: value(containerRows)))
             }
@@ -81,7 +81,8 @@ extension AnalysisComputation {
             result.append(
                 PortSeries(
                     key: key, reasons: unique, points: points, firstSeen: open.first?.capturedAt, lastSeen: open.last?.capturedAt,
-                    change7d: base7.map { lastTotal - points[$0].total }, change30d: base30.map { lastTotal - points[$0].total }))
+                    change7d: base7.map { lastTotal.saturatingSubtracting(points[$0].total) },
+                    change30d: base30.map { lastTotal.saturatingSubtracting(points[$0].total) }))
         }
         return result
     }

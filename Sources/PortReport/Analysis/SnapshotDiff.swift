@@ -15,7 +15,18 @@ extension Analyzer {
         try store.withAnalysisReader { reader in
             let infos = try reader.snapshots(
                 in: AnalysisScope(projectID: scope.projectID, enterpriseProjectID: scope.enterpriseProjectID, category: scope.category))
-            let before = try Self.resolve(first, in: infos), after = try Self.resolve(second, in: infos)
+            func resolve(_ reference: String) throws -> SnapshotInfo {
+                do {
+                    return try Self.resolve(reference, in: infos)
+                } catch {
+                    // A snapshot left out as unusable (one written by 0.2) is named as such.
+                    if let unusable = reader.unusableWarnings.first(where: { $0.hasPrefix("not used: snapshot \(reference) ") }) {
+                        throw ReportError(unusable)
+                    }
+                    throw error
+                }
+            }
+            let before = try resolve(first), after = try resolve(second)
             var warnings: [String] = []
             if before.category != after.category {
                 warnings.append(

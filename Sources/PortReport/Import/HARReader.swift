@@ -101,6 +101,11 @@ enum HARReader {
                 throw InputError(file: file, place: place + ".startedDateTime", message: "expected the entry's start time (ISO 8601)")
             }
             guard let started = Timestamp(rfc3339: startedText) else {
+                if Timestamp.isOutOfRange(startedText) {
+                    throw InputError(
+                        file: file, place: place + ".startedDateTime",
+                        message: "expected a date-time \(Timestamp.validRangeDescription), found \"\(startedText.prefix(60))\"")
+                }
                 throw InputError(
                     file: file, place: place + ".startedDateTime",
                     message: "expected an ISO 8601 date-time such as 2026-11-28T02:00:00.123+08:00, found \"\(startedText.prefix(60))\"")

@@ -260,9 +260,23 @@ public struct Importer {
             capturedAt = flag
             capturedSource = "flag --captured-at"
         } else if !file.isStandardInput, let found = PathMetadata.captureTime(in: path) {
+            guard found.timestamp.isInValidRange else {
+                throw InputError(
+                    file: path, place: "path",
+                    message:
+                        "the capture time \(found.text) in the path is not \(Timestamp.validRangeDescription); rename the file or pass --captured-at"
+                )
+            }
             capturedAt = found.timestamp
             capturedSource = "path (\(found.text)\(found.hasTime ? "" : ", date only: 00:00:00Z"))"
         } else if let mtime = file.modificationTime {
+            guard mtime.isInValidRange else {
+                throw InputError(
+                    file: path,
+                    message:
+                        "no capture time in the path or flags, and the file's modification time (\(mtime.secondsSinceEpoch) Unix seconds) is not \(Timestamp.validRangeDescription); pass --captured-at"
+                )
+            }
             capturedAt = mtime
             capturedSource = "file modification time"
             warning =

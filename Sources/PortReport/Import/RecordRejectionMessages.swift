@@ -4,6 +4,7 @@ extension ImportSession {
     /// Both are asked only when a record is refused.
     @discardableResult
     func add(_ page: SnapshotPage, records: [PortRecord], place: (Int) -> String, line: (Int) -> Int? = { _ in nil }) throws -> Int? {
+        try SnapshotPage.checkLimits(page)
         do {
             return try add(page, records: records)
         } catch let rejection as RecordRejection {
@@ -28,6 +29,41 @@ extension InputError {
                 message:
                     "\(port)/\(type.rawValue) has \(describe(num, status)) here but \(describe(otherNum, otherStatus)) \(elsewhere), in the same snapshot (\(page.key.category.rawValue), captured \(page.key.capturedAt.rfc3339)); pages of one export must agree"
             )
+        }
+    }
+}
+
+extension SnapshotPage {
+    /// The longest project id, enterprise project id or filter text portreport stores, in
+    /// characters (the vendor's ids are 32 hexadecimal digits).
+    static let maximumIDLength = 256
+    /// The longest path (of an input file, or HAR request URL) portreport stores, in characters.
+    static let maximumPathLength = 4096
+    /// The longest filter text (`port=22,status=danger`) portreport stores, in characters.
+    static let maximumFiltersLength = 1024
+
+    /// Refuses a page whose text fields or `total_num` are over the documented maxima, naming
+    /// where the value came from; every input (body, HAR, query, merged store) passes here.
+    static func checkLimits(_ page: SnapshotPage) throws(InputError) {
+        func check(_ value: String, _ what: String, source: String, maximum: Int) throws(InputError) {
+            // utf8.count bounds the character count from above: only count characters when needed.
+            guard value.utf8.count > maximum else { return }
+            let count = value.count
+            guard count > maximum else { return }
+            throw InputError(
+                file: page.path.count > maximumPathLength ? String(page.path.prefix(200)) + "…" : page.path,
+                place: source,
+                message: "expected \(what) of at most \(maximum) characters, found \(count) characters")
+        }
+        try check(page.path, "a path", source: "the command line", maximum: maximumPathLength)
+        try check(page.key.projectID, "a project id", source: page.provenance.project, maximum: maximumIDLength)
+        try check(
+            page.key.enterpriseProjectID, "an enterprise project id", source: page.provenance.enterpriseProject, maximum: maximumIDLength)
+        try check(page.key.filters, "filters", source: "the filters", maximum: maximumFiltersLength)
+        if let totalNum = page.totalNum, !(0...PortRecord.maximumTotalNum).contains(totalNum) {
+            throw InputError(
+                file: page.path, place: "total_num",
+                message: "expected total_num 0–\(PortRecord.maximumTotalNum), found \(totalNum)")
         }
     }
 }

@@ -91,7 +91,8 @@ enum ResponseBodyReader {
                 } else if key.equals("total_num") {
                     place = .member(keyAt: key.offset)
                     try checkOnce("total_num", &seen, scanner)
-                    totalNum = try readCount(&scanner, what: "a non-negative integer (records across all pages)")
+                    totalNum = try readCount(
+                        &scanner, what: "a non-negative integer (records across all pages)", maximum: PortRecord.maximumTotalNum)
                 } else if key.equals("error_code") || key.equals("errorCode") || key.equals("code") {
                     place = .member(keyAt: key.offset)
                     errorCode = try readLooseText(&scanner)
@@ -146,9 +147,14 @@ enum ResponseBodyReader {
         }
     }
 
-    private static func readCount(_ scanner: inout JSONScanner, what: String) throws(JSONSyntaxError) -> Int64 {
-        if let value = scanner.readPlainInteger() { return value }
+    /// A count 0–`maximum`; `what` names it for a value that is not a non-negative integer.
+    private static func readCount(_ scanner: inout JSONScanner, what: String, maximum: Int64) throws(JSONSyntaxError) -> Int64 {
+        scanner.skipWhitespace()
         let start = scanner.offset
+        if let value = scanner.readPlainInteger() {
+            guard value <= maximum else { throw JSONSyntaxError(offset: start, expected: "an integer 0–\(maximum)", found: "\(value)") }
+            return value
+        }
         guard let c = scanner.peek(), c == UInt8(ascii: "-") || (c >= 0x30 && c <= 0x39) else {
             throw JSONSyntaxError(offset: scanner.offset, expected: what, found: scanner.describeHere())
         }
@@ -156,6 +162,7 @@ enum ResponseBodyReader {
         guard let value = number.integer, value >= 0 else {
             throw JSONSyntaxError(offset: start, expected: what, found: number.description)
         }
+        guard value <= maximum else { throw JSONSyntaxError(offset: start, expected: "an integer 0–\(maximum)", found: number.description) }
         return value
     }
 
@@ -200,7 +207,8 @@ enum ResponseBodyReader {
             } else if key.equals("num") {
                 place = .field(index, "num")
                 guard num == nil else { throw duplicate("num", scanner) }
-                num = try readCount(&scanner, what: "a non-negative integer (how many servers or containers)")
+                num = try readCount(
+                    &scanner, what: "a non-negative integer (how many servers or containers)", maximum: PortRecord.maximumNum)
             } else if key.equals("status") {
                 place = .field(index, "status")
                 guard !sawStatus else { throw duplicate("status", scanner) }

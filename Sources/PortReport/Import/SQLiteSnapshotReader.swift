@@ -54,7 +54,16 @@ struct SQLiteSnapshotReader {
                     let page = SnapshotPage(
                         key: snapshot.key, provenance: snapshot.provenance, path: sourcePage.path, entry: sourcePage.entry,
                         sha256: sourcePage.sha256, size: sourcePage.size, totalNum: sourcePage.totalNum, query: sourcePage.query)
-                    let added = try session.add(page, records: sourcePage.records, place: { _ in "snapshot \(snapshot.id)" })
+                    let added: Int?
+                    do {
+                        added = try session.add(page, records: sourcePage.records, place: { _ in "snapshot \(snapshot.id)" })
+                    } catch let error as InputError where error.file == sourcePage.path && !error.isPredicate {
+                        // Named as the store being merged, where the value is: the page's own
+                        // path is only where it once came from.
+                        throw InputError(
+                            file: path, place: "snapshot \(snapshot.id) (page \(sourcePage.path))",
+                            message: error.message)
+                    }
                     if let added { report.records += added } else { report.alreadyImportedPages += 1 }
                 }
             }
@@ -137,7 +146,7 @@ struct SQLiteSnapshotReader {
                     guard case .text(let typeText) = typeValue, let type = PortType(lenient: typeText) else {
                         throw fail("type", "TCP, UDP, TCP6 or UDP6", typeValue)
                     }
-                    let num = try integer(numIndex, "num", "a non-negative integer", 0...Int64.max)
+                    let num = try integer(numIndex, "num", "an integer 0–\(PortRecord.maximumNum)", 0...PortRecord.maximumNum)
                     var status: VendorStatus?
                     if let statusIndex {
                         let value = row[statusIndex]
@@ -168,12 +177,22 @@ struct SQLiteSnapshotReader {
                         let value = row[capturedIndex]
                         switch value {
                         case .integer(let seconds):
-                            capturedAt = Timestamp(secondsSinceEpoch: seconds)
+                            guard let checked = Timestamp(checkedSecondsSinceEpoch: seconds) else {
+                                throw fail(
+                                    "captured_at",
+                                    "Unix seconds \(Timestamp.validRangeDescription) (\(Timestamp.validRange.lowerBound)–\(Timestamp.validRange.upperBound))",
+                                    value)
+                            }
+                            capturedAt = checked
                         case .text(let text):
                             if let parsed = Timestamp(rfc3339: text) {
                                 capturedAt = parsed
-                            } else if let found = PathMetadata.captureTime(in: text), found.text == text {
+                            } else if let found = PathMetadata.captureTime(in: text), found.text == text, found.timestamp.isInValidRange {
                                 capturedAt = found.timestamp
+                            } else if Timestamp.isOutOfRange(text)
+                                || PathMetadata.captureTime(in: text).map({ $0.text == text && !$0.timestamp.isInValidRange }) == true
+                            {
+                                throw fail("captured_at", "a time \(Timestamp.validRangeDescription)", value)
                             } else {
                                 throw fail("captured_at", "an RFC 3339 time (2026-11-28T02:00:00Z), a date, or Unix seconds", value)
                             }
@@ -186,6 +205,13 @@ struct SQLiteSnapshotReader {
                         capturedSource = "flag --captured-at"
                     } else {
                         capturedAt = file.modificationTime ?? options.now
+                        guard capturedAt.isInValidRange else {
+                            throw InputError(
+                                file: path, place: "--query",
+                                message:
+                                    "no captured_at column or --captured-at, and the database file's modification time (\(capturedAt.secondsSinceEpoch) Unix seconds) is not \(Timestamp.validRangeDescription); pass --captured-at"
+                            )
+                        }
                         capturedSource = "database file modification time"
                         fallbackWarning = true
                     }
@@ -202,7 +228,8 @@ struct SQLiteSnapshotReader {
                     let enterprise = try text(enterpriseIndex, "enterprise_project_id", flag: options.enterpriseProjectID)
                     var totalNum: Int64?
                     if let totalIndex, row[totalIndex] != .null {
-                        totalNum = try integer(totalIndex, "total_num", "a non-negative integer or NULL", 0...Int64.max)
+                        totalNum = try integer(
+                            totalIndex, "total_num", "an integer 0–\(PortRecord.maximumTotalNum) or NULL", 0...PortRecord.maximumTotalNum)
                     }
                     let key = SnapshotKey(
                         projectID: project, enterpriseProjectID: enterprise, category: category, capturedAt: capturedAt,

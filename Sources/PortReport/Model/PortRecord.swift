@@ -103,6 +103,14 @@ public enum Category: String, CaseIterable, Sendable, Codable {
 
 /// One row of the statistics: how many servers or containers have `port`/`type` open.
 struct PortRecord: Hashable, Sendable {
+    /// The largest `num` portreport takes for one record. The vendor documents 0–65535; this
+    /// leaves a wide margin for larger fleets, and keeps every sum the analysis makes (over all
+    /// 262,144 port/type keys, both categories and up to 35,000 projects) far below Int64's limit.
+    static let maximumNum: Int64 = 1_000_000_000
+
+    /// The largest `total_num` (records across all pages of an export) portreport takes.
+    static let maximumTotalNum: Int64 = 1_000_000_000
+
     var port: Int
     var type: PortType
     var num: Int64

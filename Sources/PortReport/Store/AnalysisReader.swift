@@ -7,6 +7,9 @@ final class AnalysisReader {
     private let db: Database
     private let blobStatement: Statement
     private var recordCache: [Int64: [PortKey: RecordValue]] = [:]
+    /// Warnings about snapshots `snapshots(in:)` left out: ones a store written by portreport 0.2
+    /// may hold, with a capture time or a num outside the ranges portreport now takes.
+    private(set) var unusableWarnings: [String] = []
 
     init(_ db: Database) throws {
         self.db = db
@@ -42,17 +45,53 @@ final class AnalysisReader {
                 """, arguments: StatementArguments(arguments))
         // Columns by position (the order of the SELECT above): looking each up by name was most
         // of reading a year's 730 snapshots.
-        return try rows.map { row in
+        unusableWarnings = []
+        return try rows.compactMap { row in
+            let id: Int64 = row[0]
             let categoryText: String = row[3]
             let capturedText: String = row[4]
-            guard let category = Category(rawValue: categoryText), let capturedAt = Timestamp(rfc3339: capturedText) else {
-                throw ReportError("snapshot \(row[0] as Int64) is damaged (category '\(categoryText)', captured_at '\(capturedText)')")
+            guard let category = Category(rawValue: categoryText) else {
+                throw ReportError("snapshot \(id) is damaged (category '\(categoryText)', captured_at '\(capturedText)')")
+            }
+            guard let capturedAt = Timestamp(rfc3339: capturedText) else {
+                unusableWarnings.append(AnalysisReader.capturedAtWarning(id: id, capturedText))
+                return nil
+            }
+            if let problem = try overMaximum(in: id) {
+                unusableWarnings.append(problem)
+                return nil
             }
             return SnapshotInfo(
                 id: row[0], projectID: row[1], enterpriseProjectID: row[2],
                 category: category, capturedAt: capturedAt, records: row[5], totalNum: row[6],
                 complete: row[7], partial: row[8], filters: row[9], note: row[10])
         }
+    }
+
+    /// The warning for a snapshot whose `captured_at` portreport cannot use (one written by 0.2).
+    static func capturedAtWarning(id: Int64, _ capturedText: String) -> String {
+        let shown = capturedText.count > 60 ? String(capturedText.prefix(60)) + "…" : capturedText
+        return
+            "not used: snapshot \(id) has captured_at '\(shown)', not an RFC 3339 time \(Timestamp.validRangeDescription) — re-export it, or import its exports into a new store without it"
+    }
+
+    /// A warning naming the first record of a snapshot whose num is over `PortRecord.maximumNum`
+    /// (stores written by 0.2 took any num up to 2⁶³ − 1), or nil when it has none.
+    private func overMaximum(in snapshotID: Int64) throws -> String? {
+        try withBlob(of: snapshotID) { (view) throws(RecordBlob.Damage) -> String? in AnalysisReader.numWarning(id: snapshotID, view) }
+    }
+
+    /// The warning for the first record of `view` whose num is over `PortRecord.maximumNum`.
+    static func numWarning(id snapshotID: Int64, _ view: RecordBlob.View) -> String? {
+        for index in 0..<view.count {
+            let num = view.num(at: index)
+            guard num > PortRecord.maximumNum else { continue }
+            let key = view.key(at: index)
+            let type = RecordBlob.types[Int(key & 3)]
+            return
+                "not used: snapshot \(snapshotID) holds num \(num) for \(key >> 2)/\(type.rawValue), over the maximum \(PortRecord.maximumNum) — re-export it, or import its exports into a new store without it"
+        }
+        return nil
     }
 
     /// The input files (or HAR entries, or queries) each snapshot was read from.

@@ -16,7 +16,8 @@ import GRDB
 /// | 2 | type: 0 TCP, 1 TCP6, 2 UDP, 3 UDP6 |
 /// | 3 | status: 0 none, 1 danger, 2 normal, 3 unknown |
 /// | 4–7 | `source.id` of the page the record came from |
-/// | 8–15 | num (0 to 2⁶³ − 1) |
+/// | 8–15 | num (0 to `PortRecord.maximumNum`; stores written by 0.2 may hold up to 2⁶³ − 1, which
+/// the analysis reader flags and leaves out) |
 enum RecordBlob {
     static let entrySize = 16
 
@@ -51,16 +52,27 @@ enum RecordBlob {
     static let statuses: [VendorStatus?] = [nil, .danger, .normal, .unknown]
 
     /// Checks what the v1 schema's CHECK constraints checked; the blob cannot hold anything else.
+    /// (Not the maximum num: a store migrated from 0.1 keeps its values, and the analysis reader
+    /// leaves out a snapshot with a num over the maximum, with a warning.)
     static func validate(_ entry: Entry) throws(Damage) {
-        if let problem = problem(port: entry.port, num: entry.num) { throw Damage(description: problem) }
+        if let problem = layoutProblem(port: entry.port, num: entry.num) { throw Damage(description: problem) }
         guard (1...Int64(UInt32.max)).contains(entry.sourceID) else {
             throw Damage(description: "source id \(entry.sourceID) does not fit the store's layout")
         }
     }
 
-    /// Why a record's port or num cannot be stored, or nil when they can.
+    /// Why a record's port or num cannot be stored, or nil when they can: the layout's limits,
+    /// and `PortRecord.maximumNum`.
     @inline(__always)
     static func problem(port: Int, num: Int64) -> String? {
+        if let problem = layoutProblem(port: port, num: num) { return problem }
+        if num > PortRecord.maximumNum { return "num \(num) is over the maximum \(PortRecord.maximumNum)" }
+        return nil
+    }
+
+    /// Why the blob's layout cannot hold a record's port or num, or nil when it can.
+    @inline(__always)
+    static func layoutProblem(port: Int, num: Int64) -> String? {
         if !(0...65_535).contains(port) { return "port \(port) is outside 0–65535" }
         if num < 0 { return "num \(num) is negative" }
         return nil

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// A snapshot as `portreport snapshots` lists it.
@@ -52,8 +53,18 @@ extension SnapshotSummary.Source {
 
 extension Store {
     /// Every snapshot, oldest capture first (then project, enterprise project, category, filters).
+    /// Leaves out a snapshot portreport cannot use (see `snapshotListing()`).
     public func snapshots() throws(StoreError) -> [SnapshotSummary] {
-        try read { db in
+        try snapshotListing().snapshots
+    }
+
+    /// Every usable snapshot, as `snapshots()`, and a warning for each snapshot left out: one a
+    /// store written by 0.2 may hold, with a captured_at or a num outside the ranges portreport
+    /// now takes. The rest of the store stays readable.
+    public func snapshotListing() throws(StoreError) -> (snapshots: [SnapshotSummary], warnings: [String]) {
+        var warnings: [String] = []
+        let blob = "SELECT data FROM snapshot_records WHERE snapshot_id = ?"
+        let snapshots = try read { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """
@@ -63,13 +74,28 @@ extension Store {
             for row in try Row.fetchAll(db, sql: "SELECT * FROM source ORDER BY snapshot_id, path, entry, id") {
                 sourcesBySnapshot[row["snapshot_id"], default: []].append(SnapshotSummary.Source(row: row))
             }
-            return try rows.map { row in
+            let hasBlobs = try db.tableExists("snapshot_records")
+            return try rows.compactMap { row -> SnapshotSummary? in
                 let id: Int64 = row["id"]
                 let categoryText: String = row["category"]
                 let capturedText: String = row["captured_at"]
-                guard let category = Category(rawValue: categoryText), let capturedAt = Timestamp(rfc3339: capturedText) else {
+                guard let category = Category(rawValue: categoryText) else {
                     throw StoreError(
                         path: path, message: "snapshot \(id) is damaged (category '\(categoryText)', captured_at '\(capturedText)')")
+                }
+                guard let capturedAt = Timestamp(rfc3339: capturedText) else {
+                    warnings.append(AnalysisReader.capturedAtWarning(id: id, capturedText))
+                    return nil
+                }
+                if hasBlobs, let data = try Data.fetchOne(db, sql: blob, arguments: [id]) {
+                    // A blob of the wrong length is for the commands that read records to report.
+                    let warning = data.withUnsafeBytes { bytes in
+                        (try? RecordBlob.View(bytes)).flatMap { AnalysisReader.numWarning(id: id, $0) }
+                    }
+                    if let warning {
+                        warnings.append(warning)
+                        return nil
+                    }
                 }
                 func optional(_ column: String) -> String? {
                     let value: String = row[column]
@@ -86,5 +112,6 @@ extension Store {
                     sources: sourcesBySnapshot[id] ?? [])
             }
         }
+        return (snapshots, warnings)
     }
 }

@@ -10,6 +10,24 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         self.secondsSinceEpoch = secondsSinceEpoch
     }
 
+    /// The instants portreport takes and stores: 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z.
+    /// Every time that enters (flags, paths, HAR, query columns, `SOURCE_DATE_EPOCH`, merged
+    /// stores) is checked against it: the store's `captured_at` is RFC 3339 text with a four-digit
+    /// year, which a time outside these years cannot be written as.
+    public static let validRange: ClosedRange<Int64> = 0...253_402_300_799
+
+    /// The range as messages name it.
+    public static let validRangeDescription = "within the years 1970–9999 UTC"
+
+    /// Whether this instant is within `validRange`.
+    public var isInValidRange: Bool { Timestamp.validRange.contains(secondsSinceEpoch) }
+
+    /// Unix seconds, checked: nil outside `validRange`.
+    public init?(checkedSecondsSinceEpoch seconds: Int64) {
+        guard Timestamp.validRange.contains(seconds) else { return nil }
+        self.secondsSinceEpoch = seconds
+    }
+
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
         lhs.secondsSinceEpoch < rhs.secondsSinceEpoch
     }
@@ -62,8 +80,22 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// Parses RFC 3339 (`2026-11-28T02:00:00Z`, `2026-11-28T10:00:00.123+08:00`, `t` and a space
-    /// accepted for `T`). Fractions of a second are dropped. Nil when the text is not RFC 3339.
+    /// accepted for `T`). Fractions of a second are dropped. Nil when the text is not RFC 3339, or
+    /// names an instant outside `validRange` once converted to UTC.
     public init?(rfc3339 text: String) {
+        guard let parsed = Timestamp.parseRFC3339(text), parsed.isInValidRange else { return nil }
+        self = parsed
+    }
+
+    /// Whether `text` is well-formed RFC 3339 or a date whose instant is outside `validRange`
+    /// (`0001-01-01T00:00:00+01:00`), for a message that names the range rather than the format.
+    public static func isOutOfRange(_ text: String) -> Bool {
+        if let parsed = parseRFC3339(text) { return !parsed.isInValidRange }
+        return Timestamp(dateUnchecked: text) != nil && Timestamp(date: text) == nil
+    }
+
+    /// RFC 3339 with no range check beyond the calendar fields' (years 1–9999 before the offset).
+    private static func parseRFC3339(_ text: String) -> Timestamp? {
         let b = Array(text.utf8)
         guard b.count >= 20 else { return nil }
         func digits(_ start: Int, _ count: Int) -> Int64? {
@@ -103,11 +135,17 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         }
         guard i == b.count, let local = Timestamp(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
         else { return nil }
-        self.secondsSinceEpoch = local.secondsSinceEpoch - offsetSeconds
+        return Timestamp(secondsSinceEpoch: local.secondsSinceEpoch - offsetSeconds)
     }
 
-    /// Parses a calendar date alone, `2026-11-28`, as 00:00:00Z that day. Nil for anything else.
+    /// Parses a calendar date alone, `2026-11-28`, as 00:00:00Z that day. Nil for anything else,
+    /// and for a day outside `validRange`.
     public init?(date text: String) {
+        guard let day = Timestamp(dateUnchecked: text), day.isInValidRange else { return nil }
+        self = day
+    }
+
+    private init?(dateUnchecked text: String) {
         let b = Array(text.utf8)
         guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-") else { return nil }
         func digits(_ range: Range<Int>) -> Int64? {

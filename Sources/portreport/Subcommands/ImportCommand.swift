@@ -60,8 +60,12 @@ struct ImportCommand: ParsableCommand {
 
     func validate() throws {
         if let capturedAt, Timestamp(rfc3339: capturedAt) == nil {
+            if Timestamp.isOutOfRange(capturedAt) {
+                throw ValidationError("--captured-at expects a time \(Timestamp.validRangeDescription), not '\(capturedAt)'")
+            }
             throw ValidationError("--captured-at expects an RFC 3339 time such as 2026-11-28T02:00:00Z, not '\(capturedAt)'")
         }
+        if let problem = ReportClock.sourceDateEpochProblem() { throw ValidationError(problem) }
         if case .failure(let error) = ImportFilter.parse(filter) {
             throw ValidationError(error.message)
         }

@@ -34,6 +34,9 @@ struct ScopeOptions: ParsableArguments {
     var asOf: String?
 
     func validate() throws {
+        if let asOf, TimeArgument.asOf(asOf) == nil, Timestamp.isOutOfRange(asOf) {
+            throw ValidationError("--as-of expects a time \(Timestamp.validRangeDescription), not '\(asOf)'")
+        }
         if let asOf, TimeArgument.asOf(asOf) == nil {
             throw ValidationError("--as-of expects an RFC 3339 time (2026-11-28T02:00:00Z) or a date (2026-11-28), not '\(asOf)'")
         }
@@ -59,7 +62,11 @@ struct PolicyOptions: ParsableArguments {
     var now: String?
 
     func validate() throws {
+        if let now, TimeArgument.now(now) == nil, Timestamp.isOutOfRange(now) {
+            throw ValidationError("--now expects a time \(Timestamp.validRangeDescription), not '\(now)'")
+        }
         if let now, TimeArgument.now(now) == nil { throw ValidationError("--now expects an RFC 3339 time or a date, not '\(now)'") }
+        if let problem = ReportClock.sourceDateEpochProblem() { throw ValidationError(problem) }
     }
 
     var time: Timestamp? { ReportClock().reportTime(now: now.flatMap(TimeArgument.now)) }

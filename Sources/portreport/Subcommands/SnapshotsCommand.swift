@@ -20,14 +20,18 @@ struct SnapshotsCommand: ParsableCommand {
         let path = storeOptions.storePath
         let snapshots: [SnapshotSummary]
         let version: Int
+        let warnings: [String]
         do {
             let store = try Store.openForReading(path)
-            snapshots = try store.snapshots()
+            let listing = try store.snapshotListing()
+            snapshots = listing.snapshots
+            warnings = listing.warnings
             version = try store.storedSchemaVersion()
         } catch {
             throw fail(error)
         }
         let console = StandardStreams()
+        for warning in warnings { console.report(Diagnostic(.warning, warning)) }
         switch format {
         case .json:
             console.write(bytes: SnapshotListingRendering.json(snapshots, schemaVersion: version))

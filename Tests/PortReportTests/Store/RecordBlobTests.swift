@@ -101,7 +101,7 @@ struct RecordBlobTests {
     func digest() throws {
         let directory = try Fixtures.temporaryDirectory()
         let storePath = directory.appendingPathComponent("s.sqlite").path
-        let body = Fixtures.body(total: 3, [(443, "tcp", 12, "danger"), (22, "TCP", 5, nil), (22, "TCP6", 1234567890123, "unknow")])
+        let body = Fixtures.body(total: 3, [(443, "tcp", 12, "danger"), (22, "TCP", 5, nil), (22, "TCP6", 987_654_321, "unknow")])
         let page = try Fixtures.write(body, to: "2026-11-25/container/page-1.json", in: directory)
         _ = try Importer(store: try Store(path: storePath), options: ImportOptions(now: Timestamp(secondsSinceEpoch: 1_800_000_000))).run([
             page
@@ -114,7 +114,7 @@ struct RecordBlobTests {
             captured_at=2026-11-25T00:00:00Z
             filters=
             22 TCP 5 -
-            22 TCP6 1234567890123 unknown
+            22 TCP6 987654321 unknown
             443 TCP 12 danger
 
             """

@@ -77,8 +77,8 @@ struct ReportVocabulary: Sendable {
     init(_ result: AnalysisResult) {
         scope = Self.scope(result.scope)
 
-        let host = result.ranking.reduce(Int64(0)) { $0 + $1.host }
-        let container = result.ranking.reduce(Int64(0)) { $0 + $1.container }
+        let host = result.ranking.reduce(Int64(0)) { $0.saturatingAdding($1.host) }
+        let container = result.ranking.reduce(Int64(0)) { $0.saturatingAdding($1.container) }
         openPorts = Figure(label: "Open ports (port/protocol pairs)", value: String(result.ranking.count))
         instances = Figure(label: "Open-port instances", value: String(host + container))
         hostInstancesInRanking = host
@@ -98,12 +98,13 @@ struct ReportVocabulary: Sendable {
 
         dangerousRows = result.ranking.filter(Self.isDangerous)
         dangerous = Figure(label: "Dangerous ports open", value: String(dangerousRows.count))
-        dangerousInstances = dangerousRows.reduce(Int64(0)) { $0 + $1.total }
+        dangerousInstances = dangerousRows.reduce(Int64(0)) { $0.saturatingAdding($1.total) }
         let danger = result.ranking.filter { $0.status == .danger }
         vendorDanger = PortCount(
-            label: "rated danger by the vendor", ports: danger.count, instances: danger.reduce(Int64(0)) { $0 + $1.total })
+            label: "rated danger by the vendor", ports: danger.count, instances: danger.reduce(Int64(0)) { $0.saturatingAdding($1.total) })
         let risky = result.ranking.filter { $0.risk != nil }
-        catalogued = PortCount(label: "in the risk catalogue", ports: risky.count, instances: risky.reduce(Int64(0)) { $0 + $1.total })
+        catalogued = PortCount(
+            label: "in the risk catalogue", ports: risky.count, instances: risky.reduce(Int64(0)) { $0.saturatingAdding($1.total) })
 
         let shown = min(max(result.top, 0), result.ranking.count)
         topShare =
