@@ -273,10 +273,12 @@ struct HostileValueReliabilityTests {
             #expect(lines.count == 4, "the header, two snapshots and the count: \(result)")
             #expect(lines.dropFirst().prefix(2).allSatisfy { $0.contains(value.shown) }, "\(result)")
             if value == .long { #expect(lines[1].contains("xxx…xxx"), "\(result)") }
-            // A bound, not a benchmark: alone this takes about 0.1 s, up to 3 s with the suites
-            // running side by side on a loaded machine; the quadratic table never finished at
-            // 100,000 characters.
-            #expect(result.seconds < 10, "snapshots took \(result.seconds) s")
+            // Wall time only as the suites' deadline (`CLI.run`'s timeout): alone this takes about
+            // 0.1 s, but 30 s were seen with the whole suite on a loaded 2-core machine. The bound
+            // on the work itself is in CPU time: TerminalTextTests.snapshotsTableIsLinear (under
+            // 2 s; the quadratic table never finished at 100,000 characters).
+            ReliabilitySettings.log("snapshots over a \(value) project id: \(result.seconds) s")
+            #expect(result.seconds < ReliabilitySettings.timeout, "snapshots took \(result.seconds) s")
             // The JSON keeps the value whole.
             let listing = try await CLI.listing(store: store).listing
             #expect(listing.snapshots.map(\.projectID) == [value.text, value.text])
@@ -301,7 +303,7 @@ struct HostileValueReliabilityTests {
                 expectNoTrap(result)
                 expectVisibleLines(result)
                 #expect(result.status == status, "\(result)")
-                #expect(result.seconds < 10, "\(arguments.prefix(1)) took \(result.seconds) s")
+                #expect(result.seconds < ReliabilitySettings.timeout, "\(arguments.prefix(1)) took \(result.seconds) s")
                 if status == 1 {
                     let errors = result.err.lines.filter { $0.hasPrefix("error: ") }
                     #expect(errors.count == 1 && errors.first?.contains(value.shown) == true, "\(result)")
