@@ -1,7 +1,9 @@
 /// A problem with one input: which file, where in it, what was expected.
 ///
 /// Printed as `FILE:LINE: PLACE: MESSAGE`, the shape compilers use, so that editors and terminals
-/// can jump to it.
+/// can jump to it. The file and the place come from inputs: in the text they are shown with their
+/// control characters visible and cut to `TerminalText.messageValueWidth` characters (the
+/// properties keep them as they are).
 public struct InputError: PortReportError, Equatable {
     /// The file as the user named it (or as found under a directory they named).
     public let file: String
@@ -36,11 +38,12 @@ public struct InputError: PortReportError, Equatable {
     public var location: String? { file }
 
     public var description: String {
+        let file = TerminalText.value(self.file)
         if isPredicate { return "\(file) \(message)" }
         var text = file
         if let line { text += ":\(line)" }
         text += ": "
-        if let place { text += place + ": " }
+        if let place { text += TerminalText.value(place) + ": " }
         return text + message
     }
 }
@@ -52,8 +55,10 @@ public struct ImportFailure: PortReportError {
     /// Each input's error on its own line (each `error: …`), then what happened and what to do.
     public var diagnosticText: String { description }
 
+    /// One line per error, each kept one line (`TerminalText.line`): the line breaks between
+    /// them are the only ones.
     public var description: String {
-        let lines = errors.map { "error: \($0)" }
+        let lines = errors.map { TerminalText.line("error: \($0)") }
         let files = Set(errors.map(\.file)).count
         return
             (lines + [

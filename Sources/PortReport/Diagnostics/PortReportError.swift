@@ -12,7 +12,8 @@ public protocol PortReportError: Error, CustomStringConvertible, Sendable {
     var underlyingError: (any Error & Sendable)? { get }
     /// The process's exit status when this error ends a run (see `ExitStatus`).
     var exitStatus: Int32 { get }
-    /// The text for standard error: `error: DESCRIPTION` unless the error says otherwise.
+    /// The text for standard error: `error: DESCRIPTION` on one line (control characters from
+    /// inputs visible, see `TerminalText.line`) unless the error says otherwise.
     var diagnosticText: String { get }
 }
 
@@ -20,7 +21,7 @@ extension PortReportError {
     public var location: String? { nil }
     public var underlyingError: (any Error & Sendable)? { nil }
     public var exitStatus: Int32 { ExitStatus.failure }
-    public var diagnosticText: String { "error: \(description)" }
+    public var diagnosticText: String { TerminalText.line("error: \(description)") }
 }
 
 /// The exit statuses `portreport --help` documents.

@@ -10,5 +10,7 @@ public struct StoreError: PortReportError {
 
     public var location: String? { path }
 
-    public var description: String { "\(path): \(message)" }
+    /// The path as the user gave it, its control characters visible and cut to
+    /// `TerminalText.messageValueWidth`.
+    public var description: String { "\(TerminalText.value(path)): \(message)" }
 }

@@ -26,6 +26,7 @@ public enum DiffRendering {
         return w.finish()
     }
 
+    /// The headline, then one row per change (`TextTable`: cells shown on one line each).
     public static func table(_ diff: SnapshotDiff) -> String {
         func describe(_ info: SnapshotInfo) -> String { "snapshot \(info.id) (\(info.category.rawValue), \(info.capturedAt.rfc3339))" }
         var lines = [
@@ -41,14 +42,7 @@ public enum DiffRendering {
                     (change.delta > 0 ? "+" : "") + String(change.delta)
                 ]
             }
-        let widths = (0..<5).map { column in table.map { $0[column].count }.max() ?? 0 }
-        for row in table {
-            lines.append(
-                row.enumerated().map { column, cell in
-                    let padding = String(repeating: " ", count: widths[column] - cell.count)
-                    return column >= 2 ? padding + cell : cell + padding
-                }.joined(separator: "  "))
-        }
+        lines.append(TextTable.render(table, rightAligned: [2, 3, 4]))
         return lines.joined(separator: "\n")
     }
 }

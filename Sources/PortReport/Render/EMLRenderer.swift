@@ -11,12 +11,16 @@ struct EMLRenderer: ReportRenderer {
     func render(_ result: AnalysisResult) throws -> [UInt8] {
         let (template, name) = try options.templates.text("report.md")
         let text = try options.rendered[MarkdownRenderer.format] ?? MarkdownRenderer(template: template, templateName: name).render(result)
-        let html = try options.rendered[EmailHTMLRenderer.format] ?? EmailHTMLRenderer(templates: options.templates).render(result)
         var attachment: MIMEMessage.Attachment?
         if options.attachFull {
             let full = try options.rendered[HTMLReportRenderer.format] ?? HTMLReportRenderer(templates: options.templates).render(result)
             attachment = MIMEMessage.Attachment(filename: "portreport-\(result.generatedAt.dateString).html", bytes: full)
         }
+        // The email HTML says the full report is attached only when it is: with an attachment
+        // it is this message's own, not the standalone `--format email` rendering.
+        let html =
+            try attachment.map { try EmailHTMLRenderer(templates: options.templates, attachment: $0.filename).render(result) }
+            ?? options.rendered[EmailHTMLRenderer.format] ?? EmailHTMLRenderer(templates: options.templates).render(result)
         guard !options.to.isEmpty else { throw ReportError("--format eml needs at least one --to address") }
         let message = MIMEMessage(
             from: options.from ?? "portreport@localhost", to: options.to,

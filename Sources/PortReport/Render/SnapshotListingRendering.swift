@@ -55,10 +55,14 @@ public enum SnapshotListingRendering {
     }
 
     /// The listing as a table, one snapshot a line, then a line that counts them.
+    ///
+    /// Every cell is shown with its control characters visible and cut to
+    /// `TerminalText.tableCellWidth` characters (the last column, which pads nothing, to
+    /// `TerminalText.messageValueWidth`), so that a row is one line and the table takes time
+    /// linear in what it shows; the JSON listing keeps the values whole.
     public static func table(_ snapshots: [SnapshotSummary], storePath: String, schemaVersion: Int) -> String {
-        // The count line names the store as the user spelled it; the rows come from inputs.
-        TerminalText.safe(rows(snapshots)) + "\n"
-            + "\(snapshots.count) snapshot\(snapshots.count == 1 ? "" : "s") in \(storePath) (schema version \(schemaVersion))"
+        rows(snapshots) + "\n"
+            + "\(snapshots.count) snapshot\(snapshots.count == 1 ? "" : "s") in \(TerminalText.value(storePath)) (schema version \(schemaVersion))"
     }
 
     static func rows(_ snapshots: [SnapshotSummary]) -> String {
@@ -72,14 +76,7 @@ public enum SnapshotListingRendering {
                 s.totalNum.map(String.init) ?? "-", state, sourceSummary(s.sources)
             ])
         }
-        let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
-        let rightAligned: Set<Int> = [0, 4, 5]
-        return rows.map { row in
-            row.enumerated().map { column, cell in
-                let padding = String(repeating: " ", count: widths[column] - cell.count)
-                return rightAligned.contains(column) ? padding + cell : cell + padding
-            }.joined(separator: "  ").replacingOccurrences(of: " +$", with: "", options: .regularExpression)
-        }.joined(separator: "\n")
+        return TextTable.render(rows, rightAligned: [0, 4, 5])
     }
 
     /// `3 files under samples/exports/2026-11-24/host/`, `2 HAR entries: capture.har`.

@@ -16,14 +16,24 @@ public struct CheckJob {
         self.storePath = storePath
     }
 
-    /// `--fail-on`'s comma-separated kinds, or the message naming the first unknown one.
+    /// `--fail-on`'s comma-separated kinds, in any letter case (`Forbidden,NEW-PORT`), or the
+    /// usage error that lists the kinds: for an unknown kind, an empty one (`a,,b`, `a,`) and a
+    /// value that names none (`''`, `' '`, `,`). An empty value must not turn the gate off.
     public static func kinds(_ text: String) -> Result<Set<Finding.Kind>, UsageError> {
+        let expected =
+            "--fail-on expects one or more kinds of finding, comma-separated, among "
+            + Finding.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+        let words = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        if words.allSatisfy(\.isEmpty) {
+            return .failure(UsageError("\(expected); '\(TerminalText.value(text))' names none"))
+        }
         var kinds = Set<Finding.Kind>()
-        for word in text.split(separator: ",") {
-            guard let kind = Finding.Kind(rawValue: word.trimmingCharacters(in: .whitespaces)) else {
-                return .failure(
-                    UsageError(
-                        "--fail-on expects kinds among \(Finding.Kind.allCases.map(\.rawValue).joined(separator: ", ")), not '\(word)'"))
+        for word in words {
+            if word.isEmpty {
+                return .failure(UsageError("\(expected); '\(TerminalText.value(text))' holds an empty one"))
+            }
+            guard let kind = Finding.Kind(rawValue: word.lowercased()) else {
+                return .failure(UsageError("\(expected); '\(TerminalText.value(word))' is not one"))
             }
             kinds.insert(kind)
         }
@@ -31,23 +41,24 @@ public struct CheckJob {
     }
 
     /// Prints the headline, the findings (`finding:` for those that fail, `note:` for the
-    /// others) and the waived ones; returns `ExitStatus.findings` when any finding fails.
+    /// others) and the waived ones, each on one line (`TerminalText.line`); returns
+    /// `ExitStatus.findings` when any finding fails.
     public func run(console: any Console) throws -> Int32 {
         let store = try Store.openForReading(storePath)
         let policy = try policyPath.map { try Policy.load(path: $0) } ?? .builtIn
         let result = try Analyzer(store: store).analyze(scope: scope, policy: policy, now: now)
         for warning in result.warnings { console.report(Diagnostic(.warning, warning)) }
-        console.write(TerminalText.safe(result.headline))
+        console.write(TerminalText.line(result.headline))
         for finding in result.findings {
             let failing = failingKinds.contains(finding.kind)
             console.write(
-                TerminalText.safe(
+                TerminalText.line(
                     "\(failing ? "finding" : "note"): [\(finding.kind.rawValue)] \(finding.category.rawValue): \(finding.message)"))
         }
         for finding in result.waived {
             if let waiver = finding.waiver {
                 console.write(
-                    TerminalText.safe(
+                    TerminalText.line(
                         "waived: [\(finding.kind.rawValue)] \(finding.category.rawValue): \(finding.message) — \(waiver.ticket), \(waiver.reason), until \(waiver.expiresOn)"
                     ))
             }

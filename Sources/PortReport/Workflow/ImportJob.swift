@@ -23,8 +23,8 @@ public struct ImportJob {
         for warning in report.warnings { console.report(Diagnostic(.warning, warning)) }
         for skipped in report.skipped { console.report(Diagnostic(.skipped, skipped.description)) }
         if !quiet {
-            for line in report.snapshots { console.write(TerminalText.safe(ImportSummary.line(for: line))) }
-            console.write(ImportSummary.totals(report, storePath: storePath))
+            for line in report.snapshots { console.write(TerminalText.line(ImportSummary.line(for: line))) }
+            console.write(TerminalText.line(ImportSummary.totals(report, storePath: storePath)))
         }
         for line in report.snapshots where !line.complete {
             console.report(

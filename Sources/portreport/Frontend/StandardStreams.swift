@@ -17,8 +17,9 @@ struct StandardStreams: Console {
         write(bytes: Array((line + "\n").utf8))
     }
 
+    /// A diagnostic is one line: a newline from an input is shown, not obeyed.
     func report(_ diagnostic: Diagnostic) {
-        printError(diagnostic.description)
+        printError(TerminalText.line(diagnostic.description))
     }
 
     /// Bytes as they are (JSON documents), on standard output.

@@ -104,7 +104,14 @@ import Testing
         let (_, _, text) = Self.elements(email)
         #expect(text.contains(result.headline))
         for row in result.ranking.prefix(result.top) { #expect(text.contains(row.key.description)) }
-        #expect(text.contains("full report"))
+        // On its own the email mentions no attachment; in a message with the full report
+        // attached it says so, and under which name.
+        #expect(!text.contains("attached"))
+        let attaching = String(decoding: try EmailHTMLRenderer(attachment: "portreport-2026-11-28.html").render(result), as: UTF8.self)
+        #expect(
+            attaching.contains(
+                "The full report (every port, trends with history, provenance of each figure) is attached as <span>portreport-2026-11-28.html</span>."
+            ))
     }
 
     @Test func theEmailCheckNamesWhatBreaksTheRules() {

@@ -50,16 +50,27 @@ struct ArgumentValueTests {
         #expect(error.message == message)
     }
 
-    @Test("--fail-on kinds, and the message for one that is not a kind")
+    @Test("--fail-on kinds in any letter case, and the message for one that is not a kind")
     func failOn() throws {
         #expect(try CheckJob.kinds("forbidden, new-dangerous").get() == [.forbidden, .newDangerous])
-        #expect(try CheckJob.kinds("").get().isEmpty)
+        #expect(try CheckJob.kinds("Forbidden,NEW-DANGEROUS").get() == [.forbidden, .newDangerous])
         guard case .failure(let error) = CheckJob.kinds("nope") else {
             Issue.record("'nope' was accepted")
             return
         }
         #expect(
             error.message
-                == "--fail-on expects kinds among forbidden, over-limit, not-allowed, new-port, new-dangerous, expired-waiver, not 'nope'")
+                == "--fail-on expects one or more kinds of finding, comma-separated, among forbidden, over-limit, not-allowed, new-port, new-dangerous, expired-waiver; 'nope' is not one"
+        )
+    }
+
+    @Test("--fail-on that names no kind is refused, not read as 'fail on nothing'", arguments: ["", " ", ",", " , ", "forbidden,", "a,,b"])
+    func failOnNothing(value: String) {
+        guard case .failure(let error) = CheckJob.kinds(value) else {
+            Issue.record("'\(value)' was accepted")
+            return
+        }
+        #expect(error.message.hasPrefix("--fail-on expects one or more kinds of finding"))
+        #expect(error.exitStatus == 64)
     }
 }

@@ -56,14 +56,14 @@ struct SnapshotListingRenderingTests {
                 == "{\n  \"schema_version\" : 2,\n  \"snapshots\" : [\n\n  ]\n}\n")
     }
 
-    @Test("the table: columns aligned, sources summed up, control characters from inputs made visible")
+    @Test("the table: columns aligned, sources summed up, control characters from inputs (U+2028 too) made visible")
     func table() {
         let text = SnapshotListingRendering.table(Self.snapshots, storePath: "s.sqlite", schemaVersion: 2)
         #expect(
             text == """
                 ID  PROJECT    CATEGORY  CAPTURED AT           RECORDS  TOTAL_NUM  STATE                          SOURCES
                  1  p1         host      2026-11-28T00:00:00Z      430        430  complete                       2 files under exports/2026-11-28/host/
-                 2  (unknown)  host      2026-11-28T00:00:00Z      430          -  incomplete, partial (port=22)  1 HAR entry: odd\\u{8}\\u{c}\\u{1}"\\dir\u{2028}/é\\u{7f}/capture.har
+                 2  (unknown)  host      2026-11-28T00:00:00Z      430          -  incomplete, partial (port=22)  1 HAR entry: odd\\u{8}\\u{c}\\u{1}"\\dir\\u{2028}/é\\u{7f}/capture.har
                  3  p3         host      2026-11-28T00:00:00Z      430          -  incomplete, partial (port=22)  -
                 3 snapshots in s.sqlite (schema version 2)
                 """)

@@ -1,7 +1,9 @@
 /// The analysis result as display-ready values for the HTML, XHTML and email templates: every
 /// figure is formatted here once, so that templates only place them.
 enum ReportView {
-    static func make(_ result: AnalysisResult) -> [String: TemplateValue] {
+    /// `attachment`: the file name the full report is attached under (only a message with
+    /// `--attach-full` has one), so that the email says it is attached only when it is.
+    static func make(_ result: AnalysisResult, attachment: String? = nil) -> [String: TemplateValue] {
         let words = ReportVocabulary(result)
         // Each port shown gets its stable anchor (`id="tcp-443"`) once: on its first row, in
         // the order ranking, trends, findings, dangerous ports. Later rows link to it.
@@ -16,6 +18,7 @@ enum ReportView {
         root["headline"] = .text(result.headline)
         root["generated_at"] = .text(result.generatedAt.rfc3339)
         root["tool_version"] = .text(PortReportVersion.string)
+        root["attachment"] = .text(attachment ?? "")
         root["policy"] = .text(result.policySource)
         root["scope"] = .text(words.scope)
         root["top"] = .text(String(result.top))
