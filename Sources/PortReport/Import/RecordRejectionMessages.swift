@@ -67,3 +67,14 @@ extension SnapshotPage {
         }
     }
 }
+
+extension ImportOptions {
+    /// A `--project` or `--enterprise-project` value longer than the store keeps, as the usage
+    /// message the command gives before anything is read (rather than one error per input file).
+    public static func idLengthProblem(_ value: String, flag: String) -> String? {
+        guard value.utf8.count > SnapshotPage.maximumIDLength else { return nil }
+        let count = value.count
+        guard count > SnapshotPage.maximumIDLength else { return nil }
+        return "\(flag) expects an id of at most \(SnapshotPage.maximumIDLength) characters, found \(count) characters"
+    }
+}

@@ -182,7 +182,10 @@ enum OutputFile {
             throw error
         } catch {
             try? FileManager.default.removeItem(at: temporary)
-            throw ReportError("\(path): cannot write the report: \(error.localizedDescription)")
+            // Foundation wraps the system's error; its own text names Cocoa internals.
+            let code = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError).map { Int32(truncatingIfNeeded: $0.code) }
+            throw ReportError(
+                "\(path): cannot write the report: \(code.map(reason) ?? "the temporary file beside it could not be written")")
         }
     }
 

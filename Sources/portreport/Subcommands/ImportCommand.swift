@@ -66,6 +66,9 @@ struct ImportCommand: ParsableCommand {
             throw ValidationError("--captured-at expects an RFC 3339 time such as 2026-11-28T02:00:00Z, not '\(capturedAt)'")
         }
         if let problem = ReportClock.sourceDateEpochProblem() { throw ValidationError(problem) }
+        for (flag, value) in [("--project", project), ("--enterprise-project", enterpriseProject)] {
+            if let value, let problem = ImportOptions.idLengthProblem(value, flag: flag) { throw ValidationError(problem) }
+        }
         if case .failure(let error) = ImportFilter.parse(filter) {
             throw ValidationError(error.message)
         }

@@ -186,10 +186,10 @@ struct RangeReliabilityTests {
         // Text lengths
         RangeCase(name: "--project of 256 characters", status: 0, arguments: importBody(body(), flags: ["--project", long256])),
         RangeCase(
-            name: "--project of 257 characters", status: 1, mentions: ["page.json", "flag --project", "project id", "256", "257"],
+            name: "--project of 257 characters", status: 64, mentions: ["--project", "an id of at most 256 characters", "257"],
             arguments: importBody(body(), flags: ["--project", long257])),
         RangeCase(
-            name: "--enterprise-project of 257 characters", status: 1, mentions: ["flag --enterprise-project", "256"],
+            name: "--enterprise-project of 257 characters", status: 64, mentions: ["--enterprise-project", "256"],
             arguments: importBody(body(), flags: ["--enterprise-project", long257])),
         RangeCase(
             name: "query project_id of 257 characters", status: 1, mentions: ["foreign.db", "query column project_id", "256"],
