@@ -127,7 +127,7 @@ enum XMLNode {
     /// Replaces the children of `node` with one text node (escaped when written).
     static func setText(_ node: xmlNodePtr, _ text: String) {
         removeChildren(node)
-        if let textNode = xmlNewDocText(node.pointee.doc, text) { xmlAddChild(node, textNode) }
+        if let textNode = xmlNewDocText(node.pointee.doc, xmlText(text)) { xmlAddChild(node, textNode) }
     }
 
     static func removeChildren(_ node: xmlNodePtr) {
@@ -139,7 +139,7 @@ enum XMLNode {
 
     /// Sets an attribute (its value is escaped when written; `&` in data stays data).
     static func setAttribute(_ node: xmlNodePtr, _ name: String, _ value: String) {
-        xmlSetProp(node, name, value)
+        xmlSetProp(node, name, xmlText(value))
     }
 
     /// A new element in the namespace of `namespaceOf` (SVG inside SVG, XHTML inside XHTML).
@@ -147,10 +147,30 @@ enum XMLNode {
         _ name: String, like namespaceOf: xmlNodePtr, attributes: [(String, String)] = [], text: String? = nil
     ) -> xmlNodePtr? {
         guard let node = xmlNewDocNode(namespaceOf.pointee.doc, namespaceOf.pointee.ns, name, nil) else { return nil }
-        for (key, value) in attributes { xmlSetProp(node, key, value) }
-        if let text, let textNode = xmlNewDocText(namespaceOf.pointee.doc, text) { xmlAddChild(node, textNode) }
+        for (key, value) in attributes { xmlSetProp(node, key, xmlText(value)) }
+        if let text, let textNode = xmlNewDocText(namespaceOf.pointee.doc, xmlText(text)) { xmlAddChild(node, textNode) }
         return node
     }
 
     static func line(_ node: xmlNodePtr) -> Int { Int(xmlGetLineNo(node)) }
+
+    /// `text` with the characters XML 1.0 cannot hold (C0 controls but tab, line feed and
+    /// carriage return; U+FFFE, U+FFFF) written visibly as `\u{1b}`, as the terminal shows
+    /// them: an ESC or a NUL from an input would otherwise make the XHTML not well-formed, or
+    /// cut the value short (a C string ends at NUL).
+    static func xmlText(_ text: String) -> String {
+        func allowed(_ value: UInt32) -> Bool {
+            value >= 0x20 ? value != 0xFFFE && value != 0xFFFF : value == 0x09 || value == 0x0A || value == 0x0D
+        }
+        guard !text.unicodeScalars.allSatisfy({ allowed($0.value) }) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if allowed(scalar.value) {
+                result.unicodeScalars.append(scalar)
+            } else {
+                result += "\\u{\(String(scalar.value, radix: 16))}"
+            }
+        }
+        return result
+    }
 }
