@@ -7,21 +7,7 @@ public enum DiffRendering {
             w.object("before") { w in JSONReportRenderer.snapshot(&w, diff.before) }
             w.object("after") { w in JSONReportRenderer.snapshot(&w, diff.after) }
             w.array("warnings") { w in for warning in diff.warnings { w.element(warning) } }
-            w.array("new") { w in
-                for change in diff.new {
-                    w.elementObject { w in
-                        JSONReportRenderer.key(&w, change.key); w.int("after", change.after)
-                    }
-                }
-            }
-            w.array("gone") { w in
-                for change in diff.gone {
-                    w.elementObject { w in
-                        JSONReportRenderer.key(&w, change.key); w.int("before", change.before)
-                    }
-                }
-            }
-            w.array("changed") { w in for change in diff.changed { w.elementObject { w in JSONReportRenderer.change(&w, change) } } }
+            JSONReportRenderer.changeLists(&w, new: diff.new, gone: diff.gone, changed: diff.changed)
         }
         return w.finish()
     }

@@ -103,21 +103,7 @@ public struct JSONReportRenderer: ReportRenderer {
                     w.object(category.rawValue) { w in
                         w.string("from", trend.from.rfc3339)
                         w.string("to", trend.to.rfc3339)
-                        w.array("new") { w in
-                            for change in trend.new {
-                                w.elementObject { w in
-                                    Self.key(&w, change.key); w.int("after", change.after)
-                                }
-                            }
-                        }
-                        w.array("gone") { w in
-                            for change in trend.gone {
-                                w.elementObject { w in
-                                    Self.key(&w, change.key); w.int("before", change.before)
-                                }
-                            }
-                        }
-                        w.array("changed") { w in for change in trend.changed { w.elementObject { w in Self.change(&w, change) } } }
+                        Self.changeLists(&w, new: trend.new, gone: trend.gone, changed: trend.changed)
                     }
                 }
             }
@@ -165,6 +151,27 @@ public struct JSONReportRenderer: ReportRenderer {
     static func key(_ w: inout JSONWriter, _ key: PortKey) {
         w.int("port", key.port)
         w.string("type", key.type.rawValue)
+    }
+
+    /// The `new` (`after`), `gone` (`before`) and `changed` arrays of a trend or a diff.
+    static func changeLists(_ w: inout JSONWriter, new: [TrendChange], gone: [TrendChange], changed: [TrendChange]) {
+        w.array("new") { w in
+            for change in new {
+                w.elementObject { w in
+                    Self.key(&w, change.key)
+                    w.int("after", change.after)
+                }
+            }
+        }
+        w.array("gone") { w in
+            for change in gone {
+                w.elementObject { w in
+                    Self.key(&w, change.key)
+                    w.int("before", change.before)
+                }
+            }
+        }
+        w.array("changed") { w in for change in changed { w.elementObject { w in Self.change(&w, change) } } }
     }
 
     static func change(_ w: inout JSONWriter, _ change: TrendChange) {
