@@ -27,6 +27,7 @@ import logging
 import os
 import re
 import shutil
+import signal
 import sys
 
 VERSION = "0.3.0"
@@ -62,7 +63,15 @@ class Secrets:
     def scrub(self, text):
         for value in self.values:
             text = text.replace(value, "***")
-        return text
+        # One message, one line: control characters from a server's message are shown escaped.
+        return CONTROL.sub(lambda m: "\\x%02x" % ord(m.group(0)), text)
+
+
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class Terminated(BaseException):
+    """SIGTERM: unwinds like an interrupt, so that the hidden directory is removed."""
 
 
 def parse_arguments(argv):
@@ -286,7 +295,7 @@ def page_through(client, config, category):
         if not records or len(records) < LIMIT:
             raise Failure(
                 "%s: the page at offset %d has %d records, but total_num says %d records in all: the export would be "
-                "incomplete; try again" % (category, offset - len(records), len(records), expected)
+                "incomplete" % (category, offset - len(records), len(records), expected)
             )
 
 
@@ -370,7 +379,12 @@ def run(argv):
     return 0
 
 
+def terminate(signum, frame):
+    raise Terminated()
+
+
 def main(argv=None):
+    signal.signal(signal.SIGTERM, terminate)
     try:
         return run(sys.argv[1:] if argv is None else argv)
     except Failure as failure:
@@ -380,6 +394,9 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("error: interrupted; nothing was written", file=sys.stderr)
         return 130
+    except Terminated:
+        print("error: terminated; nothing was written", file=sys.stderr)
+        return 143
     except OSError as error:
         print("error: %s; nothing was written" % SECRETS.scrub(str(error)), file=sys.stderr)
         return EXIT_FAILED
