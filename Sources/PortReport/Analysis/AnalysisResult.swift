@@ -30,6 +30,10 @@ public struct AnalysisResult: Sendable {
     /// For ports a report shows in its trends but that have no series: their total over the
     /// last `sparklineLength` capture times, oldest first (for sparklines, not in the JSON).
     let sparklines: [PortKey: [Int64]]
+    /// The snapshots the figures use that look like filtered exports (`Plausibility`): the
+    /// current ones and the earlier side of each trend. They are used all the same; every report
+    /// says so, and `check` makes each a `suspect` finding.
+    public internal(set) var suspect: [SuspectSnapshot] = []
     /// How many capture times a sparkline shows at most.
     static let sparklineLength = 60
 
@@ -164,6 +168,9 @@ public struct Finding: Sendable, Equatable {
         case newPort = "new-port"
         case newDangerous = "new-dangerous"
         case expiredWaiver = "expired-waiver"
+        /// A snapshot the figures use looks like a filtered export (`AnalysisResult.suspect`); not
+        /// a policy finding, and no waiver covers it.
+        case suspect
     }
 
     public let kind: Kind

@@ -47,23 +47,27 @@ struct AnalysisComputation {
         let aggregates = selection.aggregates
         let ranking = makeRanking(host: aggregates[.host] ?? [:], container: aggregates[.container] ?? [:])
         let breakdown = makeBreakdown(aggregates, bothPresent: aggregates[.host] != nil && aggregates[.container] != nil)
-        let warnings = reader.unusableWarnings + selection.warnings + comparisonWarnings(aggregates)
         let perProject = try makePerProject(selection.current)
         let trends = try makeTrends(timelines, used: &used)
+        let suspect = try findSuspects(timelines)
+        let warnings =
+            reader.unusableWarnings + suspect.map(\.message) + selection.warnings + comparisonWarnings(aggregates)
         let evaluation = PolicyEvaluation(policy: policy, aggregates: aggregates, trends: trends, generatedAt: generatedAt)
         let reasons = seriesReasons(ranking: ranking, findings: evaluation.findings + evaluation.waived)
         let series = try makeSeries(reasons, timelines: timelines, used: &used)
         let sparklines = try makeSparklines(trends: trends, besides: reasons, timelines: timelines, used: &used)
         let movers = try makeMovers(timelines: timelines, used: &used)
-        let headline = Headline.make(
-            findings: evaluation.findings, aggregates: aggregates, current: selection.current, trends: trends, policy: policy)
+        let headline =
+            Plausibility.headlinePrefix(suspect)
+            + Headline.make(
+                findings: evaluation.findings, aggregates: aggregates, current: selection.current, trends: trends, policy: policy)
 
         let listed = infos.map { ListedSnapshot(info: $0, used: used.contains($0.id)) }
         var result = AnalysisResult(
             generatedAt: generatedAt, scope: scope, top: top, snapshots: listed, current: selection.current, warnings: warnings,
             ranking: ranking, breakdown: breakdown, perProject: perProject, trends: trends, series: series,
             movers: movers, findings: evaluation.findings, waived: evaluation.waived, headline: headline, sources: [:],
-            policySource: policy.source, sparklines: sparklines)
+            policySource: policy.source, sparklines: sparklines, suspect: suspect)
         result.sources = try reader.sources(of: result.reportedSnapshots.filter(\.used).map(\.info.id).sorted())
         return result
     }

@@ -153,6 +153,8 @@ enum Headline {
         case .expiredWaiver:
             let tickets = Array(Set(findings.compactMap { $0.waiver?.ticket })).sorted()
             return "\(Wording.plural(tickets.count, "waiver")) expired (\(tickets.joined(separator: ", "))): \(list)"
+        case .suspect:  // Not a policy finding: Plausibility.headlinePrefix says it.
+            return "\(Wording.plural(findings.count, "suspect snapshot"))"
         }
     }
 }

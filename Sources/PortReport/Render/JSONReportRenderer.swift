@@ -20,11 +20,27 @@ public struct JSONReportRenderer: ReportRenderer {
                 w.int("top", result.top)
             }
             w.array("warnings") { w in for warning in result.warnings { w.element(warning) } }
+            // Only when a snapshot the figures use is suspect (absent: none is).
+            if !result.suspect.isEmpty {
+                w.array("suspect") { w in
+                    for suspect in result.suspect {
+                        w.elementObject { w in
+                            w.int("snapshot", suspect.snapshotID)
+                            w.string("category", suspect.category.rawValue)
+                            w.string("captured_at", suspect.capturedAt.rfc3339)
+                            w.string("reason", suspect.reason)
+                            w.bool("current", suspect.role == .current)
+                        }
+                    }
+                }
+            }
+            let suspectReasons = Dictionary(result.suspect.map { ($0.snapshotID, $0.reason) }, uniquingKeysWith: { first, _ in first })
             w.array("snapshots") { w in
                 for listed in result.snapshots {
                     w.elementObject { w in
                         Self.snapshot(&w, listed.info)
                         w.bool("used", listed.used)
+                        if let reason = suspectReasons[listed.info.id] { w.string("suspect", reason) }
                     }
                 }
             }

@@ -130,6 +130,55 @@ final class AnalysisReader {
         }
     }
 
+    /// What the plausibility rules need of a snapshot: its metadata and the distinct statuses and
+    /// types of its records, read in place from its blob (or from the cache). One blob per call:
+    /// the analysis asks only for the snapshots it uses and the previous one of each.
+    func facts(of info: SnapshotInfo) throws -> SnapshotFacts {
+        if let cached = recordCache[info.id] {
+            return SnapshotFacts(info, statuses: Set(cached.values.map(\.status)), types: Set(cached.keys.map(\.type)))
+        }
+        let (statuses, types) = try withBlob(of: info.id) { (view) throws(RecordBlob.Damage) -> (Set<VendorStatus?>, Set<PortType>) in
+            var statuses = Set<VendorStatus?>(), types = Set<PortType>()
+            for index in 0..<view.count {
+                let entry = try view.entry(at: index)
+                statuses.insert(entry.status)
+                types.insert(entry.type)
+            }
+            return (statuses, types)
+        }
+        return SnapshotFacts(info, statuses: statuses, types: types)
+    }
+
+    /// The metadata of one snapshot, or nil when there is none with that id (or it is one the
+    /// analysis cannot use: a capture time that is not RFC 3339).
+    func snapshotInfo(id: Int64) throws -> SnapshotInfo? {
+        try Row.fetchOne(db, sql: Self.infoSelect + " WHERE id = ?", arguments: [id]).flatMap(Self.info(row:))
+    }
+
+    /// The newest complete, unfiltered snapshot of the same project, enterprise project and
+    /// category captured before `info` (the plausibility rules' previous one); one indexed query.
+    func previousComplete(before info: SnapshotInfo) throws -> SnapshotInfo? {
+        try Row.fetchOne(
+            db,
+            sql: Self.infoSelect + """
+                 WHERE project_id = ? AND enterprise_project_id = ? AND category = ? AND complete = 1 AND partial = 0
+                AND captured_at < ? AND id <> ? ORDER BY captured_at DESC, id DESC LIMIT 1
+                """,
+            arguments: [info.projectID, info.enterpriseProjectID, info.category.rawValue, info.capturedAt.rfc3339, info.id]
+        ).flatMap(Self.info(row:))
+    }
+
+    private static let infoSelect =
+        "SELECT id, project_id, enterprise_project_id, category, captured_at, record_count, total_num, complete, partial, filters, note FROM snapshot"
+
+    private static func info(row: Row) -> SnapshotInfo? {
+        let categoryText: String = row[3], capturedText: String = row[4]
+        guard let category = Category(rawValue: categoryText), let capturedAt = Timestamp(rfc3339: capturedText) else { return nil }
+        return SnapshotInfo(
+            id: row[0], projectID: row[1], enterpriseProjectID: row[2], category: category, capturedAt: capturedAt, records: row[5],
+            totalNum: row[6], complete: row[7], partial: row[8], filters: row[9], note: row[10])
+    }
+
     /// Runs `body` over the snapshot's blob where SQLite holds it (an empty one when it has none).
     private func withBlob<T>(of snapshotID: Int64, _ body: (RecordBlob.View) throws(RecordBlob.Damage) -> T) throws -> T {
         let handle = blobStatement.sqliteStatement
@@ -147,6 +196,24 @@ final class AnalysisReader {
             return try body(RecordBlob.View(bytes))
         } catch {
             throw StoreDamage(message: "snapshot \(snapshotID) is damaged: \(error)")
+        }
+    }
+}
+
+extension Store {
+    /// The plausibility rules over snapshots just stored (`import`): for each complete,
+    /// unfiltered one that is suspect, its id and the `SuspectSnapshot` (against the previous
+    /// complete one of its key). Two blobs read per snapshot.
+    public func suspectSnapshots(_ ids: [Int64]) throws -> [SuspectSnapshot] {
+        try withAnalysisReader { reader in
+            try ids.compactMap { id in
+                guard let info = try reader.snapshotInfo(id: id), info.isUsable else { return nil }
+                let previous = try reader.previousComplete(before: info).map { try reader.facts(of: $0) }
+                guard let reason = Plausibility.suspectReason(try reader.facts(of: info), previous: previous) else { return nil }
+                return SuspectSnapshot(
+                    snapshotID: id, category: info.category, origin: info.origin, capturedAt: info.capturedAt, reason: reason,
+                    role: .imported)
+            }
         }
     }
 }

@@ -41,19 +41,28 @@ public struct CheckJob {
     }
 
     /// Prints the headline, the findings (`finding:` for those that fail, `note:` for the
-    /// others) and the waived ones, each on one line (`TerminalText.line`); returns
+    /// others; then one `suspect` finding per suspect snapshot the figures use) and the waived ones, each on one line (`TerminalText.line`); returns
     /// `ExitStatus.findings` when any finding fails.
     public func run(console: any Console) throws -> Int32 {
         let store = try Store.openForReading(storePath)
         let policy = try policyPath.map { try Policy.load(path: $0) } ?? .builtIn
         let result = try Analyzer(store: store).analyze(scope: scope, policy: policy, now: now)
-        for warning in result.warnings { console.report(Diagnostic(.warning, warning)) }
+        // A suspect snapshot is a finding here, not a warning as well.
+        let suspectMessages = Set(result.suspect.map(\.message))
+        for warning in result.warnings where !suspectMessages.contains(warning) { console.report(Diagnostic(.warning, warning)) }
         console.write(TerminalText.line(result.headline))
         for finding in result.findings {
             let failing = failingKinds.contains(finding.kind)
             console.write(
                 TerminalText.line(
                     "\(failing ? "finding" : "note"): [\(finding.kind.rawValue)] \(finding.category.rawValue): \(finding.message)"))
+        }
+        let suspectFails = failingKinds.contains(.suspect)
+        for suspect in result.suspect {
+            console.write(
+                TerminalText.line(
+                    "\(suspectFails ? "finding" : "note"): [\(Finding.Kind.suspect.rawValue)] \(suspect.category.rawValue): \(suspect.message)"
+                ))
         }
         for finding in result.waived {
             if let waiver = finding.waiver {
@@ -63,6 +72,7 @@ public struct CheckJob {
                     ))
             }
         }
-        return result.findings.contains(where: { failingKinds.contains($0.kind) }) ? ExitStatus.findings : 0
+        let failing = result.findings.contains(where: { failingKinds.contains($0.kind) }) || (suspectFails && !result.suspect.isEmpty)
+        return failing ? ExitStatus.findings : 0
     }
 }

@@ -19,7 +19,7 @@ public struct ImportJob {
     public func run(console: any Console, progress: ImportProgress? = nil) throws -> Int32 {
         // A failed run into a new store leaves it empty (schema only): deleting the file could
         // delete what a concurrent import has just stored there.
-        let report = try importClosingStore(progress: progress)
+        let (report, suspects) = try importClosingStore(progress: progress)
         for warning in report.warnings { console.report(Diagnostic(.warning, warning)) }
         for skipped in report.skipped { console.report(Diagnostic(.skipped, skipped.description)) }
         if !quiet {
@@ -32,13 +32,21 @@ public struct ImportJob {
                     .warning,
                     "snapshot \(line.id) (\(line.key.category.rawValue), \(line.key.capturedAt.rfc3339)) is incomplete: \(line.note)"))
         }
+        for suspect in suspects { console.report(Diagnostic(.warning, suspect)) }
         return report.skipped.isEmpty ? 0 : ExitStatus.skippedInputs
     }
 
-    /// The store is closed when this returns, before anything is reported.
-    private func importClosingStore(progress: ImportProgress?) throws -> ImportReport {
+    /// The store is closed when this returns, before anything is reported. Also the plausibility
+    /// warnings about the complete snapshots just stored or merged into (`Plausibility`).
+    private func importClosingStore(progress: ImportProgress?) throws -> (ImportReport, [String]) {
         let store = try Store(path: storePath)
-        return try Importer(store: store, options: options).run(paths, progress: progress)
+        let report = try Importer(store: store, options: options).run(paths, progress: progress)
+        let ids = report.snapshots.filter { $0.outcome != .alreadyImported && $0.complete && !$0.key.isPartial }.map(\.id)
+        do {
+            return (report, try store.suspectSnapshots(ids).map(\.message))
+        } catch {
+            return (report, ["the import was kept, but its snapshots could not be checked for plausibility: \(error)"])
+        }
     }
 }
 

@@ -8,6 +8,7 @@ struct CheckCommand: ParsableCommand {
         discussion: """
             Prints a one-line headline, then the findings (waived ones apart). Without --policy, \
             the built-in policy makes a dangerous port that is new since the previous export a \
+            finding; a snapshot the figures use that looks like a filtered export is a suspect \
             finding. --fail-on picks which kinds of finding make the exit status 3: \
             \(Finding.Kind.allCases.map(\.rawValue).joined(separator: ", ")) (default: all).
             """

@@ -60,7 +60,7 @@ struct ArgumentValueTests {
         }
         #expect(
             error.message
-                == "--fail-on expects one or more kinds of finding, comma-separated, among forbidden, over-limit, not-allowed, new-port, new-dangerous, expired-waiver; 'nope' is not one"
+                == "--fail-on expects one or more kinds of finding, comma-separated, among forbidden, over-limit, not-allowed, new-port, new-dangerous, expired-waiver, suspect; 'nope' is not one"
         )
     }
 

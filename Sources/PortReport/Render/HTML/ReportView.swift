@@ -54,18 +54,27 @@ enum ReportView {
             })
         root["waived"] = .list(result.waived.map(findingRecord))
         root["warnings"] = .list(result.warnings.map { .text($0) })
+        root["suspect"] = .list(
+            result.suspect.map { suspect in
+                .record([
+                    "snapshot": .text(String(suspect.snapshotID)), "category": .text(suspect.category.rawValue),
+                    "captured_at": .text(suspect.capturedAt.rfc3339), "reason": .text(suspect.reason), "message": .text(suspect.message)
+                ])
+            })
         let shown = result.reportedSnapshots
         root["history_note"] = .text(words.historyNote ?? "")
         root["snapshots"] = .list(
             shown.map { listed in
                 let info = listed.info
-                let state = ReportVocabulary.snapshotState(info)
+                let suspect = words.suspectReasons[info.id]
+                let state = ReportVocabulary.snapshotState(info, suspect: suspect)
                 return .record([
                     "id": .text(String(info.id)), "category": .text(info.category.rawValue), "project": .text(project(info.projectID)),
                     "captured_at": .text(info.capturedAt.rfc3339), "records": .text(String(info.records)),
                     "total_num": .text(info.totalNum.map(String.init) ?? "–"), "state": .text(state),
-                    "used": .text(listed.used ? "used" : "not used"), "warn": .bool(!info.isUsable),
-                    "row_class": .text(info.isUsable ? (listed.used ? "used" : "unused") : "warn")
+                    "used": .text(listed.used ? "used" : "not used"), "warn": .bool(!info.isUsable || suspect != nil),
+                    "suspect": .text(suspect ?? ""),
+                    "row_class": .text(suspect != nil ? "warn" : info.isUsable ? (listed.used ? "used" : "unused") : "warn")
                 ])
             })
         var provenance: [TemplateValue] = []

@@ -71,6 +71,9 @@ struct MarkdownSections {
         if let topShare = words.topShare { lines.append("- " + topShare) }
         lines.append(line(words.findings, bold: true) + " (waived: \(words.waived.value))")
         lines.append(line(words.snapshotsUsed) + " (in scope: \(words.snapshotsInScope.value))")
+        if let suspect = words.suspect {
+            lines.append(line(suspect, bold: true) + " (possibly filtered exports: listed with the snapshots)")
+        }
         if !result.warnings.isEmpty {
             lines.append(line(words.warnings) + " (listed with the snapshots)")
         }
@@ -207,7 +210,7 @@ struct MarkdownSections {
         for category in Category.allCases { currentIDs.formUnion((result.current[category] ?? []).map(\.id)) }
         let rows = result.reportedSnapshots.map { listed -> [String] in
             let info = listed.info
-            let state = V.snapshotState(info, escaping: E.inline)
+            let state = V.snapshotState(info, suspect: words.suspectReasons[info.id], escaping: E.inline)
             let role = currentIDs.contains(info.id) ? "current" : listed.used ? "history" : "not used"
             return [
                 String(info.id), info.category.rawValue, E.inline(info.projectID), E.inline(info.enterpriseProjectID),

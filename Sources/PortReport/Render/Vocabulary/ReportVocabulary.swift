@@ -67,6 +67,11 @@ struct ReportVocabulary: Sendable {
     let snapshotsUsed: Figure
     let snapshotsInScope: Figure
     let warnings: Figure
+    /// How many snapshots the figures use look like filtered exports; nil when none does (then
+    /// reports show nothing about it).
+    let suspect: Figure?
+    /// Each suspect snapshot's reason, by snapshot id.
+    let suspectReasons: [Int64: String]
 
     /// The short list of key figures the HTML report and the email show as label and value.
     let keyFigures: [Figure]
@@ -115,6 +120,8 @@ struct ReportVocabulary: Sendable {
         snapshotsUsed = Figure(label: "Snapshots used", value: String(result.snapshots.filter(\.used).count))
         snapshotsInScope = Figure(label: "Snapshots in scope", value: String(result.snapshots.count))
         warnings = Figure(label: "Warnings", value: String(result.warnings.count))
+        suspect = result.suspect.isEmpty ? nil : Figure(label: "Suspect snapshots used", value: String(result.suspect.count))
+        suspectReasons = Dictionary(result.suspect.map { ($0.snapshotID, $0.reason) }, uniquingKeysWith: { first, _ in first })
 
         var keyFigures: [Figure] = []
         for figures in categories {
@@ -122,6 +129,7 @@ struct ReportVocabulary: Sendable {
             if let instances = figures.instances { keyFigures.append(instances) }
         }
         keyFigures += [dangerous, findings, snapshotsUsed]
+        if let suspect { keyFigures.append(suspect) }
         self.keyFigures = keyFigures
 
         let historyOnly = result.historyOnlyCount
@@ -175,12 +183,13 @@ struct ReportVocabulary: Sendable {
         "\(trend.new.count) new, \(trend.gone.count) gone, \(trend.changed.count) changed"
     }
 
-    /// A snapshot's state: `complete`, `partial (filtered: …)`, `incomplete (…)`. `escape`
-    /// is applied to the values from the data (the filters, the note).
-    static func snapshotState(_ info: SnapshotInfo, escaping escape: (String) -> String = { $0 }) -> String {
+    /// A snapshot's state: `complete`, `partial (filtered: …)`, `incomplete (…)`, and for a
+    /// suspect one `complete, SUSPECT: …` (`suspect` is its reason). `escape` is applied to the
+    /// values from the data (the filters, the note).
+    static func snapshotState(_ info: SnapshotInfo, suspect: String? = nil, escaping escape: (String) -> String = { $0 }) -> String {
         if info.partial { return "partial (filtered: " + escape(info.filters) + ")" }
         if !info.complete { return "incomplete" + (info.note.isEmpty ? "" : " (" + escape(info.note) + ")") }
-        return "complete"
+        return "complete" + (suspect.map { ", SUSPECT: " + escape($0) } ?? "")
     }
 
     /// The hosts-versus-containers table: ports and instances, then ports by protocol and by range.
