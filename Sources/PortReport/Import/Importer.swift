@@ -39,6 +39,8 @@ public struct ImportReport: Sendable {
     public var records = 0
     /// Pages that were already in the store and were not read again.
     public var alreadyImportedPages = 0
+    /// Values of the pages stored that came from a default, for one warning per kind.
+    var defaults = MetadataDefaults()
 }
 
 /// Receives progress while an import runs (the command line draws it on a terminal).
@@ -51,6 +53,8 @@ public protocol ImportProgress: AnyObject {
 public struct Importer {
     let store: Store
     let options: ImportOptions
+    /// The export sidecars of the run's inputs, read once per directory.
+    let sidecars = SidecarIndex()
 
     public init(store: Store, options: ImportOptions) {
         self.store = store
@@ -60,10 +64,23 @@ public struct Importer {
     /// Imports `paths`. Throws `ImportFailure` (and stores nothing) when any input is bad, unless
     /// `skipInvalid` is set; throws `StoreError` when the store cannot be written.
     public func run(_ paths: [String], progress: ImportProgress? = nil) throws -> ImportReport {
-        let (files, expansionErrors, skippedInWalks) = InputExpansion.expandReporting(paths)
+        let expansion = InputExpansion.expandWithRoots(paths)
         var report = ImportReport()
-        report.warnings = skippedInWalks
-        var errors = expansionErrors
+        report.warnings = expansion.warnings
+        var errors = expansion.errors
+        // A bad sidecar is one error, and none of the inputs below it is read.
+        let sidecarErrors = sidecars.load(files: expansion.files, roots: expansion.roots, flagFilters: options.filters)
+        report.warnings += sidecars.warnings
+        var unread: [String: Int] = [:]
+        for error in sidecarErrors.compactMap({ $0 }) { unread[error.description, default: 0] += 1 }
+        for error in sidecarErrors.compactMap({ $0 }) {
+            guard let count = unread.removeValue(forKey: error.description) else { continue }
+            errors.append(
+                InputError(
+                    file: error.file, line: error.line, place: error.place,
+                    message: error.message + " (\(count) input\(count == 1 ? "" : "s") below it not read)"))
+        }
+        let files = zip(expansion.files, sidecarErrors).filter { $0.1 == nil }.map(\.0)
         if !errors.isEmpty && !options.skipInvalid {
             throw ImportFailure(errors: errors)
         }
@@ -106,6 +123,7 @@ public struct Importer {
             throw ImportFailure(errors: errors)
         }
         report.skipped = errors
+        report.warnings += report.defaults.warnings
         return report
     }
 
@@ -164,14 +182,18 @@ public struct Importer {
             )
         case .page(let page):
             guard let metadata else { throw InputError(file: path, message: "expected a response body, found a HAR capture") }
-            let (key, provenance, warning) = try metadata.get()
-            if let warning { report.warnings.append(warning) }
+            let (key, provenance, defaults) = try metadata.get()
             let added = try session.add(
                 SnapshotPage(
                     key: key, provenance: provenance, path: path, entry: -1, sha256: file.sha256, size: file.size, totalNum: page.totalNum),
                 records: page.records, place: { "data_list[\($0)]" },
                 line: { index in file.bytes.withUnsafeBufferPointer { JSONScanner($0).lineAndColumn(of: page.recordOffsets[index]).line } })
-            if let added { report.records += added } else { report.alreadyImportedPages += 1 }
+            if let added {
+                report.records += added
+                report.defaults.note(defaults, path: path)
+            } else {
+                report.alreadyImportedPages += 1
+            }
         }
     }
 

@@ -161,10 +161,20 @@ enum InputExpansion {
 
     /// The inputs, the errors, and a warning per entry the walks skipped.
     static func expandReporting(_ paths: [String]) -> (files: [String], errors: [InputError], warnings: [String]) {
+        let expansion = expandWithRoots(paths)
+        return (expansion.files, expansion.errors, expansion.warnings)
+    }
+
+    /// As `expandReporting`, with the path named on the command line that each file came from
+    /// (`roots[i]` for `files[i]`: the file itself, or the directory whose walk found it), up to
+    /// which its export sidecars are looked for.
+    static func expandWithRoots(_ paths: [String]) -> (files: [String], roots: [String], errors: [InputError], warnings: [String]) {
         var files: [String] = []
+        var roots: [String] = []
         var errors: [InputError] = []
         var warnings: [String] = []
         for path in paths {
+            defer { roots += repeatElement(path, count: files.count - roots.count) }
             if path == "-" {
                 files.append(path)
                 continue
@@ -185,12 +195,23 @@ enum InputExpansion {
                 if files.count == before {
                     errors.append(InputError(file: path, message: "directory holds no .json, .json.gz or .har files"))
                 }
+            } else if isSidecar(path) {
+                errors.append(
+                    InputError(
+                        file: path, message: "an export sidecar (metadata), not a page: name its directory to import the pages it describes"
+                    ))
             } else {
                 // A FIFO, /dev/stdin or a process substitution named here is read as a stream.
                 files.append(path)
             }
         }
-        return (files, errors, warnings)
+        return (files, roots, errors, warnings)
+    }
+
+    /// Whether the file at `path` is an export sidecar (`portreport-export.json`, read for the
+    /// pages' metadata, never as a page).
+    static func isSidecar(_ path: String) -> Bool {
+        path.split(separator: "/").last.map { $0.lowercased() == Sidecar.fileName } ?? false
     }
 
     /// What a file of mode `mode` is, in words: "a FIFO", "a socket".
@@ -252,7 +273,7 @@ enum InputExpansion {
             case S_IFDIR:
                 if !isLink { walk(path, into: &files, errors: &errors, warnings: &warnings) }
             case S_IFREG:
-                if readable { files.append(path) }
+                if readable && !isSidecar(name) { files.append(path) }
             default:
                 warnings.append("\(path): not a regular file (\(kind(info.st_mode))): skipped")
             }

@@ -97,7 +97,7 @@ struct SQLiteSnapshotReader {
         }
         var indices = Columns()
         var rowNumber = 0
-        var fallbackWarning = false
+        var fallbackTime: Timestamp?
         do {
             try source.query(
                 query,
@@ -187,11 +187,9 @@ struct SQLiteSnapshotReader {
                         case .text(let text):
                             if let parsed = Timestamp(rfc3339: text) {
                                 capturedAt = parsed
-                            } else if let found = PathMetadata.captureTime(in: text), found.text == text, found.timestamp.isInValidRange {
+                            } else if let found = PathMetadata.wholeCaptureTime(text) {
                                 capturedAt = found.timestamp
-                            } else if Timestamp.isOutOfRange(text)
-                                || PathMetadata.captureTime(in: text).map({ $0.text == text && !$0.timestamp.isInValidRange }) == true
-                            {
+                            } else if Timestamp.isOutOfRange(text) || PathMetadata.isWholeCaptureTimeOutOfRange(text) {
                                 throw fail("captured_at", "a time \(Timestamp.validRangeDescription)", value)
                             } else {
                                 throw fail("captured_at", "an RFC 3339 time (2026-11-28T02:00:00Z), a date, or Unix seconds", value)
@@ -213,7 +211,7 @@ struct SQLiteSnapshotReader {
                             )
                         }
                         capturedSource = "database file modification time"
-                        fallbackWarning = true
+                        fallbackTime = capturedAt
                     }
                     func text(_ index: Int?, _ name: String, flag: String?) throws -> String {
                         guard let index else { return flag ?? "" }
@@ -266,8 +264,21 @@ struct SQLiteSnapshotReader {
         if rowNumber == 0 {
             throw InputError(file: path, place: "--query", message: "the query returned no rows: nothing to import")
         }
-        if fallbackWarning {
-            report.warnings.append("\(path): no captured_at column or --captured-at; using the database file's modification time")
+        // Each value that came from a default, said once for this database.
+        if indices.project == nil && options.projectID == nil {
+            report.warnings.append(
+                "\(path): the query has no project_id column and there is no --project: \(order.count) snapshot\(order.count == 1 ? "" : "s") stored under project \"unknown\"; pass --project ID or select a project_id column"
+            )
+        }
+        if indices.category == nil && options.category == nil {
+            report.warnings.append(
+                "\(path): the query has no category column and there is no --category: \(order.count) snapshot\(order.count == 1 ? "" : "s") stored as host, the API's default; pass --category host or --category container, or select a category column"
+            )
+        }
+        if let fallbackTime {
+            report.warnings.append(
+                "\(path): the query has no captured_at column and there is no --captured-at: captured at the database file's modification time, \(fallbackTime.rfc3339); pass --captured-at TIME or select a captured_at column"
+            )
         }
         for key in order {
             guard let group = groups[key] else { continue }

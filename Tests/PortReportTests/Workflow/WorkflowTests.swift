@@ -81,7 +81,9 @@ struct WorkflowTests {
         let console = RecordingConsole()
         try job.run(console: console)
         #expect(console.lines.isEmpty)
-        #expect(console.diagnostics.first?.hasPrefix("imported: 10 files read, ") == true, "\(console.diagnostics)")
+        // The import's warnings first (issue 11: the samples name no project), then its totals.
+        #expect(console.diagnostics.first?.hasPrefix("warning: 10 pages have no project (") == true, "\(console.diagnostics)")
+        #expect(console.diagnostics.dropFirst().first?.hasPrefix("imported: 10 files read, ") == true, "\(console.diagnostics)")
         let written = try String(contentsOfFile: json, encoding: .utf8)
         #expect(written.contains("\"generated_at\": \"2026-11-26T00:00:00Z\""))
         let message = try String(contentsOfFile: eml, encoding: .utf8)

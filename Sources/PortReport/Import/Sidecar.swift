@@ -1,0 +1,396 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// `portreport-export.json`: what the tool that saved an export knows about its pages (the
+/// project, the region, the category, when it ran, the query and its filters), in the export's
+/// directory, so that a tree of many projects imports with no flags.
+///
+/// ```json
+/// {"format": "portreport-export/1", "project_id": "0a1b…", "region": "ap-southeast-1",
+///  "category": "container", "captured_at": "2026-12-01T02:00:00Z",
+///  "query": {"path": "/v5/{project_id}/asset/port/statistics", "filters": {"status": "danger"}, "limit": 200},
+///  "exported_by": "portreport hss-export 0.3.0 (huaweicloudsdkhss 3.1.219)"}
+/// ```
+///
+/// Every member but `format` is optional, and `null` is the same as leaving it out. A member of
+/// the wrong type or value is an error naming the sidecar and the member; a member this version
+/// does not know is a warning.
+struct Sidecar: Sendable {
+    static let fileName = "portreport-export.json"
+    static let format = "portreport-export/1"
+    /// Largest sidecar read, in bytes: a sidecar is a few hundred bytes; the cap keeps a stray
+    /// large file of that name from being read whole.
+    static let maximumSize = 64 << 10
+    /// Longest `region` and `exported_by` texts, in characters.
+    static let maximumRegionLength = 64
+    static let maximumExportedByLength = 256
+
+    /// The query's filters (`status=danger`), as the snapshot key keeps them.
+    struct Filter: Equatable, Sendable {
+        let name: String
+        let value: String
+    }
+
+    /// Where the sidecar is, as shown in provenance and messages.
+    let path: String
+    var projectID: String?
+    var enterpriseProjectID: String?
+    var region: String?
+    var category: Category?
+    var capturedAt: Timestamp?
+    /// The `query` member's filters: nil without a `query` (or without its `filters`), empty for
+    /// an unfiltered query.
+    var filters: [Filter]?
+    var exportedBy: String?
+    /// Warnings about members this version does not read.
+    var warnings: [String] = []
+
+    /// Reads the sidecar in `directory` (`""` for the current directory); nil when there is none.
+    static func load(inDirectory directory: String) throws(InputError) -> Sidecar? {
+        let path = directory.isEmpty ? fileName : (directory.hasSuffix("/") ? directory + fileName : directory + "/" + fileName)
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            if errno == ENOENT || errno == ENOTDIR { return nil }
+            throw InputError(file: path, message: "cannot read the export sidecar: \(errnoText())")
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw InputError(file: path, message: "an export sidecar must be a regular file, found \(InputExpansion.kind(info.st_mode))")
+        }
+        guard info.st_size <= maximumSize else {
+            throw InputError(
+                file: path, message: "the export sidecar is \(info.st_size) bytes, over the limit of \(maximumSize) bytes: is it one?")
+        }
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { throw InputError(file: path, message: "cannot open the export sidecar: \(errnoText())") }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: maximumSize + 1)
+        var count = 0
+        while count < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { raw in read(fd, raw.baseAddress.map { $0 + count }, raw.count - count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw InputError(file: path, message: "cannot read the export sidecar: \(errnoText())")
+            }
+            if n == 0 { break }
+            count += n
+        }
+        guard count <= maximumSize else {
+            throw InputError(file: path, message: "the export sidecar is over the limit of \(maximumSize) bytes: is it one?")
+        }
+        bytes.removeSubrange(count...)
+        return try parse(bytes, path: path)
+    }
+
+    /// Parses and checks a sidecar's text.
+    static func parse(_ bytes: [UInt8], path: String) throws(InputError) -> Sidecar {
+        guard String(validating: bytes, as: UTF8.self) != nil else {
+            throw InputError(file: path, message: "the export sidecar is not UTF-8 text; save it as UTF-8 JSON")
+        }
+        return try bytes.withUnsafeBufferPointer { (buffer) throws(InputError) -> Sidecar in
+            var scanner = JSONScanner(buffer)
+            var members: [(name: String, value: JSONValue, line: Int)] = []
+            do throws(JSONSyntaxError) {
+                guard scanner.peek() == UInt8(ascii: "{") else { throw scanner.error(expected: "a JSON object ('{')") }
+                var seen: Set<String> = []
+                try scanner.readObject { (inner: inout JSONScanner, key: JSONKey) throws(JSONSyntaxError) in
+                    let name = key.string
+                    guard seen.insert(name).inserted else {
+                        inner.offset = key.offset
+                        throw JSONSyntaxError(offset: key.offset, expected: "each member once", found: "\"\(name)\" again")
+                    }
+                    let line = inner.lineAndColumn(of: key.offset).line
+                    members.append((name, try inner.readValue(depth: 1), line))
+                }
+                try scanner.expectEnd()
+            } catch {
+                throw InputError(
+                    file: path, line: scanner.lineAndColumn(of: error.offset).line,
+                    message: "the export sidecar is not valid JSON: expected \(error.expected), found \(error.found)")
+            }
+            return try Sidecar(path: path, members: members)
+        }
+    }
+
+    private init(path: String, members: [(name: String, value: JSONValue, line: Int)]) throws(InputError) {
+        self.path = path
+        func fail(_ member: (name: String, value: JSONValue, line: Int), _ expected: String) -> InputError {
+            InputError(
+                file: path, line: member.line, place: member.name, message: "expected \(expected), found \(Sidecar.describe(member.value))")
+        }
+        guard let format = members.first(where: { $0.name == "format" }) else {
+            throw InputError(
+                file: path,
+                message:
+                    "the export sidecar has no \"format\" member: expected \"format\": \"\(Sidecar.format)\" (rename the file if it is not a portreport export sidecar)"
+            )
+        }
+        guard case .string(let formatText) = format.value else { throw fail(format, "the string \"\(Sidecar.format)\"") }
+        guard formatText == Sidecar.format else {
+            throw InputError(
+                file: path, line: format.line, place: "format",
+                message:
+                    "expected \"\(Sidecar.format)\", found \(Sidecar.describe(format.value)): this portreport reads only that format (a newer export tool? upgrade portreport)"
+            )
+        }
+        for member in members {
+            if case .null = member.value { continue }
+            switch member.name {
+            case "format":
+                continue
+            case "project_id", "enterprise_project_id":
+                let id = try Sidecar.text(member, maximum: SnapshotPage.maximumIDLength, fail: fail)
+                if member.name == "project_id" { projectID = id } else { enterpriseProjectID = id }
+            case "region":
+                region = try Sidecar.text(member, maximum: Sidecar.maximumRegionLength, fail: fail)
+            case "exported_by":
+                exportedBy = try Sidecar.text(member, maximum: Sidecar.maximumExportedByLength, fail: fail)
+            case "category":
+                guard case .string(let text) = member.value, let value = Category(rawValue: text) else {
+                    throw fail(member, "\"host\" or \"container\"")
+                }
+                category = value
+            case "captured_at":
+                guard case .string(let text) = member.value else { throw fail(member, "an RFC 3339 time such as \"2026-12-01T02:00:00Z\"") }
+                guard let time = Timestamp(rfc3339: text) else {
+                    throw fail(
+                        member,
+                        Timestamp.isOutOfRange(text)
+                            ? "a time \(Timestamp.validRangeDescription)" : "an RFC 3339 time such as \"2026-12-01T02:00:00Z\"")
+                }
+                capturedAt = time
+            case "query":
+                try readQuery(member, fail: fail)
+            default:
+                warnings.append(
+                    "\(path): member \"\(TerminalText.value(member.name))\" is not part of \(Sidecar.format) and was ignored (it has format, project_id, enterprise_project_id, region, category, captured_at, query, exported_by)"
+                )
+            }
+        }
+    }
+
+    private mutating func readQuery(
+        _ member: (name: String, value: JSONValue, line: Int), fail: ((name: String, value: JSONValue, line: Int), String) -> InputError
+    ) throws(InputError) {
+        guard case .object(let query) = member.value else { throw fail(member, "an object {\"path\": …, \"filters\": {…}, \"limit\": …}") }
+        for name in query.keys.sorted() {
+            guard let value = query[name] else { continue }
+            let inner = (name: "query.\(name)", value: value, line: member.line)
+            if case .null = value { continue }
+            switch name {
+            case "path":
+                guard case .string(let text) = value else { throw fail(inner, "the request path, a string") }
+                let route = text.split(separator: "?", maxSplits: 1).first.map(String.init) ?? text
+                guard route.hasSuffix("/asset/port/statistics") else {
+                    throw InputError(
+                        file: path, line: member.line, place: inner.name,
+                        message:
+                            "expected the path of ListPortStatistics (/v5/{project_id}/asset/port/statistics), found \(Sidecar.describe(value)): portreport imports port statistics only"
+                    )
+                }
+            case "limit":
+                guard case .number(let number) = value, let limit = number.integer, limit >= 1 else {
+                    throw fail(inner, "the page size, a positive integer")
+                }
+            case "filters":
+                filters = try Sidecar.filters(inner, path: path, fail: fail)
+            default:
+                warnings.append(
+                    "\(path): member \"\(TerminalText.value(inner.name))\" is not part of \(Sidecar.format) and was ignored (query has path, filters, limit)"
+                )
+            }
+        }
+        if filters == nil { filters = [] }
+    }
+
+    /// The query's filters, each checked as `--filter` checks it. `sort_key` and `sort_dir` do not
+    /// narrow what is listed and are passed over; anything else that is not a filter is an error,
+    /// as a filter portreport does not know could make a partial export look complete.
+    private static func filters(
+        _ member: (name: String, value: JSONValue, line: Int), path: String,
+        fail: ((name: String, value: JSONValue, line: Int), String) -> InputError
+    ) throws(InputError) -> [Filter] {
+        guard case .object(let members) = member.value else { throw fail(member, "an object such as {\"status\": \"danger\"}") }
+        let known = ImportFilter.names.map(\.name)
+        var filters: [Filter] = []
+        for name in members.keys.sorted() {
+            guard let value = members[name], name != "sort_key", name != "sort_dir" else { continue }
+            if case .null = value { continue }
+            let inner = (name: "\(member.name).\(name)", value: value, line: member.line)
+            guard let entry = ImportFilter.names.first(where: { $0.name == name }) else {
+                let hint =
+                    ["category", "enterprise_project_id"].contains(name)
+                    ? ": \(name) is a member of its own" : (["limit", "offset"].contains(name) ? ": it is not a filter" : "")
+                throw InputError(
+                    file: path, line: member.line, place: inner.name,
+                    message: "expected a filter \(known.dropLast().joined(separator: ", ")) or \(known.last ?? "")\(hint)")
+            }
+            let text: String
+            switch value {
+            case .string(let string): text = string
+            case .number(let number) where number.integer != nil: text = number.description
+            default: throw fail(inner, entry.expects)
+            }
+            guard let normalised = SnapshotKey.normalisedFilter(name: name, value: text) else { throw fail(inner, entry.expects) }
+            filters.append(Filter(name: name, value: normalised))
+        }
+        return filters
+    }
+
+    /// A text member: a non-empty string of at most `maximum` characters, without control characters.
+    private static func text(
+        _ member: (name: String, value: JSONValue, line: Int), maximum: Int,
+        fail: ((name: String, value: JSONValue, line: Int), String) -> InputError
+    ) throws(InputError) -> String {
+        let expected = "a non-empty string of at most \(maximum) characters without control characters"
+        guard case .string(let text) = member.value, !text.isEmpty, text.count <= maximum,
+            !text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
+        else { throw fail(member, expected) }
+        return text
+    }
+
+    /// What a JSON value is, for "found …" in messages.
+    static func describe(_ value: JSONValue) -> String {
+        switch value {
+        case .null: return "null"
+        case .bool(let flag): return flag ? "true" : "false"
+        case .number(let number): return "the number \(number.description)"
+        case .string(let text):
+            let shown = TerminalText.value(text.count > 60 ? String(text.prefix(60)) + "…" : text)
+            return "the string \"\(shown)\""
+        case .array: return "an array"
+        case .object: return "an object"
+        }
+    }
+}
+
+/// The sidecars of one run: each directory's read once, and for each input the values that apply
+/// to it, merged from its directory up to the path named on the command line (nearer wins per
+/// member).
+final class SidecarIndex {
+    /// What applies to one input: each value with the sidecar it came from.
+    struct Values {
+        struct Sourced<Value> {
+            let value: Value
+            let sidecar: String
+        }
+        var projectID: Sourced<String>?
+        var enterpriseProjectID: Sourced<String>?
+        var region: Sourced<String>?
+        var category: Sourced<Category>?
+        var capturedAt: Sourced<Timestamp>?
+        var filters: Sourced<[Sidecar.Filter]>?
+        var exportedBy: Sourced<String>?
+
+        var isEmpty: Bool {
+            projectID == nil && enterpriseProjectID == nil && region == nil && category == nil && capturedAt == nil && filters == nil
+                && exportedBy == nil
+        }
+
+        /// Fills in what is still missing from a sidecar farther from the page.
+        mutating func inherit(from sidecar: Sidecar) {
+            func take<Value>(_ value: Value?, _ slot: inout Sourced<Value>?) {
+                if slot == nil, let value { slot = Sourced(value: value, sidecar: sidecar.path) }
+            }
+            take(sidecar.projectID, &projectID)
+            take(sidecar.enterpriseProjectID, &enterpriseProjectID)
+            take(sidecar.region, &region)
+            take(sidecar.category, &category)
+            take(sidecar.capturedAt, &capturedAt)
+            take(sidecar.filters, &filters)
+            take(sidecar.exportedBy, &exportedBy)
+        }
+    }
+
+    private var directories: [String: Result<Sidecar?, InputError>] = [:]
+    private var chains: [String: Result<Values, InputError>] = [:]
+    private var inputs: [String: Values] = [:]
+    /// Warnings from the sidecars read (members not known), each once.
+    private(set) var warnings: [String] = []
+
+    /// Reads the sidecars that apply to `files` (found under `roots`, one per file: the path named
+    /// on the command line). Returns, per file, the error of a bad sidecar that applies to it.
+    func load(files: [String], roots: [String], flagFilters: [(name: String, value: String)]) -> [InputError?] {
+        directories = [:]
+        chains = [:]
+        inputs = [:]
+        warnings = []
+        var overridden: [String] = []
+        var result: [InputError?] = []
+        for (file, root) in zip(files, roots) {
+            guard file != "-" else {
+                result.append(nil)
+                continue
+            }
+            let searched = SidecarIndex.directories(of: file, root: root)
+            let key = searched.joined(separator: "\u{0}")
+            let chain =
+                chains[key]
+                ?? {
+                    let values = Result { () throws(InputError) -> Values in
+                        var values = Values()
+                        for directory in searched {
+                            if let sidecar = try sidecar(in: directory) { values.inherit(from: sidecar) }
+                        }
+                        return values
+                    }
+                    chains[key] = values
+                    return values
+                }()
+            switch chain {
+            case .success(let values):
+                if inputs[file] == nil, !values.isEmpty { inputs[file] = values }
+                if !flagFilters.isEmpty, let filters = values.filters, !overridden.contains(filters.sidecar),
+                    SnapshotKey.canonicalFilters(filters.value.map { ($0.name, $0.value) }) != SnapshotKey.canonicalFilters(flagFilters)
+                {
+                    overridden.append(filters.sidecar)
+                    let said =
+                        filters.value.isEmpty
+                        ? "no filters" : "the filters \(SnapshotKey.canonicalFilters(filters.value.map { ($0.name, $0.value) }))"
+                    warnings.append(
+                        "\(filters.sidecar): says \(said); --filter \(SnapshotKey.canonicalFilters(flagFilters)) is used instead for the pages below it"
+                    )
+                }
+                result.append(nil)
+            case .failure(let error):
+                result.append(error)
+            }
+        }
+        return result
+    }
+
+    /// The sidecar values that apply to `file`; nil when none does.
+    func values(for file: String) -> Values? { inputs[file] }
+
+    private func sidecar(in directory: String) throws(InputError) -> Sidecar? {
+        if let known = directories[directory] { return try known.get() }
+        let loaded = Result { () throws(InputError) in try Sidecar.load(inDirectory: directory) }
+        directories[directory] = loaded
+        if case .success(let sidecar?) = loaded { warnings += sidecar.warnings }
+        return try loaded.get()
+    }
+
+    /// The directories searched for `file`'s sidecars, nearest first: from its directory up to
+    /// `root` when the walk of `root` found it, its own directory alone when it was named itself.
+    static func directories(of file: String, root: String) -> [String] {
+        let prefix = root.hasSuffix("/") ? root : root + "/"
+        guard file != root, file.hasPrefix(prefix) else { return [directoryName(of: file)] }
+        var searched = [root]
+        var current = root
+        let relative = file.dropFirst(prefix.count).split(separator: "/", omittingEmptySubsequences: false)
+        for component in relative.dropLast() {
+            current = (current.hasSuffix("/") ? current : current + "/") + component
+            searched.append(current)
+        }
+        return searched.reversed()
+    }
+
+    /// The directory part of a path: `""` for a bare file name, `/` for a file at the root.
+    static func directoryName(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        if slash == path.startIndex { return "/" }
+        return String(path[..<slash])
+    }
+}
