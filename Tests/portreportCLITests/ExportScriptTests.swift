@@ -86,12 +86,8 @@ struct ExportScriptTests {
 
             try ExportRun.expectNoSecret(in: run, under: out)
 
-            // the sidecar makes --project unnecessary (pathmeta); removed at merge
-            // (and then `import OUT` itself: until the walk skips the sidecar, the category directories are named)
-            let exportDirectory = out.appendingPathComponent(prefix).path + "/"
-            let imported = try await CLI.run([
-                "import", "--store", scratch.store, "--project", Self.projectID, exportDirectory + "host", exportDirectory + "container"
-            ])
+            // What the script writes imports with no flags: the sidecar and the path say project, category and capture time.
+            let imported = try await CLI.run(["import", "--store", scratch.store, out.path])
             #expect(imported.status == 0 && !imported.signalled, "\(imported)")
             #expect(imported.err.isEmpty, "no warnings: \(imported)")
 
