@@ -33,9 +33,13 @@ extension Analyzer {
                     "comparing a \(before.category.rawValue) snapshot with a \(after.category.rawValue) snapshot: the numbers count different things"
                 )
             }
-            for info in [before, after] where !info.isUsable {
+            for info in [before, after] where !info.isUsable || info.completenessUnknown {
+                let state =
+                    info.partial
+                    ? "is partial (filtered: \(info.filters))"
+                    : info.completenessUnknown ? "has no total_num (completeness unknown)" : "is incomplete (\(info.note))"
                 warnings.append(
-                    "snapshot \(info.id) is \(info.partial ? "partial (filtered: \(info.filters))" : "incomplete (\(info.note))"): ports missing from it may not be closed"
+                    "snapshot \(info.id) \(state): ports missing from it may not be closed"
                 )
             }
             let changes = Changes(before: try reader.records(of: before.id), after: try reader.records(of: after.id))

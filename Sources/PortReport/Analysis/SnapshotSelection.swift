@@ -60,6 +60,11 @@ extension AnalysisComputation {
                 continue
             }
             selection.current[category] = snapshots
+            for info in snapshots where info.completenessUnknown {
+                selection.warnings.append(
+                    "snapshot \(info.id) (\(info.category.rawValue), \(info.capturedAt.rfc3339)): completeness unknown (its source gives no total_num); its figures are used as given"
+                )
+            }
             selection.aggregates[category] = try aggregate(snapshots)
             used.formUnion(snapshots.map(\.id))
         }

@@ -41,6 +41,16 @@ public struct ImportReport: Sendable {
     public var alreadyImportedPages = 0
     /// Values of the pages stored that came from a default, for one warning per kind.
     var defaults = MetadataDefaults()
+    /// Inputs that held only drill-down data (ListPortHost, ListPorts pages), each with what it
+    /// was in words: skipped with a warning, or an error when no input held statistics.
+    var drillDownOnly: [(path: String, what: String, warnings: [String])] = []
+}
+
+extension ImportReport.SnapshotLine {
+    /// Stored from pages that give no `total_num` (a bare array of records, a `--query` without
+    /// the column): whether records are missing cannot be told. Listed as "completeness unknown",
+    /// never as complete.
+    public var completenessUnknown: Bool { Completeness.isUnknown(complete: complete, totalNum: totalNum, note: note) }
 }
 
 /// Receives progress while an import runs (the command line draws it on a terminal).
@@ -101,6 +111,19 @@ public struct Importer {
                     progress?.update(filesDone: index + 1, filesTotal: files.count, records: report.records)
                 }
                 progress?.finish()
+                // Nothing but drill-down data: nothing to import, which is an error, not a success.
+                if !report.drillDownOnly.isEmpty && report.drillDownOnly.count == files.count && errors.isEmpty {
+                    for (path, what, _) in report.drillDownOnly {
+                        errors.append(
+                            InputError(
+                                file: path,
+                                message:
+                                    "\(what): drill-down data is not imported yet, and no input holds port statistics (GET /v5/{project_id}/asset/port/statistics)"
+                            ))
+                    }
+                    let said = Set(report.drillDownOnly.flatMap(\.warnings))
+                    report.warnings.removeAll { said.contains($0) }
+                }
                 if !errors.isEmpty && !options.skipInvalid {
                     return .rollBack
                 }
@@ -161,15 +184,26 @@ public struct Importer {
                     "the file is UTF-16 encoded (as Windows PowerShell saves files); JSON must be UTF-8: convert it with iconv -f UTF-16 -t UTF-8"
             )
         }
-        let content: ResponseBodyReader.Content
+        let shaped: ExportShapeReader.Content
         do {
             if let parsed = item.content {
-                content = try parsed.get()
+                shaped = try parsed.get()
             } else {
-                content = try file.bytes.withUnsafeBufferPointer { try ResponseBodyReader.read($0) }
+                shaped = try file.bytes.withUnsafeBufferPointer { try ExportShapeReader.read($0) }
             }
         } catch let problem as ResponseBodyReader.Problem {
             throw inputError(problem, file: file, bytes: file.bytes, place: nil)
+        }
+        let content: ResponseBodyReader.Content
+        switch shaped {
+        case .body(let body):
+            content = body
+        case .pages(let pages, let skipped):
+            try importPages(pages, skipped: skipped, file: file, session: session, report: &report)
+            return
+        case .records(let page):
+            try importRecords(page, file: file, session: session, report: &report)
+            return
         }
         switch content {
         case .harCapture:
@@ -194,6 +228,114 @@ public struct Importer {
             } else {
                 report.alreadyImportedPages += 1
             }
+        }
+    }
+
+    /// The end of the warning for an input of drill-down data.
+    static let drillDownSkipped = ": drill-down data is not imported yet; skipped"
+
+    /// The pages of a file that holds several: each its own source (`entry` is its index in the
+    /// file), under the metadata of the file (and of its key, in an object keyed by category).
+    ///
+    /// Pages of one input that would be stored in one snapshot but disagree on `total_num` are
+    /// refused: they are most likely several exports in one stream (host pages then container
+    /// pages, saved without a way to tell them apart), and merging them would make one snapshot of
+    /// two. Separate files of one key that disagree are still one export whose data changed while
+    /// it was paged, stored as incomplete.
+    private func importPages(
+        _ pages: [ExportShapeReader.Page], skipped: [ExportShapeReader.Skipped], file: InputFile, session: ImportSession,
+        report: inout ImportReport
+    ) throws {
+        let path = file.displayPath
+        let warnings = skipped.map { item in
+            let place = file.bytes.withUnsafeBufferPointer { item.place.text(in: $0) }
+            return "\(path): \(place.isEmpty ? "" : place + ": ")\(item.what)\(Importer.drillDownSkipped)"
+        }
+        report.warnings.append(contentsOf: warnings)
+        if pages.isEmpty {
+            if let first = skipped.first {
+                let what = skipped.count == 1 ? first.what : "\(skipped.count) drill-down pages (the first \(first.what))"
+                report.drillDownOnly.append((path, what, warnings))
+            }
+            return
+        }
+        func placeText(_ page: ExportShapeReader.Page) -> String {
+            file.bytes.withUnsafeBufferPointer { page.place.text(in: $0) }
+        }
+        // The file's metadata, once per category key (the warning about a guessed time once).
+        var metadata: [String: (key: SnapshotKey, provenance: MetadataProvenance, defaults: [MetadataDefaults.Default])] = [:]
+        var keys: [SnapshotKey] = []
+        for page in pages {
+            let name = page.categoryKey ?? ""
+            if let known = metadata[name] {
+                keys.append(known.key)
+                continue
+            }
+            let found = try rawBodyMetadata(file, bodyCategory: page.category.map { ($0, name) })
+            metadata[name] = (found.key, found.provenance, found.defaults)
+            keys.append(found.key)
+        }
+        var firstTotal: [SnapshotKey: (total: Int64, page: Int)] = [:]
+        for (index, page) in pages.enumerated() {
+            guard let total = page.page.totalNum else { continue }
+            let key = keys[index]
+            guard let first = firstTotal[key] else {
+                firstTotal[key] = (total, index)
+                continue
+            }
+            guard first.total == total else {
+                throw InputError(
+                    file: path,
+                    line: file.bytes.withUnsafeBufferPointer { JSONScanner($0).lineAndColumn(of: page.place.documentOffset).line },
+                    place: placeText(page),
+                    message:
+                        "total_num \(total) here but \(first.total) in \(placeText(pages[first.page])), and both would be stored in one snapshot (\(key.category.rawValue), captured \(key.capturedAt.rfc3339)): several exports in one input cannot be told apart; split them: one file per export, an object keyed by category ({\"host\": …, \"container\": …}), or each file imported with its --category (if it is one export whose data changed while it was paged, save each page to its own file: it is then stored as incomplete)"
+                )
+            }
+        }
+        for (index, page) in pages.enumerated() {
+            let key = keys[index]
+            guard let found = metadata[page.categoryKey ?? ""] else { continue }
+            let provenance = found.provenance
+            let place = placeText(page)
+            let prefix = place.isEmpty ? "" : place + (page.place.document != nil && page.place.jsonPath.isEmpty ? " " : ".")
+            let added = try session.add(
+                SnapshotPage(
+                    key: key, provenance: provenance, path: path, entry: index, sha256: file.sha256, size: file.size,
+                    totalNum: page.page.totalNum),
+                records: page.page.records, place: { "\(prefix)data_list[\($0)]" },
+                line: { i in file.bytes.withUnsafeBufferPointer { JSONScanner($0).lineAndColumn(of: page.page.recordOffsets[i]).line } })
+            if let added {
+                report.records += added
+                report.defaults.note(found.defaults, path: path)
+            } else {
+                report.alreadyImportedPages += 1
+            }
+        }
+    }
+
+    /// A bare array of records: it says neither its category nor its capture time, so both flags
+    /// are required; it has no `total_num`, so its snapshot's completeness is unknown.
+    private func importRecords(_ page: ResponsePage, file: InputFile, session: ImportSession, report: inout ImportReport) throws {
+        let missing = [options.category == nil ? "--category" : nil, options.capturedAt == nil ? "--captured-at" : nil].compactMap { $0 }
+        guard missing.isEmpty else {
+            throw InputError(
+                file: file.displayPath,
+                message:
+                    "a bare array of port records is imported only with --category and --captured-at (missing: \(missing.joined(separator: ", "))): unlike a response body it does not say what it counts or when, and with no total_num its completeness is unknown"
+            )
+        }
+        let (key, provenance, defaults) = try rawBodyMetadata(file)
+        let added = try session.add(
+            SnapshotPage(
+                key: key, provenance: provenance, path: file.displayPath, entry: -1, sha256: file.sha256, size: file.size, totalNum: nil),
+            records: page.records, place: { "[\($0)]" },
+            line: { index in file.bytes.withUnsafeBufferPointer { JSONScanner($0).lineAndColumn(of: page.recordOffsets[index]).line } })
+        if let added {
+            report.records += added
+            report.defaults.note(defaults, path: file.displayPath)
+        } else {
+            report.alreadyImportedPages += 1
         }
     }
 

@@ -146,13 +146,13 @@ func errnoText() -> String {
 }
 
 /// Expands the paths named on the command line: directories are walked recursively for
-/// `.json`, `.json.gz` and `.har` files, in byte order of their paths so that runs repeat.
+/// `.json`, `.jsonl`, `.ndjson` and `.har` files (each also `.gz`), in byte order of their paths so that runs repeat.
 ///
 /// What a walk meets that it cannot read — a FIFO, a socket, a device, a dangling symbolic
 /// link — is listed as skipped with a warning, never opened (opening a FIFO with no writer
 /// would block the run). Regular files of other kinds (`notes.txt`) are passed over quietly.
 enum InputExpansion {
-    static let extensions = [".json", ".json.gz", ".har", ".har.gz"]
+    static let extensions = [".json", ".json.gz", ".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".har", ".har.gz"]
 
     static func expand(_ paths: [String]) -> (files: [String], errors: [InputError]) {
         let expansion = expandReporting(paths)
@@ -193,7 +193,8 @@ enum InputExpansion {
                 let before = files.count
                 walk(path, into: &files, errors: &errors, warnings: &warnings)
                 if files.count == before {
-                    errors.append(InputError(file: path, message: "directory holds no .json, .json.gz or .har files"))
+                    errors.append(
+                        InputError(file: path, message: "directory holds no .json, .jsonl, .ndjson or .har files (nor their .gz)"))
                 }
             } else if isSidecar(path) {
                 errors.append(

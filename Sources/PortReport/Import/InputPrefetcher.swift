@@ -14,13 +14,20 @@ final class InputPrefetcher: @unchecked Sendable {
         let file: Result<InputFile, InputError>
         /// The body parsed, for what may be a raw response body (nil for SQLite files, HAR
         /// captures by name and UTF-16 files, which the importer reads itself).
-        let content: Result<ResponseBodyReader.Content, ResponseBodyReader.Problem>?
+        let content: Result<ExportShapeReader.Content, ResponseBodyReader.Problem>?
 
         /// About what the item holds in memory.
         var size: Int {
             let bytes = (try? file.get())?.bytes.count ?? 0
-            guard case .success(.page(let page))? = content else { return bytes }
-            return bytes + page.records.count * (MemoryLayout<PortRecord>.stride + MemoryLayout<Int>.stride)
+            let perRecord = MemoryLayout<PortRecord>.stride + MemoryLayout<Int>.stride
+            switch content {
+            case .success(.body(.page(let page)))?, .success(.records(let page))?:
+                return bytes + page.records.count * perRecord
+            case .success(.pages(let pages, _))?:
+                return bytes + pages.reduce(0) { $0 + $1.page.records.count * perRecord + MemoryLayout<ExportShapeReader.Page>.stride }
+            default:
+                return bytes
+            }
         }
     }
 
@@ -109,7 +116,7 @@ final class InputPrefetcher: @unchecked Sendable {
             return Item(file: .success(file), content: nil)
         }
         let content = Result { () throws(ResponseBodyReader.Problem) in
-            try file.bytes.withUnsafeBufferPointer { bytes throws(ResponseBodyReader.Problem) in try ResponseBodyReader.read(bytes) }
+            try file.bytes.withUnsafeBufferPointer { bytes throws(ResponseBodyReader.Problem) in try ExportShapeReader.read(bytes) }
         }
         return Item(file: .success(file), content: content)
     }

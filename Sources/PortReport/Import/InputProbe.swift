@@ -6,11 +6,17 @@ import Foundation
 public enum InputProbe {
     /// Nil when the bytes read as statistics; otherwise what `import` would say.
     public static func read(_ bytes: [UInt8]) -> String? {
-        let content: ResponseBodyReader.Content
+        let shaped: ExportShapeReader.Content
         do {
-            content = try bytes.withUnsafeBufferPointer { buffer throws(ResponseBodyReader.Problem) in try ResponseBodyReader.read(buffer) }
+            shaped = try bytes.withUnsafeBufferPointer { buffer throws(ResponseBodyReader.Problem) in try ExportShapeReader.read(buffer) }
         } catch {
             return "\(error.path): \(error.message)"
+        }
+        let content: ResponseBodyReader.Content
+        switch shaped {
+        case .body(let body): content = body
+        case .pages(let pages, let skipped): return pages.isEmpty && !skipped.isEmpty ? "drill-down data" : nil
+        case .records: return nil
         }
         switch content {
         case .page:

@@ -34,7 +34,9 @@ enum ResponseBodyReader {
         case field(Int, StaticString)
         case otherField(Int, keyAt: Int)
 
-        func path(in bytes: UnsafeBufferPointer<UInt8>) -> String {
+        /// `bare`: the records are a top-level array (`[17].port`), not `data_list`.
+        func path(in bytes: UnsafeBufferPointer<UInt8>, bare: Bool = false) -> String {
+            let list = bare ? "" : "data_list"
             func name(at offset: Int) -> String {
                 var scanner = JSONScanner(bytes)
                 scanner.offset = offset
@@ -44,15 +46,24 @@ enum ResponseBodyReader {
             case .top: return ""
             case .member(let offset): return name(at: offset)
             case .dataList: return "data_list"
-            case .record(let index): return "data_list[\(index)]"
-            case .field(let index, let name): return "data_list[\(index)].\(name)"
-            case .otherField(let index, let offset): return "data_list[\(index)].\(name(at: offset))"
+            case .record(let index): return "\(list)[\(index)]"
+            case .field(let index, let name): return "\(list)[\(index)].\(name)"
+            case .otherField(let index, let offset): return "\(list)[\(index)].\(name(at: offset))"
             }
         }
     }
 
     static func read(_ bytes: UnsafeBufferPointer<UInt8>) throws(Problem) -> Content {
         var scanner = JSONScanner(bytes)
+        return try readDocument(&scanner, requireEnd: true)
+    }
+
+    /// Reads the body that starts at the scanner's offset and leaves the scanner after it; with
+    /// `requireEnd`, only white space may follow (checked before what the body lacks, as one
+    /// body's messages always were). Offsets in problems are the scanner's, so a body inside a
+    /// larger file (one of several documents) gets its own lines.
+    static func readDocument(_ scanner: inout JSONScanner, requireEnd: Bool) throws(Problem) -> Content {
+        let bytes = scanner.bytes
         var totalNum: Int64?
         var records: [PortRecord] = []
         var recordPaths: [Int] = []
@@ -69,6 +80,7 @@ enum ResponseBodyReader {
         guard scanner.peek() == UInt8(ascii: "{") else {
             throw syntax(scanner.error(expected: "a JSON object (the response body)"), "")
         }
+        let objectStart = scanner.offset
 
         var place = Place.top
         do throws(JSONSyntaxError) {
@@ -111,7 +123,7 @@ enum ResponseBodyReader {
                 place = .top
             }
             place = .top
-            try scanner.expectEnd()
+            if requireEnd { try scanner.expectEnd() }
         } catch {
             throw syntax(error, place.path(in: bytes))
         }
@@ -121,12 +133,36 @@ enum ResponseBodyReader {
                 return .errorResponse(code: errorCode, message: errorMessage)
             }
             if sawLog { return .harCapture }
-            throw Problem(path: "", message: "expected a 'data_list' member (the array of port records); the object has none", offset: 0)
+            throw Problem(
+                path: "", message: "expected a 'data_list' member (the array of port records); the object has none", offset: objectStart)
         }
         guard let totalNum else {
-            throw Problem(path: "", message: "expected a 'total_num' member (records across all pages); the object has none", offset: 0)
+            throw Problem(
+                path: "", message: "expected a 'total_num' member (records across all pages); the object has none", offset: objectStart)
         }
         return .page(ResponsePage(totalNum: totalNum, records: records, recordOffsets: recordPaths))
+    }
+
+    /// Reads a bare array of records (`[{"port": 22, "type": "TCP", "num": 3}, …]`) that starts
+    /// at the scanner's offset; its problems' paths are `[17].port`. It has no `total_num`.
+    static func readRecords(_ scanner: inout JSONScanner) throws(Problem) -> ResponsePage {
+        let bytes = scanner.bytes
+        var records: [PortRecord] = []
+        var offsets: [Int] = []
+        var place = Place.top
+        do throws(JSONSyntaxError) {
+            try scanner.readArray { (scanner: inout JSONScanner, index: Int) throws(JSONSyntaxError) in
+                place = .record(index)
+                let start = scanner.offset
+                records.append(try readRecord(&scanner, index: index, place: &place))
+                offsets.append(start)
+                place = .top
+            }
+        } catch {
+            throw Problem(
+                path: place.path(in: bytes, bare: true), message: "expected \(error.expected), found \(error.found)", offset: error.offset)
+        }
+        return ResponsePage(totalNum: nil, records: records, recordOffsets: offsets)
     }
 
     private static func checkOnce(_ name: String, _ seen: inout Set<String>, _ scanner: JSONScanner) throws(JSONSyntaxError) {
@@ -262,8 +298,9 @@ enum ResponseBodyReader {
 
 /// One page of statistics as saved.
 struct ResponsePage: Sendable {
-    /// Records matching the query across all pages, as the API reported with this page.
-    let totalNum: Int64
+    /// Records matching the query across all pages, as the API reported with this page; nil for
+    /// a bare array of records, which does not say.
+    let totalNum: Int64?
     let records: [PortRecord]
     /// Byte offset of each record, for line numbers in messages.
     let recordOffsets: [Int]

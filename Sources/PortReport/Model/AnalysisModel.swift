@@ -58,8 +58,12 @@ struct SnapshotInfo: Sendable, Equatable {
     let filters: String
     let note: String
 
-    /// Complete and unfiltered: the only snapshots ranking and trends may use.
-    var isUsable: Bool { complete && !partial }
+    /// Complete (or of unknown completeness: nothing says it is short) and unfiltered: the only
+    /// snapshots ranking and trends may use.
+    var isUsable: Bool { (complete || completenessUnknown) && !partial }
+
+    /// Stored from pages that give no `total_num`: whether records are missing cannot be told.
+    var completenessUnknown: Bool { Completeness.isUnknown(complete: complete, totalNum: totalNum, note: note) }
 
     /// Project and enterprise project: the unit that exports separately.
     var origin: Origin { Origin(projectID: projectID, enterpriseProjectID: enterpriseProjectID) }

@@ -69,7 +69,10 @@ public enum SnapshotListingRendering {
         let header = ["ID", "PROJECT", "CATEGORY", "CAPTURED AT", "RECORDS", "TOTAL_NUM", "STATE", "SOURCES"]
         var rows = [header]
         for s in snapshots {
-            var state = s.complete ? "complete" : "incomplete"
+            var state =
+                s.complete
+                ? "complete"
+                : Completeness.isUnknown(complete: s.complete, totalNum: s.totalNum, note: s.note) ? "completeness unknown" : "incomplete"
             if s.partial { state += ", partial (\(s.filters ?? ""))" }
             rows.append([
                 String(s.id), s.projectID ?? "(unknown)", s.category.rawValue, s.capturedAt.rfc3339, String(s.records),
@@ -84,8 +87,16 @@ public enum SnapshotListingRendering {
         let paths = Set(sources.map(\.path)).sorted()
         guard let first = paths.first else { return "-" }
         let entries = sources.filter { $0.entry != nil }.count
+        // Entries of a file that is not a HAR capture are the pages of a file that holds several.
+        let harEntries = sources.filter { source in
+            let lower = source.path.lowercased()
+            return source.entry != nil && (lower.hasSuffix(".har") || lower.hasSuffix(".har.gz"))
+        }.count
         let what =
-            entries > 0 ? "\(entries) HAR entr\(entries == 1 ? "y" : "ies")" : "\(sources.count) file\(sources.count == 1 ? "" : "s")"
+            harEntries > 0
+            ? "\(entries) HAR entr\(entries == 1 ? "y" : "ies")"
+            : entries > 0
+                ? "\(sources.count) page\(sources.count == 1 ? "" : "s")" : "\(sources.count) file\(sources.count == 1 ? "" : "s")"
         return paths.count == 1 ? "\(what): \(first)" : "\(what) under \(commonDirectory(paths))"
     }
 

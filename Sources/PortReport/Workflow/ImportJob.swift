@@ -30,7 +30,8 @@ public struct ImportJob {
             console.report(
                 Diagnostic(
                     .warning,
-                    "snapshot \(line.id) (\(line.key.category.rawValue), \(line.key.capturedAt.rfc3339)) is incomplete: \(line.note)"))
+                    "snapshot \(line.id) (\(line.key.category.rawValue), \(line.key.capturedAt.rfc3339))\(line.completenessUnknown ? ":" : " is incomplete:") \(line.note)"
+                ))
         }
         for suspect in suspects { console.report(Diagnostic(.warning, suspect)) }
         return report.skipped.isEmpty ? 0 : ExitStatus.skippedInputs
@@ -90,7 +91,7 @@ enum ImportSummary {
         let key = snapshot.key
         let project = key.projectID.isEmpty ? "project unknown" : "project \(key.projectID)"
         var flags: [String] = []
-        flags.append(snapshot.complete ? "complete" : "INCOMPLETE")
+        flags.append(snapshot.complete ? "complete" : snapshot.completenessUnknown ? "completeness unknown" : "INCOMPLETE")
         if key.isPartial { flags.append("partial: \(key.filters)") }
         let what: String
         switch snapshot.outcome {

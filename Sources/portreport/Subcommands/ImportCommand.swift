@@ -7,9 +7,10 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Import saved HSS open-port statistics into the store.",
         discussion: """
-            PATH may be a saved response body (.json, .json.gz), a HAR capture (.har), an SQLite \
-            file (another portreport store, or any database with --query), a directory (walked \
-            recursively for .json, .json.gz and .har files), or - for standard input.
+            PATH may be a saved response body (.json, .json.gz) or several (.jsonl, .ndjson), a \
+            HAR capture (.har), an SQLite file (another portreport store, or any database with \
+            --query), a directory (walked recursively for .json, .jsonl, .ndjson and .har files, \
+            each also .gz), or - for standard input.
 
             For raw bodies, project, category and capture time come from the flags, else from \
             the path (a date such as 2026-11-28 or 2026-11-28T02:00:00Z or 20261128T020000Z, and \

@@ -33,7 +33,7 @@ struct InputPrefetcherTests {
             let file = try item.file.get()
             #expect(file.displayPath == path)
             #expect(file.bytes == Array(try Data(contentsOf: URL(fileURLWithPath: path))))
-            guard case .success(.page(let page))? = item.content else {
+            guard case .success(.body(.page(let page)))? = item.content else {
                 Issue.record("\(path) was not parsed as a page")
                 continue
             }

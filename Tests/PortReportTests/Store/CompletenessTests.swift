@@ -21,8 +21,11 @@ struct CompletenessTests {
         #expect(
             Completeness(records: 5, totals: [4, 5])
                 == Completeness(complete: false, note: "pages disagree on total_num (4, 5): the data changed while it was paged"))
+        // No total at all (issue 11, "completeness unknown"): never complete, said as unknown.
         #expect(
             Completeness(records: 5, totals: [])
-                == Completeness(complete: true, note: "the source gives no total_num: completeness cannot be checked"))
+                == Completeness(
+                    complete: false,
+                    note: "completeness unknown: the source gives no total_num, so records missing from it cannot be detected"))
     }
 }

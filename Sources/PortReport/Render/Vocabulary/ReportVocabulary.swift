@@ -188,6 +188,7 @@ struct ReportVocabulary: Sendable {
     /// values from the data (the filters, the note).
     static func snapshotState(_ info: SnapshotInfo, suspect: String? = nil, escaping escape: (String) -> String = { $0 }) -> String {
         if info.partial { return "partial (filtered: " + escape(info.filters) + ")" }
+        if info.completenessUnknown { return "completeness unknown (no total_num)" }
         if !info.complete { return "incomplete" + (info.note.isEmpty ? "" : " (" + escape(info.note) + ")") }
         return "complete" + (suspect.map { ", SUSPECT: " + escape($0) } ?? "")
     }
