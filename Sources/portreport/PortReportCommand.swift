@@ -23,7 +23,7 @@ struct PortReportCommand: ParsableCommand {
     /// errors in portreport's style: `error: …` on one line, then the usage hint.
     static func main() {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(RawArguments.checked())
             try command.run()
         } catch {
             end(with: error)

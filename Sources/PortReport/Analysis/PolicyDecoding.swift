@@ -8,6 +8,10 @@ extension Policy {
     /// Largest policy file read, in bytes. A policy is a few KB; the cap keeps a huge (or
     /// endless) file from taking memory.
     static let maximumFileSize = 1 << 20
+    /// Most rules in one list (`forbid`, `limits`, `waivers`): a policy has tens of them.
+    static let maximumRules = 1_000
+    /// Most port entries (`23/tcp`, `8000-8100/udp`) in the whole policy, every list together.
+    static let maximumPortEntries = 10_000
 
     /// Reads a policy file; errors name the file, the line and what was expected.
     public static func load(path: String) throws(PolicyError) -> Policy {
@@ -205,7 +209,12 @@ public struct PolicyError: PortReportError {
 
     static func reason(of error: YamlError) -> String {
         switch error {
-        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): return problem
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
+            // libyaml's own words name its C API: say what is wrong with the file instead.
+            if problem.lowercased().contains("nesting level") {
+                return "lists and mappings nest deeper than YAML is read here (a policy needs three or four levels): flatten them"
+            }
+            return problem
         case .duplicatedKeysInMapping(let duplicates, _): return "a setting is given twice (\(duplicates.joined(separator: ", ")))"
         default: return "\(error)"
         }
@@ -213,8 +222,14 @@ public struct PolicyError: PortReportError {
 }
 
 /// Small helpers that turn YAML nodes into policy values with line numbers in errors.
-private struct PolicyReader {
+private final class PolicyReader {
     let file: String
+    /// Port entries read so far, against `Policy.maximumPortEntries`.
+    private var portEntries = 0
+
+    init(file: String) {
+        self.file = file
+    }
 
     func fail(_ node: Node, _ message: String) -> PolicyError {
         PolicyError(file: file, line: node.mark.map { $0.line }, message: message)
@@ -222,6 +237,12 @@ private struct PolicyReader {
 
     func list<T>(_ node: Node, _ name: String, _ element: (Node) throws(PolicyError) -> T) throws(PolicyError) -> [T] {
         guard let sequence = node.sequence else { throw fail(node, "expected \(name) to be a list") }
+        guard sequence.count <= Policy.maximumRules else {
+            throw fail(
+                node,
+                "\(name) has \(sequence.count) entries, over the limit of \(Policy.maximumRules) (a policy has tens): give one entry several ports or a range (8000-8100/tcp) instead"
+            )
+        }
         var result: [T] = []
         for item in sequence { result.append(try element(item)) }
         return result
@@ -245,6 +266,13 @@ private struct PolicyReader {
     func ports(_ node: Node?) throws(PolicyError) -> [Policy.PortSpec] {
         guard let node else { return [] }
         let items = node.sequence.map(Array.init) ?? [node]
+        portEntries += items.count
+        guard portEntries <= Policy.maximumPortEntries else {
+            throw fail(
+                node,
+                "the policy names more than \(Policy.maximumPortEntries) ports, the limit for a policy: use ranges (8000-8100/tcp) instead of single ports"
+            )
+        }
         var result: [Policy.PortSpec] = []
         for item in items {
             guard let text = item.string, let spec = Policy.portSpec(text) else {

@@ -39,6 +39,8 @@ public struct InputError: PortReportError, Equatable {
 
     public var description: String {
         let file = TerminalText.value(self.file)
+        // A number from an input is cut where it is longer than any value has a reason to be.
+        let message = TerminalText.cuttingLongNumbers(self.message)
         if isPredicate { return "\(file) \(message)" }
         var text = file
         if let line { text += ":\(line)" }

@@ -8,4 +8,9 @@ public struct ReportError: PortReportError {
     }
 
     public var description: String { message }
+
+    /// The same error with `note` after it (`…: No space left on device; the import was stored`).
+    public func adding(_ note: String) -> ReportError {
+        ReportError(message + note)
+    }
 }

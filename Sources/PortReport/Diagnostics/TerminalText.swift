@@ -44,6 +44,49 @@ public enum TerminalText {
         visible(text, keepingLineFeeds: true, width: nil)
     }
 
+    /// The most digits of one number in a message: a longer one (`num` written with 5,000
+    /// digits) is shown as its first and last digits and its length.
+    public static let numberWidth = 40
+
+    /// A number as written in an input, for a message: as it is when it has at most `width`
+    /// characters, else `12345678901234567890…45678901 (5000 digits)`.
+    public static func number(_ text: String, width: Int = numberWidth) -> String {
+        cuttingLongNumbers(visible(text, keepingLineFeeds: false, width: nil), width: width)
+    }
+
+    /// `text` with every run of more than `width` ASCII digits cut to its first and last
+    /// digits and its length, in one pass.
+    public static func cuttingLongNumbers(_ text: String, width: Int = numberWidth) -> String {
+        var longest = 0, run = 0
+        for byte in text.utf8 {
+            run = (0x30...0x39).contains(byte) ? run + 1 : 0
+            longest = max(longest, run)
+        }
+        guard longest > width else { return text }
+        var result = ""
+        var digits: [UInt8] = []
+        func flush() {
+            if digits.count > width {
+                let head = max(width / 2, 1), tail = max(width / 5, 1)
+                result += String(decoding: digits[..<head], as: UTF8.self) + "…"
+                result += String(decoding: digits[(digits.count - tail)...], as: UTF8.self) + " (\(digits.count) digits)"
+            } else {
+                result += String(decoding: digits, as: UTF8.self)
+            }
+            digits.removeAll(keepingCapacity: true)
+        }
+        for scalar in text.unicodeScalars {
+            if ("0"..."9").contains(scalar) {
+                digits.append(UInt8(scalar.value))
+            } else {
+                flush()
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        flush()
+        return result
+    }
+
     /// True for the scalars that are shown escaped.
     static func isShownEscaped(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {

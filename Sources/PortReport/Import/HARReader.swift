@@ -54,13 +54,25 @@ enum HARReader {
             guard let urlText = entry["request"]?["url"]?.stringValue else {
                 throw InputError(file: file, place: place + ".request.url", message: "expected the request URL as a string")
             }
+            let urlPlace = place + ".request.url"
+            // A URL that names the endpoint is checked before it is parsed: parsing would skip
+            // it as "another URL" in silence, or keep a NUL that cuts the project id short.
+            let namesEndpoint = urlText.contains(endpointSuffix)
+            if namesEndpoint { try checkURLText(urlText, file: file, place: urlPlace) }
             guard let components = URLComponents(string: urlText),
-                components.path.hasSuffix(endpointSuffix) || components.path.hasSuffix(endpointSuffix + "/")
+                components.percentEncodedPath.hasSuffix(endpointSuffix) || components.percentEncodedPath.hasSuffix(endpointSuffix + "/")
             else {
+                if namesEndpoint, URLComponents(string: urlText) == nil {
+                    throw InputError(
+                        file: file, place: urlPlace,
+                        message:
+                            "expected a URL (https://hss.REGION.myhuaweicloud.com/v5/PROJECT/asset/port/statistics?…), found \"\(TerminalText.value(urlText, width: 80))\""
+                    )
+                }
                 unrelated += 1
                 continue
             }
-            let pathParts = components.path.split(separator: "/").map(String.init)
+            let pathParts = components.percentEncodedPath.split(separator: "/").map(String.init)
             guard pathParts.count >= 5, let v5 = pathParts.firstIndex(of: "v5"), v5 + 1 < pathParts.count,
                 Array(pathParts[(v5 + 2)...]) == ["asset", "port", "statistics"]
             else {
@@ -72,7 +84,13 @@ enum HARReader {
                 unrelated += 1
                 continue
             }
-            let status = entry["response"]?["status"]?.integerValue
+            let statusValue = entry["response"]?["status"]
+            let status = statusValue?.integerValue
+            if let statusValue, status == nil {
+                throw InputError(
+                    file: file, place: place + ".response.status",
+                    message: "expected the HTTP status as a number (200), found \(describe(statusValue)): fix the HAR entry")
+            }
             let content = entry["response"]?["content"]
             let bodyText = content?["text"]?.stringValue
             guard status == 200 else {
@@ -110,10 +128,7 @@ enum HARReader {
                     file: file, place: place + ".startedDateTime",
                     message: "expected an ISO 8601 date-time such as 2026-11-28T02:00:00.123+08:00, found \"\(startedText.prefix(60))\"")
             }
-            var items: [String: String] = [:]
-            for item in components.queryItems ?? [] {
-                items[item.name] = item.value ?? ""
-            }
+            let items = try queryItems(components, file: file, place: urlPlace)
             let categoryText = items["category"]
             let category: Category
             if let categoryText {
@@ -136,7 +151,7 @@ enum HARReader {
             candidates.append(
                 Candidate(
                     entry: index, started: started, startedText: startedText,
-                    projectID: pathParts[v5 + 1].removingPercentEncoding ?? pathParts[v5 + 1],
+                    projectID: try decodedComponent(pathParts[v5 + 1], what: "the project id in the path", file: file, place: urlPlace),
                     enterpriseProjectID: items["enterprise_project_id"] ?? "", category: category, categoryGiven: categoryText != nil,
                     filters: filters, offset: offsetValue, body: body))
         }
@@ -172,6 +187,110 @@ enum HARReader {
         }
         contents.pages.sort { $0.entry < $1.entry }
         return contents
+    }
+
+    /// The query parameters that make a snapshot's key (or order its pages): given twice with
+    /// different values, which one the export meant cannot be known.
+    static let keyParameters: Set<String> = SnapshotKey.filterNames.union(["category", "enterprise_project_id", "offset"])
+
+    /// A statistics URL's text: no control character (a NUL would cut an id short where it is
+    /// stored) and no U+FFFD (what the JSON reader makes of bytes that are not UTF-8; a URL is
+    /// ASCII, so it never holds one of its own).
+    private static func checkURLText(_ text: String, file: String, place: String) throws(InputError) {
+        if let control = text.unicodeScalars.first(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+            throw InputError(
+                file: file, place: place,
+                message:
+                    "expected a URL without control characters, found \(TerminalText.value(String(control), width: 12)): fix the HAR entry")
+        }
+        if text.unicodeScalars.contains("\u{FFFD}") {
+            throw InputError(
+                file: file, place: place,
+                message:
+                    "expected a URL of ASCII characters, found U+FFFD (bytes that are not UTF-8 in the file?): fix the HAR entry or save it again as UTF-8"
+            )
+        }
+    }
+
+    /// A component of a URL with its %XX escapes decoded, checked: valid escapes, UTF-8 once
+    /// decoded, no control character (`%00` would cut an id short where it is stored).
+    static func decodedComponent(_ raw: String, what: String, file: String, place: String) throws(InputError) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(raw.utf8.count)
+        let utf8 = Array(raw.utf8)
+        var index = 0
+        func hex(_ byte: UInt8) -> UInt8? {
+            switch byte {
+            case 0x30...0x39: return byte - 0x30
+            case 0x41...0x46: return byte - 0x41 + 10
+            case 0x61...0x66: return byte - 0x61 + 10
+            default: return nil
+            }
+        }
+        while index < utf8.count {
+            guard utf8[index] == UInt8(ascii: "%") else {
+                bytes.append(utf8[index])
+                index += 1
+                continue
+            }
+            guard index + 2 < utf8.count, let high = hex(utf8[index + 1]), let low = hex(utf8[index + 2]) else {
+                throw InputError(
+                    file: file, place: place,
+                    message:
+                        "expected %XX escapes (two hexadecimal digits) in \(what), found \"\(TerminalText.value(String(decoding: utf8[index..<min(index + 3, utf8.count)], as: UTF8.self), width: 12))\""
+                )
+            }
+            bytes.append(high << 4 | low)
+            index += 3
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw InputError(
+                file: file, place: place, message: "expected \(what) to be UTF-8 once its %XX escapes are decoded; it is not: fix the URL")
+        }
+        if let control = text.unicodeScalars.first(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+            throw InputError(
+                file: file, place: place,
+                message:
+                    "expected \(what) without control characters, found \(TerminalText.value(String(control), width: 12))\(control == "\0" ? " (%00, a NUL)" : ""): fix the URL"
+            )
+        }
+        return text
+    }
+
+    /// The URL's query parameters, decoded; a parameter of the key given twice with different
+    /// values is an error (`category=host&category=container`), and so is one that does not
+    /// decode. Other parameters (`limit`) are taken as they come, the last one winning.
+    private static func queryItems(_ components: URLComponents, file: String, place: String) throws(InputError) -> [String: String] {
+        var items: [String: String] = [:]
+        for item in components.percentEncodedQueryItems ?? [] {
+            let name = item.name.removingPercentEncoding ?? item.name
+            guard keyParameters.contains(name) else {
+                items[name] = item.value.flatMap { $0.removingPercentEncoding ?? $0 } ?? ""
+                continue
+            }
+            let value = try decodedComponent(item.value ?? "", what: "the \(name) parameter", file: file, place: place)
+            if let previous = items[name], previous != value {
+                throw InputError(
+                    file: file, place: place,
+                    message:
+                        "expected \(name) once, found \(name)=\(TerminalText.value(previous, width: 40)) and \(name)=\(TerminalText.value(value, width: 40)): which one the export used cannot be known; fix the URL"
+                )
+            }
+            items[name] = value
+        }
+        return items
+    }
+
+    /// What a JSON value is, for messages: `the string "200"`, `null`, `an object`.
+    static func describe(_ value: JSONValue) -> String {
+        switch value {
+        case .null: return "null"
+        case .bool(let flag): return "\(flag)"
+        case .number(let number): return TerminalText.number(number.description)
+        case .string(let text): return "the string \"\(TerminalText.value(text, width: 40))\""
+        case .array: return "an array"
+        case .object: return "an object"
+        }
     }
 
     /// "HSS.0001: Invalid parameter" for an error body, nil for anything else.

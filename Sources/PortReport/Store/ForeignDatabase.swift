@@ -21,6 +21,19 @@ final class ForeignDatabase {
         var maximumRows = 1_000_000
         /// Longest time the query may run, in seconds (checked by SQLite's progress handler).
         var maximumSeconds: Double = 60
+        /// Most bytes of one text or blob cell of a column the import reads. Every such cell is
+        /// small: a type, a status, a category, a time, or an id the store caps at 256
+        /// characters; 4 KiB leaves a wide margin (an id of 256 four-byte characters is 1 KiB)
+        /// and is still refused before a row's values are copied out of SQLite.
+        var maximumCellBytes = 4096
+        /// Most bytes of any one string or blob SQLite makes while it runs the query
+        /// (`SQLITE_LIMIT_LENGTH`), a value it computes (`randomblob(1e9)`) or reads from a
+        /// table: past it SQLite stops with "string or blob too big" before it allocates more.
+        var maximumValueBytes: Int32 = 1 << 20
+        /// Most bytes of text and blobs in all the cells the import reads, together: 128 MiB
+        /// (a million rows of a type, a status, a time and a 36-character project id are under
+        /// 70 MB).
+        var maximumResultBytes = 128 << 20
 
         static let standard = QueryLimits()
     }
@@ -219,6 +232,11 @@ final class ForeignDatabase {
                     statement = try db.makeStatement(sql: query)
                 } catch {
                     if ForeignDatabase.isLock(error) { throw failure(error, place: place) }
+                    // GRDB's own words for this one name its API: say what to change instead.
+                    if let error = error as? DatabaseError, error.message?.hasPrefix("Multiple statements found") == true {
+                        throw QueryRefusal.invalid(
+                            reason: "expected one SELECT statement, found more than one: remove the ';' and the statements after it")
+                    }
                     throw QueryRefusal.invalid(reason: Store.describe(error, foreign: true))
                 }
                 guard statement.isReadonly else { throw QueryRefusal.notReadOnly }
@@ -233,10 +251,17 @@ final class ForeignDatabase {
                         return Unmanaged<QueryClock>.fromOpaque(context).takeUnretainedValue().isOver ? 1 : 0
                     }, context)
                 defer { sqlite3_progress_handler(db.sqliteConnection, 0, nil, nil) }
+                // No string or blob SQLite makes for this query may pass the limit: a value
+                // computed (`randomblob(1e9)`) or read from a table is refused before it is made.
+                let previousLength = sqlite3_limit(db.sqliteConnection, SQLITE_LIMIT_LENGTH, limits.maximumValueBytes)
+                defer { sqlite3_limit(db.sqliteConnection, SQLITE_LIMIT_LENGTH, previousLength) }
+                let names = statement.columnNames
+                let read = names.map { ForeignDatabase.importColumns.contains($0.lowercased()) }
                 let cursor = try Row.fetchCursor(statement)
                 var values: [Value] = []
                 var count = 0
-                while let next = try cursor.next() {
+                var resultBytes = 0
+                while try cursor.next() != nil {
                     count += 1
                     guard count <= limits.maximumRows else {
                         throw InputError(
@@ -246,14 +271,16 @@ final class ForeignDatabase {
                         )
                     }
                     values.removeAll(keepingCapacity: true)
-                    for value in next.databaseValues {
-                        switch value.storage {
-                        case .null: values.append(.null)
-                        case .int64(let number): values.append(.integer(number))
-                        case .double(let number): values.append(.real(number))
-                        case .string(let text): values.append(.text(text))
-                        case .blob(let data): values.append(.blob(data))
+                    for index in names.indices {
+                        // A column the import does not read is never copied out of SQLite.
+                        guard read[index] else {
+                            values.append(.null)
+                            continue
                         }
+                        let cell = try self.cell(
+                            statement.sqliteStatement, Int32(index), name: names[index], row: count, limits: limits,
+                            resultBytes: &resultBytes)
+                        values.append(cell)
                     }
                     try row(values)
                 }
@@ -267,12 +294,84 @@ final class ForeignDatabase {
                         "the query ran for more than \(Int(limits.maximumSeconds)) seconds, the limit for one import: it may never end (a recursive WITH without a bound?)"
                 )
             }
+            if error.resultCode == .SQLITE_TOOBIG {
+                throw InputError(
+                    file: path, place: place,
+                    message:
+                        "the query made a text or blob value over \(Self.bytes(Int(limits.maximumValueBytes))), the limit for one import: select only the columns an import reads (port, type, num, status, category, captured_at, project_id, enterprise_project_id, total_num)"
+                )
+            }
             if error.resultCode == .SQLITE_ERROR && error.message == "not authorized" && query.lowercased().contains("load_extension") {
                 throw InputError(file: path, place: place, message: "SQLite refused load_extension(): extensions cannot be loaded")
             }
             throw failure(error, place: place)
         }
         withExtendedLifetime(clock) {}
+    }
+}
+
+extension ForeignDatabase {
+    /// The columns an import reads from a `--query` result (by lowercased name); the cells of
+    /// any other column are never read.
+    static let importColumns: Set<String> = [
+        "port", "type", "num", "status", "category", "captured_at", "project_id", "enterprise_project_id", "total_num"
+    ]
+
+    /// "4 KiB", "1 MiB", "128 MiB" for a limit.
+    static func bytes(_ count: Int) -> String {
+        if count >= 1 << 20 && count % (1 << 20) == 0 { return "\(count >> 20) MiB" }
+        if count >= 1 << 10 && count % (1 << 10) == 0 { return "\(count >> 10) KiB" }
+        return "\(count) bytes"
+    }
+
+    /// The value of column `index` of the current row, read from SQLite only once its size is
+    /// known to be within `limits`. Text must be UTF-8 without control characters: a NUL would
+    /// cut an id short where it is stored, a line break split the tables that show it, and
+    /// invalid UTF-8 would be changed into U+FFFD without a word.
+    fileprivate func cell(
+        _ statement: SQLiteStatement, _ index: Int32, name: String, row: Int, limits: QueryLimits, resultBytes: inout Int
+    ) throws -> Value {
+        let place = "query row \(row), column \(TerminalText.value(name, width: 60))"
+        switch sqlite3_column_type(statement, index) {
+        case SQLITE_NULL: return .null
+        case SQLITE_INTEGER: return .integer(sqlite3_column_int64(statement, index))
+        case SQLITE_FLOAT: return .real(sqlite3_column_double(statement, index))
+        default: break
+        }
+        let isText = sqlite3_column_type(statement, index) == SQLITE_TEXT
+        let pointer: UnsafeRawPointer? =
+            isText ? sqlite3_column_text(statement, index).map { UnsafeRawPointer($0) } : sqlite3_column_blob(statement, index)
+        let count = Int(sqlite3_column_bytes(statement, index))
+        guard count <= limits.maximumCellBytes else {
+            throw InputError(
+                file: path, place: place,
+                message:
+                    "expected a short \(isText ? "text" : "value") (at most \(Self.bytes(limits.maximumCellBytes))), found \(count) bytes: select the column's value, not a document"
+            )
+        }
+        resultBytes += count
+        guard resultBytes <= limits.maximumResultBytes else {
+            throw InputError(
+                file: path, place: place,
+                message:
+                    "the query's text and blobs pass \(Self.bytes(limits.maximumResultBytes)) together, the limit for one import: narrow it with WHERE or LIMIT, or import it in parts"
+            )
+        }
+        let bytes = pointer.map { UnsafeRawBufferPointer(start: $0, count: count) } ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        guard isText else { return .blob(Data(bytes)) }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw InputError(
+                file: path, place: place,
+                message: "expected UTF-8 text, found bytes that are not UTF-8: fix the data, or convert it in the query")
+        }
+        if let control = text.unicodeScalars.first(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+            throw InputError(
+                file: path, place: place,
+                message:
+                    "expected text without control characters, found \(TerminalText.value(String(control), width: 12))\(control == "\0" ? " (NUL)" : ""): remove it in the query (replace())"
+            )
+        }
+        return .text(text)
     }
 }
 

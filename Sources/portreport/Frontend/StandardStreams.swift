@@ -13,6 +13,10 @@ import PortReport
 struct StandardStreams: Console {
     private static let lock = NSLock()
 
+    /// Said after the error when a result line cannot be written: what was done all the same
+    /// (an import writes its summary only once the import is stored).
+    var afterLostOutput: String? = nil
+
     func write(_ line: String) {
         write(bytes: Array((line + "\n").utf8))
     }
@@ -32,7 +36,7 @@ struct StandardStreams: Console {
                 return error
             }
         }
-        if let failure { exit(fail(failure).rawValue) }
+        if let failure { exit(fail(afterLostOutput.map { failure.adding($0) } ?? failure).rawValue) }
     }
 
     /// Writes a line to standard error, with control characters from inputs made visible.

@@ -91,7 +91,10 @@ struct ImportCommand: ParsableCommand {
             options.filters = try ImportFilter.parse(filter).get()
             var job = ImportJob(storePath: storeOptions.storePath, paths: paths, options: options)
             job.quiet = quiet
-            status = try job.run(console: StandardStreams(), progress: TerminalProgress.makeIfTerminal(quiet: quiet))
+            // The summary is written only once the import is stored: losing it loses no data.
+            let console = StandardStreams(
+                afterLostOutput: "; the import was stored all the same (see `portreport snapshots`), only this summary was lost")
+            status = try job.run(console: console, progress: TerminalProgress.makeIfTerminal(quiet: quiet))
         } catch {
             throw fail(error)
         }

@@ -58,11 +58,72 @@ struct TemplateEngine {
         var parts: [String: [String]] = [:]
     }
 
+    /// Most nodes (elements, text, attributes) that `t:repeat` and `t:include` may create in
+    /// one filling. The built-in report has about 30 nodes per ranking row, so a 10,000-port
+    /// `--top 10000` report is about 300,000; 750,000 leaves that margin while the process
+    /// stays near 150 MB (a million nodes peaked at 194 MB). A `t:repeat` inside another over
+    /// the same list multiplies: that used 3.6 GB before the limit.
+    static let maximumNodes = 750_000
+    /// Most bytes of text that `t:text` and `t:attr` may write from values in one filling.
+    static let maximumTextBytes = 64 << 20
+    /// Most `name path` pairs in one `t:attr` (an element has a handful of attributes).
+    static let maximumAttributePairs = 64
+    /// Deepest element nesting a template is processed to.
+    static let maximumDepth = 64
+
+    /// What one filling has made so far, against the limits.
+    private final class Budget {
+        var nodes = 0
+        var textBytes = 0
+    }
+
     func fill(_ tree: XMLTree, with root: [String: TemplateValue]) throws(ReportError) {
         guard let element = tree.root else { throw ReportError("\(tree.name): the template has no root element") }
         var scopes = [root]
-        try process(element, scopes: &scopes, tree: tree, depth: 0)
+        try process(element, scopes: &scopes, tree: tree, depth: 0, budget: Budget())
         removeNamespaceDeclarations(element)
+    }
+
+    /// Nodes in the subtree of `node` (itself, its attributes, its descendants), counted up to
+    /// `limit` (a count past it is as good as any).
+    private static func size(of node: xmlNodePtr, limit: Int) -> Int {
+        var count = 0
+        var stack: [xmlNodePtr] = [node]
+        while let current = stack.popLast(), count <= limit {
+            count += 1
+            var attribute = current.pointee.properties
+            while let property = attribute {
+                count += 1
+                attribute = property.pointee.next
+            }
+            var child = current.pointee.children
+            while let next = child {
+                stack.append(next)
+                child = next.pointee.next
+            }
+        }
+        return count
+    }
+
+    /// Counts `count` more nodes made at `node`; past the limit the filling stops.
+    private func spend(nodes count: Int, _ budget: Budget, tree: XMLTree, node: xmlNodePtr, directive: String) throws(ReportError) {
+        budget.nodes += count
+        guard budget.nodes <= TemplateEngine.maximumNodes else {
+            throw fail(
+                tree, node,
+                "\(directive): the report would have more than \(TemplateEngine.maximumNodes) nodes, the limit for one report (a t:repeat inside another over a long list?): repeat over a shorter list, or do not nest the repeats"
+            )
+        }
+    }
+
+    private func spend(text: String, _ budget: Budget, tree: XMLTree, node: xmlNodePtr, directive: String) throws(ReportError) {
+        budget.textBytes += text.utf8.count
+        guard budget.textBytes <= TemplateEngine.maximumTextBytes else {
+            throw fail(
+                tree, node,
+                "\(directive): the report would hold more than \(TemplateEngine.maximumTextBytes >> 20) MiB of text from values, the limit for one report (a t:repeat inside another?): repeat over a shorter list"
+            )
+        }
     }
 
     private func directive(_ node: xmlNodePtr, _ name: String) -> String? {
@@ -135,8 +196,15 @@ struct TemplateEngine {
         } ?? (String(cString: href) == namespace)
     }
 
-    private func process(_ node: xmlNodePtr, scopes: inout [[String: TemplateValue]], tree: XMLTree, depth: Int) throws(ReportError) {
-        guard depth < 64 else { throw fail(tree, node, "templates nest deeper than 64 levels (an include that includes itself?)") }
+    private func process(
+        _ node: xmlNodePtr, scopes: inout [[String: TemplateValue]], tree: XMLTree, depth: Int, budget: Budget
+    ) throws(ReportError) {
+        guard depth < TemplateEngine.maximumDepth else {
+            throw fail(
+                tree, node,
+                "elements nest more than \(TemplateEngine.maximumDepth) levels deep here, the limit for a template: flatten the markup, or look for a t:include that includes itself"
+            )
+        }
         // Most elements have no directive: one pass over the attributes finds that out without
         // building a string per attribute or asking libxml2 for each directive in turn.
         var hasDirectives = false
@@ -156,7 +224,7 @@ struct TemplateEngine {
         }
         guard hasDirectives else {
             for child in XMLNode.children(node) where XMLNode.isElement(child) {
-                try process(child, scopes: &scopes, tree: tree, depth: depth + 1)
+                try process(child, scopes: &scopes, tree: tree, depth: depth + 1, budget: budget)
             }
             return
         }
@@ -175,12 +243,14 @@ struct TemplateEngine {
             guard case .list(let items) = try lookup(words[2], scopes, tree: tree, node: node) else {
                 throw fail(tree, node, "t:repeat: '\(words[2])' is not a list")
             }
+            let size = TemplateEngine.size(of: node, limit: TemplateEngine.maximumNodes)
             for item in items {
+                try spend(nodes: size, budget, tree: tree, node: node, directive: "t:repeat")
                 guard let copy = xmlDocCopyNode(node, node.pointee.doc, 1) else { continue }
                 xmlAddPrevSibling(node, copy)
                 scopes.append([words[0]: item])
                 defer { scopes.removeLast() }
-                try process(copy, scopes: &scopes, tree: tree, depth: depth + 1)
+                try process(copy, scopes: &scopes, tree: tree, depth: depth + 1, budget: budget)
             }
             xmlUnlinkNode(node)
             xmlFreeNode(node)
@@ -188,7 +258,14 @@ struct TemplateEngine {
         }
         if let specification = directive(node, "attr") {
             removeDirective(node, "attr")
-            for pair in specification.split(separator: ";") {
+            let pairs = specification.split(separator: ";")
+            guard pairs.count <= TemplateEngine.maximumAttributePairs else {
+                throw fail(
+                    tree, node,
+                    "t:attr sets \(pairs.count) attributes, over the limit of \(TemplateEngine.maximumAttributePairs) for one element: set fewer"
+                )
+            }
+            for pair in pairs {
                 let words = pair.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
                 guard words.count == 2 else { throw fail(tree, node, "t:attr expects 'name path; name path', not '\(pair)'") }
                 guard !words[0].lowercased().hasPrefix("on"), words[0].lowercased() != "style" else {
@@ -197,7 +274,10 @@ struct TemplateEngine {
                 let value = try lookup(words[1], scopes, tree: tree, node: node)
                 guard let text = value.textValue else { throw fail(tree, node, "t:attr: '\(words[1])' is not text") }
                 // An empty value leaves the attribute out (an optional id, say).
-                if !text.isEmpty { XMLNode.setAttribute(node, words[0], text) }
+                if !text.isEmpty {
+                    try spend(text: text, budget, tree: tree, node: node, directive: "t:attr")
+                    XMLNode.setAttribute(node, words[0], text)
+                }
             }
         }
         if let expression = directive(node, "text") {
@@ -210,6 +290,7 @@ struct TemplateEngine {
             guard let text = value.textValue ?? (value.isNull ? "" : nil) else {
                 throw fail(tree, node, "t:text: '\(expression)' is not text")
             }
+            try spend(text: text, budget, tree: tree, node: node, directive: "t:text")
             XMLNode.setText(node, text)
             return
         }
@@ -230,6 +311,9 @@ struct TemplateEngine {
             guard let partialRoot = partial.root else { throw ReportError("\(name): the template has no root element") }
             XMLNode.removeChildren(node)
             for child in XMLNode.children(partialRoot) {
+                try spend(
+                    nodes: TemplateEngine.size(of: child, limit: TemplateEngine.maximumNodes), budget, tree: tree, node: node,
+                    directive: "t:include")
                 if let copy = xmlDocCopyNode(child, node.pointee.doc, 1) { xmlAddChild(node, copy) }
             }
         }
@@ -243,7 +327,7 @@ struct TemplateEngine {
             return
         }
         for child in XMLNode.children(node) where XMLNode.isElement(child) {
-            try process(child, scopes: &scopes, tree: tree, depth: depth + 1)
+            try process(child, scopes: &scopes, tree: tree, depth: depth + 1, budget: budget)
         }
     }
 

@@ -34,6 +34,10 @@ final class XMLTree {
             let message =
                 error.flatMap { $0.pointee.message.map { String(cString: $0) } }?.trimmingCharacters(in: .whitespacesAndNewlines)
                 ?? "not well-formed XML"
+            // libxml2 words its depth limit for its C API (XML_PARSE_HUGE): say it for the file.
+            if message.hasPrefix("Excessive depth in document") {
+                throw ReportError("\(name):\(line): elements nest more than 256 levels deep, the limit for a template: flatten the markup")
+            }
             throw ReportError("\(name):\(line): the template is not well-formed XHTML: \(message)")
         }
         if let subset = document.pointee.intSubset {

@@ -16,6 +16,13 @@ extension MarkdownRenderer {
         case text([Piece])
     }
 
+    /// Most section placeholders (`{{ranking}}`, each a table that may run to thousands of
+    /// lines) in one template: a report uses each once or twice, and 64 copies of the largest
+    /// stay tens of MB, where a template of nothing but `{{ranking}}` lines made gigabytes.
+    static let maximumSections = 64
+    /// Most inline placeholders (`{{project}}`) in one template.
+    static let maximumInlinePlaceholders = 10_000
+
     static func parse(_ template: String, name: String) throws(ReportError) -> [Line] {
         var text = template
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
@@ -40,9 +47,16 @@ extension MarkdownRenderer {
         if rawLines.count > 1, rawLines.last == "" { rawLines.removeLast() }
 
         var result: [Line] = []
+        var sections = 0, inlines = 0
         for (index, raw) in rawLines.enumerated() {
             let number = index + 1
             if let section = sectionLine(raw) {
+                sections += 1
+                guard sections <= maximumSections else {
+                    throw ReportError(
+                        "\(name):\(number): more than \(maximumSections) section placeholders, the limit for a template (each can be a long table): use each section once"
+                    )
+                }
                 result.append(.section(section))
                 continue
             }
@@ -65,6 +79,12 @@ extension MarkdownRenderer {
                 } else if Section(rawValue: inner) != nil {
                     throw ReportError("\(name):\(number): {{\(inner)}} is a section: put it on a line of its own")
                 } else if let inline = Inline(rawValue: inner) {
+                    inlines += 1
+                    guard inlines <= maximumInlinePlaceholders else {
+                        throw ReportError(
+                            "\(name):\(number): more than \(maximumInlinePlaceholders) placeholders, the limit for a template: use fewer"
+                        )
+                    }
                     if !literal.isEmpty { pieces.append(.literal(literal)) }
                     literal = ""
                     pieces.append(.value(inline))
