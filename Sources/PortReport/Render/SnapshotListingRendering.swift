@@ -71,6 +71,7 @@ public enum SnapshotListingRendering {
         for s in snapshots {
             var state = s.complete ? "complete" : "incomplete"
             if s.partial { state += ", partial (\(s.filters ?? ""))" }
+            if let edit = s.relabelEdits.last { state += ", relabelled (edit \(edit))" }
             rows.append([
                 String(s.id), s.projectID ?? "(unknown)", s.category.rawValue, s.capturedAt.rfc3339, String(s.records),
                 s.totalNum.map(String.init) ?? "-", state, sourceSummary(s.sources)
