@@ -55,14 +55,15 @@ public final class Store: Sendable {
                     // upgrade to be read is read as it is.
                     do {
                         _ = try Store(path: path, readOnly: false, busyTimeoutSeconds: busyTimeoutSeconds)
-                    } catch where version >= Store.oldestReadableSchemaVersion {
-                        // Readable as it is: its edit log is empty, and it stays unchanged.
                     } catch {
-                        throw StoreError(
-                            path: path,
-                            message:
-                                "this store has schema version \(version), from an older portreport, and cannot be upgraded here (\(error.message)): run portreport import on it where it can be written, or on a copy"
-                        )
+                        // Readable as it is: its edit log is empty, and it stays unchanged.
+                        guard version >= Store.oldestReadableSchemaVersion else {
+                            throw StoreError(
+                                path: path,
+                                message:
+                                    "this store has schema version \(version), from an older portreport, and cannot be upgraded here (\(error.message)): run portreport import on it where it can be written, or on a copy"
+                            )
+                        }
                     }
                 }
             } else {
