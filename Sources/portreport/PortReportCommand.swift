@@ -16,7 +16,10 @@ struct PortReportCommand: ParsableCommand {
             policy findings; 64 a usage error.
             """,
         version: PortReportVersion.string,
-        subcommands: [ImportCommand.self, SnapshotsCommand.self, ReportCommand.self, CheckCommand.self, DiffCommand.self]
+        subcommands: [
+            ImportCommand.self, SnapshotsCommand.self, ReportCommand.self, CheckCommand.self, DiffCommand.self, RemoveCommand.self,
+            RelabelCommand.self, EditsCommand.self
+        ]
     )
 
     /// Parses and runs the command as `ParsableCommand.main` does, but prints argument parsing's

@@ -10,6 +10,9 @@ public struct ImportOptions: Sendable {
     public var query: String?
     /// Store the good inputs and list the bad ones, instead of storing nothing.
     public var skipInvalid = false
+    /// Store a page again under a new snapshot key although the store has it under another one
+    /// (`--import-again`; see `PageIdentity`).
+    public var importAgain = false
     /// "Now", for standard input (which has no modification time) and `imported_at`.
     var now: Timestamp
 
@@ -95,7 +98,7 @@ public struct Importer {
             throw ImportFailure(errors: errors)
         }
         do {
-            try store.importSession(importedAt: options.now) { session in
+            try store.importSession(importedAt: options.now, importAgain: options.importAgain) { session in
                 let prefetcher = InputPrefetcher(paths: files)
                 defer { prefetcher.cancel() }
                 for (index, path) in files.enumerated() {

@@ -74,6 +74,7 @@ public enum SnapshotListingRendering {
                 ? "complete"
                 : Completeness.isUnknown(complete: s.complete, totalNum: s.totalNum, note: s.note) ? "completeness unknown" : "incomplete"
             if s.partial { state += ", partial (\(s.filters ?? ""))" }
+            if let edit = s.relabelEdits.last { state += ", relabelled (edit \(edit))" }
             rows.append([
                 String(s.id), s.projectID ?? "(unknown)", s.category.rawValue, s.capturedAt.rfc3339, String(s.records),
                 s.totalNum.map(String.init) ?? "-", state, sourceSummary(s.sources)

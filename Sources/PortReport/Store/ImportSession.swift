@@ -14,9 +14,9 @@ final class ImportSession {
     private let db: Database
     private let writer: SnapshotWriter
 
-    fileprivate init(db: Database, importedAt: Timestamp) throws {
+    fileprivate init(db: Database, importedAt: Timestamp, importAgain: Bool) throws {
         self.db = db
-        writer = try SnapshotWriter(db: db, importedAt: importedAt)
+        writer = try SnapshotWriter(db: db, importedAt: importedAt, importAgain: importAgain)
     }
 
     /// Runs `body` for one input inside a savepoint: when it throws, everything the input wrote
@@ -69,12 +69,15 @@ extension Store {
     /// that is committed or rolled back as the body says (and rolled back when it throws).
     ///
     /// A failure of the store itself comes out as a `StoreError` that says nothing was stored;
-    /// the body's own errors pass through unchanged.
-    func importSession(importedAt: Timestamp, _ body: (ImportSession) throws -> ImportSession.Verdict) throws {
+    /// the body's own errors pass through unchanged. With `importAgain`, a page the store holds
+    /// under another snapshot key is stored again under its new one (see `PageIdentity`).
+    func importSession(
+        importedAt: Timestamp, importAgain: Bool = false, _ body: (ImportSession) throws -> ImportSession.Verdict
+    ) throws {
         do {
             try database.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
-                    switch try body(ImportSession(db: db, importedAt: importedAt)) {
+                    switch try body(ImportSession(db: db, importedAt: importedAt, importAgain: importAgain)) {
                     case .commit: return .commit
                     case .rollBack: return .rollback
                     }

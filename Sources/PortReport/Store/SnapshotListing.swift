@@ -38,6 +38,8 @@ public struct SnapshotSummary: Sendable, Equatable {
     public let toolVersion: String
     public let provenance: Provenance
     public let sources: [Source]
+    /// The edits that relabelled the snapshot (`portreport edits` lists them), oldest first.
+    public var relabelEdits: [Int64] = []
 }
 
 extension SnapshotSummary.Source {
@@ -75,6 +77,12 @@ extension Store {
                 sourcesBySnapshot[row["snapshot_id"], default: []].append(SnapshotSummary.Source(row: row))
             }
             let hasBlobs = try db.tableExists("snapshot_records")
+            var relabelEdits: [Int64: [Int64]] = [:]
+            if try db.tableExists("edit") {
+                for row in try Row.fetchAll(db, sql: "SELECT id, snapshot_id FROM edit WHERE command = 'relabel' ORDER BY id") {
+                    relabelEdits[row["snapshot_id"], default: []].append(row["id"])
+                }
+            }
             return try rows.compactMap { row -> SnapshotSummary? in
                 let id: Int64 = row["id"]
                 let categoryText: String = row["category"]
@@ -109,7 +117,7 @@ extension Store {
                     provenance: SnapshotSummary.Provenance(
                         projectID: row["project_source"], enterpriseProjectID: row["enterprise_project_source"],
                         category: row["category_source"], capturedAt: row["captured_at_source"]),
-                    sources: sourcesBySnapshot[id] ?? [])
+                    sources: sourcesBySnapshot[id] ?? [], relabelEdits: relabelEdits[id] ?? [])
             }
         }
         return (snapshots, warnings)

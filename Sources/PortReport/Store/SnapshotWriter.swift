@@ -42,11 +42,14 @@ final class SnapshotWriter {
     private var order: [SnapshotKey] = []
     private let held = HeldSnapshots()
     private let importedAt: String
+    /// Nil with `--import-again`: a page already stored under another key is stored again.
+    private let identity: PageIdentity?
 
-    init(db: Database, importedAt: Timestamp) throws {
+    init(db: Database, importedAt: Timestamp, importAgain: Bool = false) throws {
         self.db = db
         self.importedAt = importedAt.rfc3339
         blobs = try RecordBlobStatements(db)
+        identity = importAgain ? nil : try PageIdentity(db: db)
     }
 
     /// Undo log of the input being read: the state of each group before the input touched it (the
@@ -120,10 +123,10 @@ final class SnapshotWriter {
         } else {
             try db.cachedStatement(
                 sql: """
-                    INSERT INTO snapshot (project_id, enterprise_project_id, category, captured_at, filters, record_count, total_num,
+                    INSERT INTO snapshot (id, project_id, enterprise_project_id, category, captured_at, filters, record_count, total_num,
                         complete, partial, note, digest, project_source, enterprise_project_source, category_source, captured_at_source,
                         imported_at, tool_version)
-                    VALUES (?, ?, ?, ?, ?, 0, NULL, 0, ?, '', '', ?, ?, ?, ?, ?, ?)
+                    VALUES (\(EditLog.nextSnapshotIDSQL), ?, ?, ?, ?, ?, 0, NULL, 0, ?, '', '', ?, ?, ?, ?, ?, ?)
                     """
             ).execute(arguments: [
                 key.projectID, key.enterpriseProjectID, key.category.rawValue, key.capturedAt.rfc3339, key.filters,
@@ -165,6 +168,7 @@ final class SnapshotWriter {
         if try hasSource(snapshotID: group.id, sha256: page.sha256, entry: page.entry, query: page.query) {
             return nil
         }
+        try identity?.check(page, recordCount: records.count, snapshotID: group.id)
         try db.cachedStatement(
             sql: "INSERT INTO source (snapshot_id, path, entry, sha256, size, total_num, records, query) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
         )

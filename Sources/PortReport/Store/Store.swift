@@ -51,15 +51,19 @@ public final class Store: Sendable {
                 }
                 if version < Store.schemaVersion {
                     // A store from an older portreport: upgrade it once (its migrations keep every
-                    // snapshot), then read it as usual.
+                    // snapshot), then read it as usual; one that cannot be written but needs no
+                    // upgrade to be read is read as it is.
                     do {
                         _ = try Store(path: path, readOnly: false, busyTimeoutSeconds: busyTimeoutSeconds)
                     } catch {
-                        throw StoreError(
-                            path: path,
-                            message:
-                                "this store has schema version \(version), from an older portreport, and cannot be upgraded here (\(error.message)): run portreport import on it where it can be written, or on a copy"
-                        )
+                        // Readable as it is: its edit log is empty, and it stays unchanged.
+                        guard version >= Store.oldestReadableSchemaVersion else {
+                            throw StoreError(
+                                path: path,
+                                message:
+                                    "this store has schema version \(version), from an older portreport, and cannot be upgraded here (\(error.message)): run portreport import on it where it can be written, or on a copy"
+                            )
+                        }
                     }
                 }
             } else {
@@ -207,8 +211,14 @@ public final class Store: Sendable {
                         """)
             }
         ),
-        (name: "v2: a snapshot's records as one blob", apply: { db in try RecordBlob.migrateRecordTable(db) })
+        (name: "v2: a snapshot's records as one blob", apply: { db in try RecordBlob.migrateRecordTable(db) }),
+        (name: "v3: the edit log, and pages by SHA-256", apply: { db in try EditLog.migrate(db) })
     ]
+
+    /// The oldest schema a read-only store can be read in without its upgrade: version 3 only
+    /// adds the edit log (empty in an older store) and an index, so a version 2 store on a
+    /// read-only medium stays readable as it is.
+    static let oldestReadableSchemaVersion = 2
 
     /// Closes the connection now rather than when the store is released. The last connection to
     /// close checkpoints the write-ahead log into the file (a write and an fsync).

@@ -67,13 +67,20 @@ public struct ReportJob {
         // Closing the store after the import checkpoints its log into the file, a write and an
         // fsync (about 10 ms): that runs beside the analysis, and the run waits for it before it
         // ends. What was imported is durable before (the commit synced the log).
+        // The policy and the templates are read before the import too: a report they would
+        // refuse imports nothing.
+        let policy = try policyPath.map { try Policy.load(path: $0) } ?? .builtIn
+        var options = renderOptions
+        if let templatesDirectory { options.templates = try TemplateSet.overriding(with: templatesDirectory) }
         let closing = DispatchGroup()
         defer { closing.wait() }
+        var kept: ImportReport?
         if !paths.isEmpty {
             let importStore = try Store(path: storePath)
-            let report = try Importer(store: importStore, options: ImportOptions(now: clock.now)).run(paths)
+            let report = try Importer(store: importStore, options: importOptions).run(paths)
             for warning in report.warnings { console.report(Diagnostic(.warning, warning)) }
             console.report(Diagnostic(.imported, ImportSummary.totals(report, storePath: storePath)))
+            kept = report
             DispatchQueue.global().async(group: closing) {
                 do {
                     try importStore.close()
@@ -82,12 +89,36 @@ public struct ReportJob {
                 }
             }
         }
+        do {
+            try report(policy: policy, options: options, console: console)
+        } catch {
+            guard let kept, let note = Self.keptNote(kept, storePath: storePath) else { throw error }
+            throw ReportAfterImportError(underlying: error, note: note)
+        }
+    }
+
+    /// The import options for the paths: the scope's project, enterprise project and category
+    /// say what the paths are, as `import`'s flags would.
+    var importOptions: ImportOptions {
+        var options = ImportOptions(now: clock.now)
+        options.projectID = scope.projectID
+        options.enterpriseProjectID = scope.enterpriseProjectID
+        options.category = scope.category
+        return options
+    }
+
+    /// `the import was kept: 3 snapshots stored in STORE`, when the import changed the store.
+    static func keptNote(_ report: ImportReport, storePath: String) -> String? {
+        let changed = report.snapshots.filter { $0.outcome != .alreadyImported }.count
+        guard changed > 0 else { return nil }
+        return "the import was kept: \(changed) snapshot\(changed == 1 ? "" : "s") stored in \(storePath)"
+    }
+
+    /// Analyse → render → check → write.
+    private func report(policy: Policy, options: RenderOptions, console: any Console) throws {
         let store = try Store.openForReading(storePath)
-        let policy = try policyPath.map { try Policy.load(path: $0) } ?? .builtIn
         let result = try Analyzer(store: store).analyze(scope: scope, top: top, policy: policy, now: now)
         for warning in result.warnings { console.report(Diagnostic(.warning, warning)) }
-        var options = renderOptions
-        if let templatesDirectory { options.templates = try TemplateSet.overriding(with: templatesDirectory) }
         let rendered = try ReportBatch.render(targets.map(\.format), result, options: options)
         var outputs: [(bytes: [UInt8], path: String)] = []
         for target in targets {
@@ -98,5 +129,22 @@ public struct ReportJob {
             outputs.append((bytes, target.path))
         }
         try OutputFile.writeAll(outputs)
+    }
+}
+
+/// A report that failed after its import was stored: the report's error, then a note that the
+/// import was kept (so that the user does not import it again, or does not believe nothing
+/// changed).
+public struct ReportAfterImportError: PortReportError {
+    let underlying: any Error
+    let note: String
+
+    public var description: String { "\(underlying)" }
+    public var location: String? { (underlying as? any PortReportError)?.location }
+    public var underlyingError: (any Error & Sendable)? { underlying }
+    public var exitStatus: Int32 { (underlying as? any PortReportError)?.exitStatus ?? ExitStatus.failure }
+    public var diagnosticText: String {
+        let first = (underlying as? any PortReportError)?.diagnosticText ?? TerminalText.line("error: \(underlying)")
+        return first + "\n" + TerminalText.line("note: \(note)")
     }
 }

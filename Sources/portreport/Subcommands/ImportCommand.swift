@@ -19,7 +19,9 @@ struct ImportCommand: ParsableCommand {
             are merged into one snapshot.
 
             One run is one transaction: if any input is bad, nothing is stored (unless \
-            --skip-invalid). Importing the same content again changes nothing.
+            --skip-invalid). Importing the same content again changes nothing; a page the store \
+            already holds under another project, category or capture time is refused unless \
+            --import-again (fix a wrong one with 'portreport relabel' or 'portreport remove').
             """
     )
 
@@ -52,6 +54,11 @@ struct ImportCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Store the good inputs and list the bad ones (exit status 2), instead of storing nothing.")
     var skipInvalid = false
+
+    @Flag(
+        name: .long,
+        help: "Store pages again that the store already holds under another project, category or capture time (refused otherwise).")
+    var importAgain = false
 
     @Flag(name: [.short, .long], help: "No progress or per-snapshot lines; errors and warnings still go to standard error.")
     var quiet = false
@@ -86,6 +93,7 @@ struct ImportCommand: ParsableCommand {
         options.capturedAt = capturedAt.flatMap { Timestamp(rfc3339: $0) }
         options.query = query
         options.skipInvalid = skipInvalid
+        options.importAgain = importAgain
         let status: Int32
         do {
             options.filters = try ImportFilter.parse(filter).get()

@@ -6,7 +6,8 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Rank ports, compare hosts with containers, show trends and findings.",
         discussion: """
-            Imports any PATHs given (as 'portreport import' would), then writes the analysis of \
+            Imports any PATHs given (as 'portreport import' would, with --project, \
+            --enterprise-project and --category saying what they are), then writes the analysis of \
             the store in scope: html (the full report, one self-contained file), xhtml (the same \
             as well-formed XML), markdown (for tickets), email (an HTML summary for mail \
             clients), eml (a MIME message with the Markdown text and the email HTML, for \
@@ -72,6 +73,11 @@ struct ReportCommand: ParsableCommand {
         guard top >= 1 else { throw ValidationError("--top expects a number of rows, 1 or more") }
         if targets.contains(where: { $0.format == .eml }) && to.isEmpty {
             throw ValidationError("--format eml needs at least one --to address")
+        }
+        if !paths.isEmpty {
+            for (flag, value) in [("--project", scopeOptions.project), ("--enterprise-project", scopeOptions.enterpriseProject)] {
+                if let value, let problem = ImportOptions.idLengthProblem(value, flag: flag) { throw ValidationError(problem) }
+            }
         }
     }
 

@@ -153,7 +153,7 @@ struct RecordBlobTests {
         try makeVersion1Store(path)
 
         let store = try Store(path: path)
-        #expect(try store.storedSchemaVersion() == 2)
+        #expect(try store.storedSchemaVersion() == Store.schemaVersion)
         let check = try DatabaseQueue(path: path)
         try check.read { db in
             #expect(try db.viewExists("record"))
@@ -188,7 +188,7 @@ struct RecordBlobTests {
         let path = directory.appendingPathComponent("v1.sqlite").path
         try makeVersion1Store(path)
         let store = try Store(path: path, readOnly: true)
-        #expect(try store.storedSchemaVersion() == 2)
+        #expect(try store.storedSchemaVersion() == Store.schemaVersion)
         let records = try store.withAnalysisReader { reader in try reader.records(of: 1) }
         #expect(records.count == 3)
         #expect(records[PortKey(port: 443, type: .tcp)] == RecordValue(num: 12, status: .danger))

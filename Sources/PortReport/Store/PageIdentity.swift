@@ -1,0 +1,72 @@
+import GRDB
+
+/// The identity rule of an import: a page (a file, a HAR entry, a query's rows, a merged store's
+/// page) that the store already holds, from the same path, under another snapshot key is refused,
+/// unless the run says `--import-again`. Importing the same files once with `--project X` and
+/// again without it would otherwise store every record twice, under two projects, and double
+/// every count.
+///
+/// A page is known as `source` rows know it: the SHA-256 of its file, its HAR entry (-1 for a
+/// whole file), its query ('' unless read from another database with `--query`), and its path as
+/// the command line named it. The path is part of it because equal bytes alone do not make the
+/// same export: the daily exports of an estate that did not change are byte for byte alike, at
+/// other paths, and host and container pages of a small estate can be too. Exempt:
+/// - a page with no records (`{"total_num": 0, "data_list": []}` is the same for every project
+///   with nothing open, and adds nothing that could be counted twice);
+/// - pages written earlier in this run (one file may hold pages of several snapshots: a
+///   query's rows grouped by category, several documents in one file);
+/// - standard input, which has no path, unless the capture time is the same too (the same
+///   body piped twice under two projects is refused; yesterday's identical body is not).
+struct PageIdentity {
+    private let db: Database
+    /// The first `source.id` this run can write: rows from before the run have smaller ids.
+    private let firstSourceIDOfRun: Int64
+
+    init(db: Database) throws {
+        self.db = db
+        firstSourceIDOfRun = (try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) + 1 FROM source") ?? 0)
+    }
+
+    /// Throws the refusal when `page` (with `recordCount` records) is already stored, from the
+    /// same path, under a snapshot other than `snapshotID`.
+    func check(_ page: SnapshotPage, recordCount: Int, snapshotID: Int64) throws {
+        guard recordCount > 0 else { return }
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT source.snapshot_id, source.path, source.entry, snapshot.project_id, snapshot.enterprise_project_id,
+                            snapshot.category, snapshot.captured_at, snapshot.filters
+                        FROM source JOIN snapshot ON snapshot.id = source.snapshot_id
+                        WHERE source.sha256 = ? AND source.entry = ? AND source.query = ? AND source.path = ? AND source.snapshot_id <> ?
+                            AND source.id < ? AND (? = 0 OR snapshot.captured_at = ?)
+                        ORDER BY source.snapshot_id, source.id LIMIT 1
+                        """),
+                arguments: [
+                    page.sha256, page.entry, page.query, page.path, snapshotID, firstSourceIDOfRun, page.path == "-" ? 1 : 0,
+                    page.key.capturedAt.rfc3339
+                ])
+        else { return }
+        let id: Int64 = row["snapshot_id"]
+        let project: String = row["project_id"], enterprise: String = row["enterprise_project_id"]
+        let category: String = row["category"], capturedAt: String = row["captured_at"], filters: String = row["filters"]
+        var key = [project.isEmpty ? "project unknown" : "project \(project)"]
+        if !enterprise.isEmpty { key.append("enterprise project \(enterprise)") }
+        key += [category, capturedAt]
+        if !filters.isEmpty { key.append("filters \(filters)") }
+        let path: String = row["path"], entry: Int = row["entry"]
+        let from = TerminalText.value(path) + (entry >= 0 ? " log.entries[\(entry)]" : "")
+        throw InputError(
+            file: page.path, place: Self.place(page),
+            message:
+                "already imported as snapshot \(id) (\(key.joined(separator: ", "))) from \(from); pass --import-again to store it again under another name on purpose"
+        )
+    }
+
+    /// Where in its file the page is: its HAR entry, or the query that read it.
+    private static func place(_ page: SnapshotPage) -> String? {
+        if page.entry >= 0 { return "log.entries[\(page.entry)]" }
+        if !page.query.isEmpty { return "--query" }
+        return nil
+    }
+}

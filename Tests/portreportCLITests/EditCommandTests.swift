@@ -1,0 +1,307 @@
+// Issue 11 items 7 and 9: `remove`, `relabel` and `edits`, each change one transaction recorded in
+// the store's edit log; `report PATH…` importing with its --project/--enterprise-project/--category.
+// Expected lines and figures are written out by hand from the small pages of IdentityTests.
+
+import Foundation
+import GRDB
+import Testing
+
+@Suite("Fixing mistakes: remove, relabel, edits")
+struct EditCommandTests {
+    static let epoch = IdentityTests.epoch
+    /// SOURCE_DATE_EPOCH 1800000000, as the edit log records it.
+    static let editedAt = "2027-01-15T08:00:00Z"
+
+    /// A store with the export of IdentityTests imported without a project: snapshot 1 the
+    /// container page, snapshot 2 the host page.
+    static func seeded(_ scratch: Scratch) async throws -> String {
+        let export = try IdentityTests.writeExport(scratch)
+        let run = try await CLI.run(["import", "--store", scratch.store, export], environment: epoch)
+        try #require(run.status == 0, "\(run)")
+        return export
+    }
+
+    @Test("relabel fixes a wrong project: the listing, the log, the provenance and the report's figures say so")
+    func relabelProject() async throws {
+        try await withScratch("relabel") { scratch in
+            _ = try await Self.seeded(scratch)
+            let run = try await CLI.run(["relabel", "--store", scratch.store, "1", "2", "--project", "P"], environment: Self.epoch)
+            #expect(run.status == 0, "\(run)")
+            #expect(
+                run.out.lines == [
+                    "relabelled snapshot 1: project unknown → P (edit 1)", "relabelled snapshot 2: project unknown → P (edit 2)",
+                    "2 snapshots relabelled → \(scratch.store) (portreport edits lists the change)"
+                ], "\(run)")
+
+            let (_, listing) = try await CLI.listing(store: scratch.store)
+            #expect(listing.schemaVersion == 3)
+            #expect(listing.snapshots.map(\.projectID) == ["P", "P"])
+            #expect(listing.snapshots.map { $0.metadataFrom["project_id"] } == ["relabel (edit 1)", "relabel (edit 2)"])
+            #expect(listing.snapshots.map { $0.metadataFrom["category"] } == ["path (container)", "path (host)"])
+            let table = try await CLI.run(["snapshots", "--store", scratch.store])
+            #expect(table.out.lines.dropFirst().allSatisfy { !$0.contains(" P ") || $0.contains("relabelled (edit") }, "\(table)")
+            #expect(table.out.contains("complete, relabelled (edit 2)"), "\(table)")
+
+            let edits = try await CLI.run(["edits", "--store", scratch.store])
+            #expect(edits.status == 0, "\(edits)")
+            #expect(
+                edits.out.lines == [
+                    "EDIT  EDITED AT             SNAPSHOT  COMMAND                  CHANGE",
+                    "   1  \(Self.editedAt)         1  relabel 1 2 --project P  project unknown → P",
+                    "   2  \(Self.editedAt)         2  relabel 1 2 --project P  project unknown → P",
+                    "2 edits in \(scratch.store) (schema version 3)"
+                ], "\(edits)")
+
+            // The report of project P: 22/TCP on 3 hosts, 80/TCP on 2, 2375/TCP in 1 container;
+            // nothing is left under an unknown project.
+            let figures = try await IdentityTests.ranking(scratch.store, ["--project", "P"])
+            #expect(figures.count == 3, "\(figures)")
+            #expect(figures["22/TCP"]?.host == 3 && figures["80/TCP"]?.host == 2 && figures["2375/TCP"]?.container == 1, "\(figures)")
+
+            // The digest is the one an import under the new name gives.
+            let direct = scratch.path("direct.sqlite")
+            let imported = try await CLI.run(
+                ["import", "--store", direct, "--project", "P", scratch.path("exports")], environment: Self.epoch)
+            try #require(imported.status == 0, "\(imported)")
+            let digests = { (path: String) in
+                try StoreInspection.read(path) { db in try String.fetchAll(db, sql: "SELECT digest FROM snapshot ORDER BY id") }
+            }
+            #expect(try digests(scratch.store) == digests(direct))
+        }
+    }
+
+    @Test("edits --format json gives the values before and after, with where each came from")
+    func editsJSON() async throws {
+        try await withScratch("edits-json") { scratch in
+            _ = try await Self.seeded(scratch)
+            let run = try await CLI.run(
+                ["relabel", "--store", scratch.store, "2", "--captured-at", "2026-11-27T06:00:00Z", "--enterprise-project", "e p"],
+                environment: Self.epoch)
+            try #require(run.status == 0, "\(run)")
+            let result = try await CLI.run(["edits", "--store", scratch.store, "--format", "json"])
+            let root = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+            #expect(root["schema_version"] as? Int == 3)
+            let edit = try #require((root["edits"] as? [[String: Any]])?.first)
+            #expect(edit["command"] as? String == "relabel")
+            #expect(edit["arguments"] as? String == "relabel 2 --enterprise-project 'e p' --captured-at 2026-11-27T06:00:00Z")
+            #expect(edit["snapshot_id"] as? Int == 2 && edit["records"] as? Int == 2 && edit["sources"] as? Int == 1)
+            #expect(edit["edited_at"] as? String == Self.editedAt)
+            let before = try #require(edit["before"] as? [String: Any]), after = try #require(edit["after"] as? [String: Any])
+            #expect(before["captured_at"] as? String == "2026-11-28T00:00:00Z" && after["captured_at"] as? String == "2026-11-27T06:00:00Z")
+            #expect(before["enterprise_project_id"] is NSNull && after["enterprise_project_id"] as? String == "e p")
+            #expect((after["metadata_from"] as? [String: String])?["captured_at"] == "relabel (edit 1)")
+            #expect((after["metadata_from"] as? [String: String])?["category"] == "path (host)")
+            #expect(before["digest"] as? String != after["digest"] as? String)
+        }
+    }
+
+    @Test("remove deletes the snapshot with its sources and records, logs it, and its files can be imported again")
+    func remove() async throws {
+        try await withScratch("remove") { scratch in
+            let export = try await Self.seeded(scratch)
+            let run = try await CLI.run(["remove", "--store", scratch.store, "2"], environment: Self.epoch)
+            #expect(run.status == 0, "\(run)")
+            #expect(
+                run.out.lines == [
+                    "removed snapshot 2: host 2026-11-28T00:00:00Z, project unknown, 2 records from 1 page (edit 1)",
+                    "1 snapshot removed → \(scratch.store) (portreport edits lists the change)"
+                ], "\(run)")
+            let left = try StoreInspection.read(scratch.store) { db in
+                (
+                    try Int.fetchAll(db, sql: "SELECT id FROM snapshot ORDER BY id"),
+                    try Int.fetchAll(db, sql: "SELECT DISTINCT snapshot_id FROM source ORDER BY 1"),
+                    try Int.fetchAll(db, sql: "SELECT snapshot_id FROM snapshot_records ORDER BY 1")
+                )
+            }
+            #expect(left.0 == [1] && left.1 == [1] && left.2 == [1], "\(left)")
+            let edits = try await CLI.run(["edits", "--store", scratch.store])
+            #expect(
+                edits.out.lines.dropFirst().first
+                    == "   1  \(Self.editedAt)         2  remove 2  removed: host 2026-11-28T00:00:00Z, project unknown, 2 records",
+                "\(edits)")
+            // Imported again (now under the right project), it is a new snapshot with a new id:
+            // snapshot 2 in the log stays the removed one.
+            let again = try await CLI.run(
+                ["import", "--store", scratch.store, "--project", "P", export + "/2026-11-28/host"], environment: Self.epoch)
+            #expect(again.status == 0, "\(again)")
+            #expect(again.out.contains("stored snapshot 3: host 2026-11-28T00:00:00Z, project P, 2 of 2 records"), "\(again)")
+        }
+    }
+
+    @Test("an unknown snapshot id is an error naming it; the store is unchanged byte for byte", arguments: ["remove", "relabel"])
+    func unknownID(command: String) async throws {
+        try await withScratch("unknown-id") { scratch in
+            _ = try await Self.seeded(scratch)
+            let before = try StoreInspection.dump(scratch.store)
+            let arguments = command == "remove" ? ["1", "9"] : ["1", "9", "--project", "P"]
+            let run = try await CLI.run([command, "--store", scratch.store] + arguments, environment: Self.epoch)
+            #expect(run.status == 1, "\(run)")
+            #expect(
+                run.err.lines == [
+                    "error: \(scratch.store): no snapshot 9 in this store (portreport snapshots lists them); nothing was changed"
+                ],
+                "\(run)")
+            #expect(run.out.isEmpty)
+            #expect(try StoreInspection.dump(scratch.store) == before)
+        }
+    }
+
+    @Test("relabel onto a key another snapshot has is an error naming that snapshot; nothing changes")
+    func relabelCollision() async throws {
+        try await withScratch("collision") { scratch in
+            _ = try await Self.seeded(scratch)
+            let before = try StoreInspection.dump(scratch.store)
+            let run = try await CLI.run(["relabel", "--store", scratch.store, "1", "--category", "host"], environment: Self.epoch)
+            #expect(run.status == 1, "\(run)")
+            #expect(
+                run.err.lines == [
+                    "error: \(scratch.store): snapshot 1 cannot be relabelled to project unknown, host, 2026-11-28T00:00:00Z: snapshot 2 has that key (remove one of them first); nothing was changed"
+                ], "\(run)")
+            #expect(try StoreInspection.dump(scratch.store) == before)
+            // Two snapshots of one command onto one key: the second is refused, the first undone.
+            let both = try await CLI.run(
+                ["relabel", "--store", scratch.store, "1", "2", "--captured-at", "2026-11-01T00:00:00Z", "--category", "host"],
+                environment: Self.epoch)
+            #expect(
+                both.status == 1 && both.err.contains("snapshot 2 cannot be relabelled to") && both.err.contains("snapshot 1 has that key"),
+                "\(both)")
+            #expect(try StoreInspection.dump(scratch.store) == before)
+        }
+    }
+
+    @Test(
+        "values are checked as on import, before the store is opened",
+        arguments: [
+            (["1", "--captured-at", "1969-12-31T23:59:59Z"], "--captured-at expects a time within the years 1970–9999 UTC"),
+            (["1", "--captured-at", "yesterday"], "--captured-at expects an RFC 3339 time"),
+            (["1", "--project", String(repeating: "p", count: 257)], "--project expects an id of at most 256 characters, found 257"),
+            (["1"], "say what to change"), (["x", "--project", "P"], "expected a snapshot id"),
+            (["1", "1", "--project", "P"], "snapshot 1 is named twice")
+        ])
+    func valueChecks(arguments: [String], message: String) async throws {
+        try await withScratch("values") { scratch in
+            _ = try await Self.seeded(scratch)
+            let before = try StoreInspection.dump(scratch.store)
+            let run = try await CLI.run(["relabel", "--store", scratch.store] + arguments, environment: Self.epoch)
+            #expect(run.status == 64, "\(run)")
+            #expect(run.err.lines.first?.hasPrefix("error: ") == true && run.err.contains(message), "\(run)")
+            #expect(try StoreInspection.dump(scratch.store) == before)
+        }
+    }
+
+    @Test("remove and relabel on a missing store are errors and create nothing; edits says there is no store")
+    func missingStore() async throws {
+        try await withScratch("missing") { scratch in
+            for arguments in [["remove", "1"], ["relabel", "1", "--project", "P"], ["edits"]] {
+                let run = try await CLI.run([arguments[0], "--store", scratch.store] + arguments.dropFirst(), environment: Self.epoch)
+                #expect(run.status == 1, "\(run)")
+                #expect(run.err.lines.count == 1 && run.err.hasPrefix("error: \(scratch.store): no store here"), "\(run)")
+                #expect(!FileManager.default.fileExists(atPath: scratch.store))
+            }
+        }
+    }
+
+    @Test("a store on a read-only file system: remove says so and changes nothing; edits still lists", .requires(.readOnlyBindMount))
+    func readOnlyStore() async throws {
+        try await withScratch("edit-ro") { scratch in
+            _ = try await Self.seeded(scratch)
+            let source = scratch.path("rw"), target = scratch.path("ro")
+            try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: scratch.store, toPath: source + "/store.sqlite")
+            for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: source + "/store.sqlite" + suffix) }
+            // SQLite cannot open a WAL store on a read-only mount the usual way: the dumps read
+            // the same file through the writable side.
+            let before = try StoreInspection.dump(source + "/store.sqlite")
+            if let reason = try await ReliabilityMounts.readOnlyBind(source, at: target) {
+                try endAsSkipped("read-only bind mount: \(reason)")
+            }
+            do {
+                let store = target + "/store.sqlite"
+                let run = try await CLI.run(["remove", "--store", store, "1"], environment: Self.epoch)
+                #expect(run.status == 1, "\(run)")
+                #expect(run.err.lines.count == 1 && run.err.contains("read-only") && run.err.contains("nothing was changed"), "\(run)")
+                #expect(try StoreInspection.dump(source + "/store.sqlite") == before)
+                let edits = try await CLI.run(["edits", "--store", store])
+                #expect(edits.status == 0 && edits.out.contains("0 edits in"), "\(edits)")
+            } catch {
+                await ReliabilityMounts.unmount(target)
+                throw error
+            }
+            await ReliabilityMounts.unmount(target)
+        }
+    }
+
+    @Test("a schema-2 store is upgraded to 3 by the migration, its data intact")
+    func schemaTwoUpgrade() async throws {
+        try await withScratch("upgrade") { scratch in
+            _ = try await Self.seeded(scratch)
+            // A schema-2 store: what portreport 0.2 wrote (version 3 only added the edit log and an index).
+            let queue = try DatabaseQueue(path: scratch.store)
+            try await queue.writeWithoutTransaction { db in
+                try db.execute(sql: "DROP TABLE edit; DROP INDEX source_by_sha256; PRAGMA user_version = 2")
+            }
+            try queue.close()
+            // The rows of every table (the dump lists the schema first, then the tables).
+            let data = { (path: String) in
+                try StoreInspection.dump(path).split(separator: "\n").drop { !$0.hasPrefix("table ") }
+                    .filter { !$0.hasPrefix("user_version") && !$0.hasPrefix("table edit:") }
+            }
+            let before = try data(scratch.store)
+            let tables = { (path: String) in
+                try StoreInspection.read(path) { db in
+                    (try Int.fetchOne(db, sql: "PRAGMA user_version"), try db.tableExists("edit"))
+                }
+            }
+            #expect(try tables(scratch.store) == (2, false))
+            let edits = try await CLI.run(["edits", "--store", scratch.store])
+            #expect(
+                edits.status == 0
+                    && edits.out.lines == ["EDIT  EDITED AT  SNAPSHOT  COMMAND  CHANGE", "0 edits in \(scratch.store) (schema version 3)"],
+                "\(edits)")
+            #expect(try tables(scratch.store) == (3, true))
+            let after = try data(scratch.store)
+            #expect(after == before, "\(Set(after).symmetricDifference(before))")
+            #expect(before.contains { $0.hasPrefix("table snapshot: 2 rows") })
+            let run = try await CLI.run(["relabel", "--store", scratch.store, "2", "--project", "P"], environment: Self.epoch)
+            #expect(run.status == 0, "\(run)")
+        }
+    }
+
+    @Test("report PATH --project/--category imports the paths under them, and scopes the report to them")
+    func reportPathsTakeTheFlags() async throws {
+        try await withScratch("report-paths") { scratch in
+            let page = try scratch.write(
+                "drop/page-1.json", #"{"total_num": 1, "data_list": [{"port": 6379, "type": "TCP", "num": 4, "status": "normal"}]}"#)
+            let run = try await CLI.run(
+                ["report", "--store", scratch.store, "--project", "P", "--category", "container", "--format", "json", page],
+                environment: Self.epoch)
+            #expect(run.status == 0, "\(run)")
+            let (_, listing) = try await CLI.listing(store: scratch.store)
+            #expect(
+                listing.snapshots.map(\.projectID) == ["P"] && listing.snapshots.map(\.category) == ["container"], "\(listing.snapshots)")
+            #expect(listing.snapshots.first?.metadataFrom["project_id"] == "flag --project")
+            #expect(listing.snapshots.first?.metadataFrom["category"] == "flag --category")
+            let root = try #require(try JSONSerialization.jsonObject(with: run.stdout) as? [String: Any])
+            let row = try #require((root["ranking"] as? [[String: Any]])?.first)
+            #expect(row["port"] as? Int == 6379 && row["container"] as? Int == 4 && row["host"] as? Int == 0, "\(row)")
+        }
+    }
+
+    @Test("a report that fails after its import says that the import was kept")
+    func reportFailureKeepsImport() async throws {
+        try await withScratch("report-kept") { scratch in
+            let export = try IdentityTests.writeExport(scratch)
+            let run = try await CLI.run(
+                ["report", "--store", scratch.store, "--as-of", "2020-01-01", "--format", "json", export], environment: Self.epoch)
+            #expect(run.status == 1, "\(run)")
+            #expect(run.out.isEmpty)
+            let lines = run.err.lines
+            #expect(lines.count == 3, "\(run)")
+            #expect(lines.first?.hasPrefix("imported: 2 files read, 3 records added: 2 new snapshots") == true, "\(run)")
+            #expect(lines.dropFirst().first?.hasPrefix("error: no snapshots in scope") == true, "\(run)")
+            #expect(lines.last == "note: the import was kept: 2 snapshots stored in \(scratch.store)", "\(run)")
+            let (_, listing) = try await CLI.listing(store: scratch.store)
+            #expect(listing.snapshots.count == 2)
+        }
+    }
+}
