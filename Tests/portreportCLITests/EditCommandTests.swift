@@ -292,7 +292,8 @@ struct EditCommandTests {
         try await withScratch("report-kept") { scratch in
             let export = try IdentityTests.writeExport(scratch)
             let run = try await CLI.run(
-                ["report", "--store", scratch.store, "--as-of", "2020-01-01", "--format", "json", export], environment: Self.epoch)
+                ["report", "--store", scratch.store, "--project", "X", "--as-of", "2020-01-01", "--format", "json", export],
+                environment: Self.epoch)
             #expect(run.status == 1, "\(run)")
             #expect(run.out.isEmpty)
             let lines = run.err.lines

@@ -224,7 +224,8 @@ struct PathMetadataCLITests {
             #expect(
                 Self.warnings(result) == [
                     "warning: \(path): the query has no project_id column and there is no --project: 1 snapshot stored under project \"unknown\"; pass --project ID or select a project_id column",
-                    "warning: \(path): the query has no category column and there is no --category: 1 snapshot stored as host, the API's default; pass --category host or --category container, or select a category column"
+                    "warning: \(path): the query has no category column and there is no --category: 1 snapshot stored as host, the API's default; pass --category host or --category container, or select a category column",
+                    "warning: snapshot 1 (host, 2026-12-01T02:00:00Z): completeness unknown: the source gives no total_num, so records missing from it cannot be detected"
                 ], "\(result)")
         }
     }

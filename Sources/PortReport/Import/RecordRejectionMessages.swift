@@ -55,7 +55,14 @@ extension SnapshotPage {
                 place: source,
                 message: "expected \(what) of at most \(maximum) characters, found \(count) characters")
         }
+        func checkCharacters(_ value: String, _ what: String, source: String) throws(InputError) {
+            guard let problem = SnapshotPage.characterProblem(value) else { return }
+            throw InputError(file: page.path, place: source, message: "expected \(what) without \(problem)")
+        }
         try check(page.path, "a path", source: "the command line", maximum: maximumPathLength)
+        try checkCharacters(page.key.projectID, "a project id", source: page.provenance.project)
+        try checkCharacters(page.key.enterpriseProjectID, "an enterprise project id", source: page.provenance.enterpriseProject)
+        try checkCharacters(page.key.filters, "filters", source: "the filters")
         try check(page.key.projectID, "a project id", source: page.provenance.project, maximum: maximumIDLength)
         try check(
             page.key.enterpriseProjectID, "an enterprise project id", source: page.provenance.enterpriseProject, maximum: maximumIDLength)
@@ -68,10 +75,26 @@ extension SnapshotPage {
     }
 }
 
+extension SnapshotPage {
+    /// What makes `value` unfit for an id or filter text, in words (`a NUL (U+0000) at character
+    /// 2`), or nil: a NUL, which SQLite's C API and terminals take for the end of the text (so the
+    /// id was cut short), and U+FFFD, which is what invalid UTF-8 became on the way in. Other
+    /// control characters are kept and shown visibly wherever they are printed.
+    static func characterProblem(_ value: String) -> String? {
+        for (index, scalar) in value.unicodeScalars.enumerated() {
+            if scalar.value == 0 { return "a NUL (U+0000): found at character \(index + 1)" }
+            if scalar.value == 0xFFFD { return "U+FFFD (invalid UTF-8, or a replaced character): found at character \(index + 1)" }
+        }
+        return nil
+    }
+}
+
 extension ImportOptions {
-    /// A `--project` or `--enterprise-project` value longer than the store keeps, as the usage
+    /// A `--project` or `--enterprise-project` value longer than the store keeps (or holding a
+    /// NUL or U+FFFD), as the usage
     /// message the command gives before anything is read (rather than one error per input file).
     public static func idLengthProblem(_ value: String, flag: String) -> String? {
+        if let problem = SnapshotPage.characterProblem(value) { return "\(flag) expects an id without \(problem)" }
         guard value.utf8.count > SnapshotPage.maximumIDLength else { return nil }
         let count = value.count
         guard count > SnapshotPage.maximumIDLength else { return nil }
