@@ -237,10 +237,21 @@ enum InputExpansion {
         // lstat per file less: a year of exports is 8,000 entries); else from lstat.
         var entries: [(name: String, type: UInt8)] = []
         while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            let bytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix(while: { $0 != 0 })) }
+            if bytes.first == UInt8(ascii: ".") { continue }
+            guard let name = String(validating: bytes, as: UTF8.self) else {
+                // Decoded with U+FFFD it would name another file (or none): never guess which.
+                let shown = bytes.map { $0 < 0x80 && $0 >= 0x20 ? String(UnicodeScalar($0)) : "\\x" + hex($0) }.joined()
+                let lossy = String(decoding: bytes, as: UTF8.self).lowercased()
+                let type = entry.pointee.d_type
+                if extensions.contains(where: { lossy.hasSuffix($0) }) || type == UInt8(DT_DIR) || type == UInt8(DT_UNKNOWN) {
+                    errors.append(
+                        InputError(
+                            file: directory,
+                            message: "holds an entry whose name is not UTF-8 (\(shown)): rename it (portreport reads only UTF-8 names)"))
+                }
+                continue
             }
-            if name.hasPrefix(".") { continue }
             entries.append((name, entry.pointee.d_type))
         }
         closedir(handle)
@@ -280,4 +291,10 @@ enum InputExpansion {
             }
         }
     }
+}
+
+/// Two upper-case hexadecimal digits.
+private func hex(_ byte: UInt8) -> String {
+    let digits = Array("0123456789ABCDEF")
+    return String(digits[Int(byte >> 4)]) + String(digits[Int(byte & 0x0F)])
 }

@@ -57,4 +57,27 @@ struct IdCharacterReliabilityTests {
             #expect(error.contains("path (project-"), "the place says where the id came from: \(run)")
         }
     }
+
+    @Test("a walked file whose name is not UTF-8 is an error naming its directory and its bytes, never read as another file")
+    func nonUTF8NameInWalk() async throws {
+        try await withScratch("walk-name") { scratch in
+            try scratch.write("walk/2026-11-28/host/page-1.json", Self.body)
+            // The twin that a decoded name (U+FFFD) would open instead.
+            try scratch.write("walk/2026-11-28/host/p\u{FFFD}.json", Self.body)
+            let directory = scratch.path("walk/2026-11-28/host")
+            var raw = Array((directory + "/p").utf8) + [0xFF] + Array(".json".utf8) + [0]
+            let descriptor = raw.withUnsafeMutableBufferPointer { buffer in
+                buffer.baseAddress.map { creat($0, 0o644) } ?? -1
+            }
+            try #require(descriptor >= 0, "cannot make the file")
+            close(descriptor)
+            let run = try await CLI.run(["import", "--store", scratch.store, "--project", "P", scratch.path("walk")])
+            #expect(run.status == 1, "\(run)")
+            #expect(
+                run.err.lines.first
+                    == "error: \(directory): holds an entry whose name is not UTF-8 (p\\xFF.json): rename it (portreport reads only UTF-8 names)",
+                "\(run)")
+            #expect(run.out.isEmpty, "nothing was imported: \(run)")
+        }
+    }
 }
