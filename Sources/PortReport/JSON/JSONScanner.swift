@@ -129,12 +129,53 @@ struct JSONScanner {
                     found:
                         "the control character U+\(String(repeating: "0", count: c < 0x10 ? 3 : 2))\(String(c, radix: 16, uppercase: true))"
                 )
+            } else if c >= 0x80 {
+                // JSON is UTF-8: a byte that starts no valid sequence would be decoded as U+FFFD
+                // without a word. Only non-ASCII bytes pay for the check.
+                guard let length = JSONScanner.utf8SequenceLength(bytes, at: offset) else {
+                    throw JSONSyntaxError(
+                        offset: offset, expected: "UTF-8 text (JSON must be UTF-8: convert the file with iconv -t UTF-8)",
+                        found: "the byte 0x\(String(c, radix: 16, uppercase: true)), which is not UTF-8 here")
+                }
+                offset += length
             } else {
                 offset += 1
             }
         }
         offset = start
         throw JSONSyntaxError(offset: start, expected: "a closing '\"' before the end of the input", found: "an unterminated string")
+    }
+
+    /// The length of the valid UTF-8 sequence that starts at `index` (its first byte ≥ 0x80), or
+    /// nil when none does (a stray continuation byte, an overlong form, a surrogate, past U+10FFFF,
+    /// or cut short).
+    static func utf8SequenceLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int? {
+        let lead = bytes[index]
+        let length: Int
+        var second: ClosedRange<UInt8> = 0x80...0xBF
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0:
+            length = 3
+            second = 0xA0...0xBF
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED:
+            length = 3
+            second = 0x80...0x9F
+        case 0xF0:
+            length = 4
+            second = 0x90...0xBF
+        case 0xF1...0xF3: length = 4
+        case 0xF4:
+            length = 4
+            second = 0x80...0x8F
+        default: return nil
+        }
+        guard index + length <= bytes.count, second.contains(bytes[index + 1]) else { return nil }
+        for k in (index + 2)..<(index + length) where !(0x80...0xBF).contains(bytes[k]) {
+            return nil
+        }
+        return length
     }
 
     /// Reads and decodes the string that starts here.
@@ -178,8 +219,11 @@ struct JSONScanner {
                     scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                     i += 6
                 }
-                // A lone surrogate cannot be represented in UTF-8: it becomes U+FFFD.
-                let value = Unicode.Scalar(scalar) ?? "\u{FFFD}"
+                // A lone surrogate is no character: refused, rather than turned into U+FFFD.
+                guard let value = Unicode.Scalar(scalar) else {
+                    offset = escapeStart
+                    throw error(expected: "a character (\\u\(String(scalar, radix: 16, uppercase: true)) is half of a surrogate pair)")
+                }
                 out.append(contentsOf: Array(String(Character(value)).utf8))
             default:
                 offset = escapeStart
