@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 #if canImport(Glibc)
@@ -183,6 +184,40 @@ struct MemoryTests {
             try Data(text.utf8).write(to: directory.appendingPathComponent(name))
         }
         return scratch.url.appendingPathComponent("export").path
+    }
+
+    @Test("one input with 3,000 projects' snapshots (an SQLite --query) peaks under 64 MB and stores each complete")
+    func manySnapshotsInOneInput() async throws {
+        try await withScratch("memory-many") { scratch in
+            // Each project has 22/TCP on 1 host and 443/TCP on (project number mod 5) + 1 hosts.
+            let database = scratch.path("many.db")
+            let queue = try DatabaseQueue(path: database)
+            try await queue.write { db in
+                try db.execute(sql: "CREATE TABLE t (project_id TEXT, port INTEGER, type TEXT, num INTEGER, total_num INTEGER)")
+                for project in 0..<3000 {
+                    try db.execute(
+                        sql: "INSERT INTO t VALUES (?, 22, 'TCP', 1, 2), (?, 443, 'TCP', ?, 2)",
+                        arguments: ["p\(project)", "p\(project)", project % 5 + 1])
+                }
+            }
+            try queue.close()
+            let measured = try await PeakMemory.measure(
+                [
+                    "import", "--quiet", "--store", scratch.store, "--category", "host", "--captured-at", "2026-12-01T00:00:00Z", "--query",
+                    "SELECT project_id, port, type, num, total_num FROM t", database
+                ], scratch: scratch)
+            #expect(measured.result.status == 0 && !measured.result.signalled, "\(measured.result)")
+            let mebibytes = Double(measured.peakBytes) / 1_048_576
+            #expect(measured.peakBytes < 64 << 20, "peak RSS \(String(format: "%.1f", mebibytes)) MiB, measured by \(measured.method)")
+            let (_, listing) = try await CLI.listing(store: scratch.store)
+            #expect(listing.snapshots.count == 3000)
+            #expect(listing.snapshots.allSatisfy { $0.records == 2 && $0.complete }, "every snapshot has its two records")
+            // 443/TCP summed over the projects: 600 projects each of 1…5 hosts = 600 × 15 = 9,000.
+            let report = try await CLI.run(["report", "--store", scratch.store, "--format", "json", "-o", "-"])
+            let root = try #require(try JSONSerialization.jsonObject(with: report.stdout) as? [String: Any], "\(report)")
+            let rows = try #require(root["ranking"] as? [[String: Any]])
+            #expect(rows.first { $0["port"] as? Int == 443 }?["host"] as? Int == 9000, "\(rows.prefix(3))")
+        }
     }
 
     @Test("importing 1,000 pages (200,000 records) peaks under 64 MB and makes one complete snapshot")
