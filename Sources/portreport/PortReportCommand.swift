@@ -39,7 +39,13 @@ struct PortReportCommand: ParsableCommand {
     /// exit status (64 for a usage error).
     private static func end(with error: any Error) -> Never {
         let status = exitCode(for: error)
-        if status == .success || error is ExitCode { exit(withError: error) }
+        if error is ExitCode { exit(withError: error) }
+        if status == .success {
+            // Help and --version, written like every result: a lost write is an error (exit 1).
+            let text = fullMessage(for: error)
+            if !text.isEmpty { StandardStreams().write(text) }
+            Foundation.exit(status.rawValue)
+        }
         let message = Self.message(for: error)
         let full = fullMessage(for: error)
         // The full message is the prefix, the message, then the help and the usage (when any).
