@@ -126,6 +126,28 @@ struct IdentityTests {
         }
     }
 
+    @Test("the same files named another way (through ./, or a symbolic link) are the same pages: refused all the same")
+    func otherSpellingsOfThePath() async throws {
+        try await withScratch("identity-spelling") { scratch in
+            let export = try Self.writeExport(scratch)
+            let first = try await CLI.run(["import", "--store", scratch.store, "--project", "X", export], environment: Self.epoch)
+            try #require(first.status == 0, "\(first)")
+            let before = try StoreInspection.dump(scratch.store)
+            try FileManager.default.createSymbolicLink(atPath: scratch.path("link"), withDestinationPath: export)
+            for spelling in [scratch.path("exports/./2026-11-28"), scratch.path("link")] {
+                let again = try await CLI.run(["import", "--store", scratch.store, "--project", "Y", spelling], environment: Self.epoch)
+                #expect(again.status == 1, "\(again)")
+                #expect(
+                    again.err.lines.filter { $0.hasPrefix("error:") }.count == 2
+                        && again.err.contains(
+                            "already imported as snapshot 2 (project X, host, 2026-11-28T00:00:00Z) from \(export)/2026-11-28/host/page-1.json"
+                        ),
+                    "\(again)")
+                #expect(try StoreInspection.dump(scratch.store) == before, "a refused import changed the store")
+            }
+        }
+    }
+
     @Test("standard input: the same body under another project at the same capture time is refused; at another time it is not")
     func standardInput() async throws {
         try await withScratch("identity-stdin") { scratch in

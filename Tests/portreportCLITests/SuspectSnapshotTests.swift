@@ -47,6 +47,26 @@ struct SuspectSnapshotTests {
         }
     }
 
+    @Test("a bare array of records (completeness unknown) is checked like a complete snapshot: the same reason")
+    func bareArrayChecked() async throws {
+        try await withScratch("suspect-bare") { scratch in
+            try scratch.write("full/2026-11-28/host/page-0001.json", body(count: 450, allDanger: false))
+            let first = try await CLI.run([
+                "import", "--store", scratch.store, "--project", "p", "--enterprise-project", "0", scratch.path("full")
+            ])
+            try #require(first.status == 0, "\(first)")
+            // The 32 records of the filtered export, as a bare array (no total_num).
+            let records = body(count: 32, allDanger: true).drop { $0 != "[" }.prefix { $0 != "]" } + "]"
+            let bare = try scratch.write("bare.json", String(records))
+            let second = try await CLI.run([
+                "import", "--store", scratch.store, "--project", "p", "--enterprise-project", "0", "--category", "host", "--captured-at",
+                "2026-12-01T00:00:00Z", bare
+            ])
+            #expect(second.status == 0, "\(second)")
+            #expect(second.err.contains("snapshot 2 (host, 2026-12-01T00:00:00Z, project p) is suspect: \(reason)"), "\(second)")
+        }
+    }
+
     @Test("the JSON report lists the suspect snapshot, flags it in the listing, and still uses it as current")
     func jsonReport() async throws {
         try await withScratch("suspect") { scratch in

@@ -21,7 +21,8 @@
 ///
 /// A record with no status (the export did not say, `"status": null`) has none: a snapshot where
 /// some or all records have none never has "one status". With no previous complete snapshot only
-/// rule 2 applies. Partial (filtered) and incomplete snapshots are never checked, and never the
+/// rule 2 applies. Partial (filtered) and incomplete snapshots are never checked (one of unknown
+/// completeness is, as reports use it), and never the
 /// previous one. A suspect snapshot is still used (the user decides); every report and `check`
 /// say so.
 enum Plausibility {
@@ -109,8 +110,11 @@ struct SnapshotFacts: Sendable, Equatable {
 
     init(_ info: SnapshotInfo, statuses: Set<VendorStatus?>, types: Set<PortType>) {
         self.init(
-            id: info.id, origin: info.origin, category: info.category, capturedAt: info.capturedAt, complete: info.complete,
-            partial: info.partial, records: info.records, statuses: statuses, types: types)
+            // A snapshot of unknown completeness (no total_num) is used by reports like a complete
+            // one, so it is checked like one: a bare array of a filtered export is as misleading.
+            id: info.id, origin: info.origin, category: info.category, capturedAt: info.capturedAt,
+            complete: info.complete || info.completenessUnknown, partial: info.partial, records: info.records, statuses: statuses,
+            types: types)
     }
 }
 

@@ -222,7 +222,8 @@ public struct Importer {
             let (key, provenance, defaults) = try metadata.get()
             let added = try session.add(
                 SnapshotPage(
-                    key: key, provenance: provenance, path: path, entry: -1, sha256: file.sha256, size: file.size, totalNum: page.totalNum),
+                    key: key, provenance: provenance, path: path, entry: -1, sha256: file.sha256, size: file.size, totalNum: page.totalNum,
+                    realPath: file.canonicalPath),
                 records: page.records, place: { "data_list[\($0)]" },
                 line: { index in file.bytes.withUnsafeBufferPointer { JSONScanner($0).lineAndColumn(of: page.recordOffsets[index]).line } })
             if let added {
@@ -305,7 +306,7 @@ public struct Importer {
             let added = try session.add(
                 SnapshotPage(
                     key: key, provenance: provenance, path: path, entry: index, sha256: file.sha256, size: file.size,
-                    totalNum: page.page.totalNum),
+                    totalNum: page.page.totalNum, realPath: file.canonicalPath),
                 records: page.page.records, place: { "\(prefix)data_list[\($0)]" },
                 line: { i in file.bytes.withUnsafeBufferPointer { JSONScanner($0).lineAndColumn(of: page.page.recordOffsets[i]).line } })
             if let added {
@@ -331,7 +332,8 @@ public struct Importer {
         let (key, provenance, defaults) = try rawBodyMetadata(file)
         let added = try session.add(
             SnapshotPage(
-                key: key, provenance: provenance, path: file.displayPath, entry: -1, sha256: file.sha256, size: file.size, totalNum: nil),
+                key: key, provenance: provenance, path: file.displayPath, entry: -1, sha256: file.sha256, size: file.size, totalNum: nil,
+                realPath: file.canonicalPath),
             records: page.records, place: { "[\($0)]" },
             line: { index in file.bytes.withUnsafeBufferPointer { JSONScanner($0).lineAndColumn(of: page.recordOffsets[index]).line } })
         if let added {
@@ -380,7 +382,7 @@ public struct Importer {
                 let added = try session.add(
                     SnapshotPage(
                         key: harPage.key, provenance: harPage.provenance, path: file.displayPath, entry: harPage.entry,
-                        sha256: file.sha256, size: file.size, totalNum: page.totalNum),
+                        sha256: file.sha256, size: file.size, totalNum: page.totalNum, realPath: file.canonicalPath),
                     records: page.records, place: { "log.entries[\(harPage.entry)] response body data_list[\($0)]" })
                 if let added { report.records += added } else { report.alreadyImportedPages += 1 }
             }

@@ -33,6 +33,14 @@ struct InputFile: Sendable {
 
     var isStandardInput: Bool { displayPath == "-" }
 
+    /// The file's canonical path (absolute, links and `.`/`..` resolved), for the import's
+    /// identity check; empty for standard input or when it cannot be resolved.
+    var canonicalPath: String {
+        guard !isStandardInput, let resolved = realpath(displayPath, nil) else { return "" }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
     /// Computes the SHA-256 of the bytes on disk if `load` left it.
     mutating func computeSHA256() {
         guard sha256.isEmpty else { return }

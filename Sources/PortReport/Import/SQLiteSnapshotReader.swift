@@ -284,7 +284,7 @@ struct SQLiteSnapshotReader {
             guard let group = groups[key] else { continue }
             let page = SnapshotPage(
                 key: key, provenance: group.provenance, path: path, entry: -1, sha256: file.sha256,
-                size: file.size, totalNum: group.totalNum, query: query)
+                size: file.size, totalNum: group.totalNum, query: query, realPath: file.canonicalPath)
             let added = try session.add(page, records: group.records, place: { "query row \(group.rowNumbers[$0])" })
             if let added { report.records += added } else { report.alreadyImportedPages += 1 }
         }

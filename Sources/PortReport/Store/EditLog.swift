@@ -108,6 +108,7 @@ enum EditLog {
                 );
                 CREATE INDEX edit_by_snapshot ON edit (snapshot_id);
                 CREATE INDEX source_by_sha256 ON source (sha256);
+                ALTER TABLE source ADD COLUMN real_path TEXT NOT NULL DEFAULT '';  -- canonical path of the file; '' when unknown
                 """)
     }
 

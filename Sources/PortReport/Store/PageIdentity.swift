@@ -38,12 +38,13 @@ struct PageIdentity {
                         SELECT source.snapshot_id, source.path, source.entry, snapshot.project_id, snapshot.enterprise_project_id,
                             snapshot.category, snapshot.captured_at, snapshot.filters
                         FROM source JOIN snapshot ON snapshot.id = source.snapshot_id
-                        WHERE source.sha256 = ? AND source.entry = ? AND source.query = ? AND source.path = ? AND source.snapshot_id <> ?
+                        WHERE source.sha256 = ? AND source.entry = ? AND source.query = ? AND (source.path = ? OR (? <> '' AND source.real_path = ?)) AND source.snapshot_id <> ?
                             AND source.id < ? AND (? = 0 OR snapshot.captured_at = ?)
                         ORDER BY source.snapshot_id, source.id LIMIT 1
                         """),
                 arguments: [
-                    page.sha256, page.entry, page.query, page.path, snapshotID, firstSourceIDOfRun, page.path == "-" ? 1 : 0,
+                    page.sha256, page.entry, page.query, page.path, page.realPath, page.realPath, snapshotID, firstSourceIDOfRun,
+                    page.path == "-" ? 1 : 0,
                     page.key.capturedAt.rfc3339
                 ])
         else { return }

@@ -11,6 +11,9 @@ struct SnapshotPage {
     let totalNum: Int64?
     /// The query that read a foreign database; empty otherwise.
     var query: String = ""
+    /// The file's canonical path (links and `.`/`..` resolved, absolute), so that the identity
+    /// check knows a file however it was named; empty for standard input and merged stores.
+    var realPath: String = ""
 }
 
 /// Why the store refused one record of a page: which record, and what is wrong with it.

@@ -170,9 +170,13 @@ final class SnapshotWriter {
         }
         try identity?.check(page, recordCount: records.count, snapshotID: group.id)
         try db.cachedStatement(
-            sql: "INSERT INTO source (snapshot_id, path, entry, sha256, size, total_num, records, query) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            sql: """
+                INSERT INTO source (snapshot_id, path, entry, sha256, size, total_num, records, query, real_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
         )
-        .execute(arguments: [group.id, page.path, page.entry, page.sha256, page.size, page.totalNum, records.count, page.query])
+        .execute(arguments: [
+            group.id, page.path, page.entry, page.sha256, page.size, page.totalNum, records.count, page.query, page.realPath
+        ])
         let sourceID = db.lastInsertedRowID
         group.addedSources += 1
         setGroup(group, for: page.key)

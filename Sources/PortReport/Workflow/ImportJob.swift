@@ -38,11 +38,12 @@ public struct ImportJob {
     }
 
     /// The store is closed when this returns, before anything is reported. Also the plausibility
-    /// warnings about the complete snapshots just stored or merged into (`Plausibility`).
+    /// warnings about the complete (or completeness-unknown) snapshots just stored or merged into (`Plausibility`).
     private func importClosingStore(progress: ImportProgress?) throws -> (ImportReport, [String]) {
         let store = try Store(path: storePath)
         let report = try Importer(store: store, options: options).run(paths, progress: progress)
-        let ids = report.snapshots.filter { $0.outcome != .alreadyImported && $0.complete && !$0.key.isPartial }.map(\.id)
+        let ids = report.snapshots.filter { $0.outcome != .alreadyImported && ($0.complete || $0.completenessUnknown) && !$0.key.isPartial }
+            .map(\.id)
         do {
             return (report, try store.suspectSnapshots(ids).map(\.message))
         } catch {
