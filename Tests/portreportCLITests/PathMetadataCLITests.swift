@@ -62,6 +62,24 @@ struct PathMetadataCLITests {
         }
     }
 
+    @Test("--category against a host/ folder wins, but is said once per run (found trying it as a new user)")
+    func flagContradictingThePathIsSaid() async throws {
+        try await withScratch("contradiction") { scratch in
+            // One export of two pages (total_num 2).
+            let page = #"{"total_num": 2, "data_list": [{"port": 22, "type": "TCP", "num": 3, "status": "normal"}]}"#
+            try scratch.write("ex/2026-11-29/host/page-1.json", page)
+            try scratch.write("ex/2026-11-29/host/page-2.json", page.replacingOccurrences(of: "22", with: "23"))
+            let result = try await CLI.run([
+                "import", "--store", scratch.store, "--project", "X", "--category", "container", scratch.path("ex")
+            ])
+            #expect(result.status == 0, "\(result)")
+            #expect(
+                Self.warnings(result) == [
+                    "warning: 2 pages have a path that names another category (--category says container where the path says host (host); the first is \(scratch.path("ex/2026-11-29/host/page-1.json"))): stored as the flag or sidecar says; if the path is right, leave out --category or correct the sidecar, and fix what was stored with portreport relabel"
+                ], "\(result)")
+        }
+    }
+
     @Test("a tree of projects with plural and server words and compact dates, no sidecar: each value from the path")
     func projectsFromThePath() async throws {
         try await withScratch("tree") { scratch in

@@ -22,6 +22,7 @@ extension Importer {
             }
             category = flag
             categorySource = "flag --category"
+            defaults += Self.pathContradiction(typedPath, category: flag, source: "--category")
         } else if let bodyCategory {
             if let said = sidecar?.category, said.value != bodyCategory.value {
                 throw InputError(
@@ -35,6 +36,7 @@ extension Importer {
         } else if let said = sidecar?.category {
             category = said.value
             categorySource = "sidecar \(said.sidecar)"
+            defaults += Self.pathContradiction(typedPath, category: said.value, source: "the sidecar \(said.sidecar)")
         } else {
             switch PathMetadata.category(in: typedPath) {
             case .found(let value, let component):
@@ -141,11 +143,27 @@ extension Importer {
     }
 }
 
+extension Importer {
+    /// A warning's worth when `typedPath` names a category other than `category`, which
+    /// `source` said: a flag or sidecar wins, but a `host/` folder stored as container data is
+    /// most likely a mistake, and it must not pass in silence.
+    static func pathContradiction(_ typedPath: String, category: Category, source: String) -> [MetadataDefaults.Default] {
+        guard case .found(let value, let component) = PathMetadata.category(in: typedPath), value != category else { return [] }
+        return [
+            MetadataDefaults.Default(
+                kind: .categoryOverride,
+                value: "\(source) says \(category.rawValue) where the path says \(value.rawValue) (\(component))")
+        ]
+    }
+}
+
 /// The values of a run's snapshots that came from a default, counted per kind, so that each kind
 /// is warned about once per run, with the value used, the first input and how to set it.
 struct MetadataDefaults: Sendable, Equatable {
     enum Kind: Int, Sendable, CaseIterable {
         case project, category, modificationTime, importTime
+        /// Not a default: a flag or sidecar said a category the path contradicts (`host/`).
+        case categoryOverride
     }
 
     /// One value of one page that came from a default.
@@ -209,6 +227,11 @@ struct MetadataDefaults: Sendable, Equatable {
         case .importTime:
             return (
                 "no capture time", "no --captured-at", "captured at the time of import, \(tally.value)", "pass --captured-at TIME"
+            )
+        case .categoryOverride:
+            return (
+                "a path that names another category", tally.value, "stored as the flag or sidecar says",
+                "if the path is right, leave out --category or correct the sidecar, and fix what was stored with portreport relabel"
             )
         }
     }

@@ -325,6 +325,13 @@ private struct TimeScanner {
         let digits = run(k)
         if digits == 6 { return ((value(k, 2), value(k + 2, 2), value(k + 4, 2)), k + 6, true) }
         if digits == 4, lead == UInt8(ascii: "_") || lead == UInt8(ascii: "T") || lead == UInt8(ascii: "t") {
+            // `_2026-12-02` is the start of a second date (a range), not 20:26: four digits
+            // followed by `-` and a digit, or `_`/`.` and a digit, are no time of day.
+            if lead == UInt8(ascii: "_"), let next = at(k + 4),
+                [UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: ".")].contains(next), isDigit(k + 5)
+            {
+                return nil
+            }
             return ((value(k, 2), value(k + 2, 2), 0), k + 4, false)
         }
         if digits == 2, let separator = at(k + 2),

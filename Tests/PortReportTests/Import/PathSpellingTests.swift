@@ -167,6 +167,8 @@ import Testing
             ("exports/2026-12-01T5/page.json", "2026-12-01T5", "expected a time"),
             ("exports/1969-12-31/page.json", "1969-12-31", "within the years 1970–9999 UTC"),
             ("exports/host/2026-12-01_to_2026-12-02.json", "2026-12-01_to_2026-12-02.json", "two different times"),
+            // Not 20:26 on the first day (found trying it as a new user): a range of two dates.
+            ("exports/hosts/page_2026-12-01_2026-12-02.json", "page_2026-12-01_2026-12-02.json", "two different times"),
             // A bad deeper date is not passed over for a good one above it.
             ("exports/2026-12-01/2026-12-01T250000Z/page.json", "2026-12-01T250000Z", "hour 25")
         ])
