@@ -267,8 +267,8 @@ struct Sidecar: Sendable {
 }
 
 /// The sidecars of one run: each directory's read once, and for each input the values that apply
-/// to it, merged from its directory up to the path named on the command line (nearer wins per
-/// member).
+/// to it, merged from its directory up to the path named on the command line and on above it to
+/// `/` (nearer wins per member).
 final class SidecarIndex {
     /// What applies to one input: each value with the sidecar it came from.
     struct Values {
@@ -305,6 +305,7 @@ final class SidecarIndex {
     }
 
     private var directories: [String: Result<Sidecar?, InputError>] = [:]
+    private var ancestorsAbove: [String: [String]] = [:]
     private var chains: [String: Result<Values, InputError>] = [:]
     private var inputs: [String: Values] = [:]
     /// Warnings from the sidecars read (members not known), each once.
@@ -324,7 +325,13 @@ final class SidecarIndex {
                 result.append(nil)
                 continue
             }
-            let searched = SidecarIndex.directories(of: file, root: root)
+            let named = SidecarIndex.directories(of: file, root: root)
+            // Then the directories above what was named: importing one category folder of an
+            // export must not miss the export's sidecar (its filters say whether it is partial).
+            let top = named.last ?? ""
+            let above = ancestorsAbove[top] ?? SidecarIndex.ancestors(above: top)
+            ancestorsAbove[top] = above
+            let searched = named + above
             let key = searched.joined(separator: "\u{0}")
             let chain =
                 chains[key]
@@ -372,8 +379,9 @@ final class SidecarIndex {
         return try loaded.get()
     }
 
-    /// The directories searched for `file`'s sidecars, nearest first: from its directory up to
-    /// `root` when the walk of `root` found it, its own directory alone when it was named itself.
+    /// The directories under the command line's path searched for `file`'s sidecars, nearest
+    /// first: from its directory up to `root` when the walk of `root` found it, its own directory
+    /// when it was named itself (`ancestors(above:)` gives the rest).
     static func directories(of file: String, root: String) -> [String] {
         let prefix = root.hasSuffix("/") ? root : root + "/"
         guard file != root, file.hasPrefix(prefix) else { return [directoryName(of: file)] }
@@ -385,6 +393,21 @@ final class SidecarIndex {
             searched.append(current)
         }
         return searched.reversed()
+    }
+
+    /// The directories above `directory` (`""`: the current one), nearest first, as absolute
+    /// canonical paths up to `/`; empty when it cannot be resolved.
+    static func ancestors(above directory: String) -> [String] {
+        guard let resolved = realpath(directory.isEmpty ? "." : directory, nil) else { return [] }
+        var current = String(cString: resolved)
+        free(resolved)
+        var found: [String] = []
+        while current != "/" {
+            current = directoryName(of: current)
+            if current.isEmpty { break }
+            found.append(current)
+        }
+        return found
     }
 
     /// The directory part of a path: `""` for a bare file name, `/` for a file at the root.

@@ -211,13 +211,19 @@ import Testing
         #expect(report.warnings.isEmpty, "\(report.warnings)")
     }
 
-    @Test("a page named by itself reads the sidecar of its own directory only")
+    @Test("a page or folder named by itself reads the sidecars of its directory and of every one above it, nearest first")
     func aFileNamedItself() throws {
         try Fixtures.write(#"{"format": "portreport-export/1", "project_id": "p-top"}"#, to: "out/\(Sidecar.fileName)", in: directory)
         try Fixtures.write(
             #"{"format": "portreport-export/1", "project_id": "p-here"}"#, to: "out/b/2026-12-01/host/\(Sidecar.fileName)", in: directory)
+        // Importing one category folder of an export must not miss the export's sidecar.
         _ = try importing([try page("out/a/2026-12-01/host/page-1.json", num: 1)])
-        #expect(try onlySnapshot().projectID == nil)
+        let above = try onlySnapshot()
+        #expect(above.projectID == "p-top")
+        let canonicalOut = URL(fileURLWithPath: directory.appendingPathComponent("out").path).resolvingSymlinksInPath().path
+        #expect(above.provenance.projectID == "sidecar \(canonicalOut)/\(Sidecar.fileName)", "\(above.provenance)")
+        _ = try importing([directory.appendingPathComponent("out/a/2026-12-01/host").path], store: "folder.sqlite")
+        #expect(try onlySnapshot(store: "folder.sqlite").projectID == "p-top")
         _ = try importing([try page("out/b/2026-12-01/host/page-1.json", num: 2)], store: "second.sqlite")
         #expect(try onlySnapshot(store: "second.sqlite").projectID == "p-here")
     }
