@@ -80,6 +80,25 @@ struct PathMetadataCLITests {
         }
     }
 
+    @Test("a sidecar project against a project-<id> directory wins, but is said once per run")
+    func sidecarContradictingTheProjectDirectoryIsSaid() async throws {
+        try await withScratch("contradiction-project") { scratch in
+            try scratch.write(
+                "out/project-PATHPROJ/portreport-export.json", #"{"format": "portreport-export/1", "project_id": "SIDEPROJ"}"#)
+            try scratch.write(
+                "out/project-PATHPROJ/2026-11-29/host/page-1.json",
+                #"{"total_num": 1, "data_list": [{"port": 22, "type": "TCP", "num": 3, "status": "normal"}]}"#)
+            let result = try await CLI.run(["import", "--store", scratch.store, scratch.path("out")])
+            #expect(result.status == 0, "\(result)")
+            let sidecar = scratch.path("out/project-PATHPROJ/portreport-export.json")
+            let page = scratch.path("out/project-PATHPROJ/2026-11-29/host/page-1.json")
+            #expect(
+                Self.warnings(result) == [
+                    "warning: \(page) has a path that names another project (the sidecar \(sidecar) says SIDEPROJ where the path says PATHPROJ (project-PATHPROJ)): stored under the project the flag or sidecar says; if the path is right, leave out --project or correct the sidecar, and fix what was stored with portreport relabel"
+                ], "\(result)")
+        }
+    }
+
     @Test("a tree of projects with plural and server words and compact dates, no sidecar: each value from the path")
     func projectsFromThePath() async throws {
         try await withScratch("tree") { scratch in

@@ -87,9 +87,11 @@ extension Importer {
         if let flag = options.projectID {
             projectID = flag
             projectSource = "flag --project"
+            defaults += Self.pathContradiction(typedPath, project: flag, source: "--project")
         } else if let said = sidecar?.projectID {
             projectID = said.value
             projectSource = "sidecar \(said.sidecar)"
+            defaults += Self.pathContradiction(typedPath, project: said.value, source: "the sidecar \(said.sidecar)")
         } else if let found = PathMetadata.project(in: typedPath) {
             projectID = found.id
             projectSource = "path (\(found.component))"
@@ -144,6 +146,16 @@ extension Importer {
 }
 
 extension Importer {
+    /// A warning's worth when `typedPath` has a `project-<id>` directory other than `project`.
+    static func pathContradiction(_ typedPath: String, project: String, source: String) -> [MetadataDefaults.Default] {
+        guard let found = PathMetadata.project(in: typedPath), found.id != project else { return [] }
+        return [
+            MetadataDefaults.Default(
+                kind: .projectOverride,
+                value: "\(source) says \(project.isEmpty ? "no project" : project) where the path says \(found.id) (\(found.component))")
+        ]
+    }
+
     /// A warning's worth when `typedPath` names a category other than `category`, which
     /// `source` said: a flag or sidecar wins, but a `host/` folder stored as container data is
     /// most likely a mistake, and it must not pass in silence.
@@ -164,6 +176,8 @@ struct MetadataDefaults: Sendable, Equatable {
         case project, category, modificationTime, importTime
         /// Not a default: a flag or sidecar said a category the path contradicts (`host/`).
         case categoryOverride
+        /// Not a default: a flag or sidecar said a project a `project-<id>` directory contradicts.
+        case projectOverride
     }
 
     /// One value of one page that came from a default.
@@ -232,6 +246,11 @@ struct MetadataDefaults: Sendable, Equatable {
             return (
                 "a path that names another category", tally.value, "stored as the flag or sidecar says",
                 "if the path is right, leave out --category or correct the sidecar, and fix what was stored with portreport relabel"
+            )
+        case .projectOverride:
+            return (
+                "a path that names another project", tally.value, "stored under the project the flag or sidecar says",
+                "if the path is right, leave out --project or correct the sidecar, and fix what was stored with portreport relabel"
             )
         }
     }

@@ -296,7 +296,9 @@ import Testing
         #expect(snapshot.provenance.capturedAt.hasPrefix("flag --captured-at; exported by portreport hss-export"))
         #expect(
             report.warnings == [
-                "\(sidecar): says the filters port=22&status=danger; --filter type=TCP is used instead for the pages below it"
+                "\(sidecar): says the filters port=22&status=danger; --filter type=TCP is used instead for the pages below it",
+                // The flag wins over the project-<id> directory too, and says so.
+                "\(page) has a path that names another project (--project says flag-p where the path says frompath (project-frompath)): stored under the project the flag or sidecar says; if the path is right, leave out --project or correct the sidecar, and fix what was stored with portreport relabel"
             ])
         _ = page
     }
