@@ -297,6 +297,7 @@ public struct Importer {
                 )
             }
         }
+        let realPath = file.canonicalPath
         for (index, page) in pages.enumerated() {
             let key = keys[index]
             guard let found = metadata[page.categoryKey ?? ""] else { continue }
@@ -306,7 +307,7 @@ public struct Importer {
             let added = try session.add(
                 SnapshotPage(
                     key: key, provenance: provenance, path: path, entry: index, sha256: file.sha256, size: file.size,
-                    totalNum: page.page.totalNum, realPath: file.canonicalPath),
+                    totalNum: page.page.totalNum, realPath: realPath),
                 records: page.page.records, place: { "\(prefix)data_list[\($0)]" },
                 line: { i in file.bytes.withUnsafeBufferPointer { JSONScanner($0).lineAndColumn(of: page.page.recordOffsets[i]).line } })
             if let added {
@@ -362,6 +363,7 @@ public struct Importer {
                 file: file.displayPath,
                 message: "this HAR capture has no successful response of GET /v5/{project_id}/asset/port/statistics\(seen)")
         }
+        let realPath = file.canonicalPath
         for harPage in contents.pages {
             let place = "log.entries[\(harPage.entry)] response body"
             let content: ResponseBodyReader.Content
@@ -382,7 +384,7 @@ public struct Importer {
                 let added = try session.add(
                     SnapshotPage(
                         key: harPage.key, provenance: harPage.provenance, path: file.displayPath, entry: harPage.entry,
-                        sha256: file.sha256, size: file.size, totalNum: page.totalNum, realPath: file.canonicalPath),
+                        sha256: file.sha256, size: file.size, totalNum: page.totalNum, realPath: realPath),
                     records: page.records, place: { "log.entries[\(harPage.entry)] response body data_list[\($0)]" })
                 if let added { report.records += added } else { report.alreadyImportedPages += 1 }
             }

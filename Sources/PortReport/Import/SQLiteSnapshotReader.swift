@@ -280,11 +280,12 @@ struct SQLiteSnapshotReader {
                 "\(path): the query has no captured_at column and there is no --captured-at: captured at the database file's modification time, \(fallbackTime.rfc3339); pass --captured-at TIME or select a captured_at column"
             )
         }
+        let realPath = file.canonicalPath
         for key in order {
             guard let group = groups[key] else { continue }
             let page = SnapshotPage(
                 key: key, provenance: group.provenance, path: path, entry: -1, sha256: file.sha256,
-                size: file.size, totalNum: group.totalNum, query: query, realPath: file.canonicalPath)
+                size: file.size, totalNum: group.totalNum, query: query, realPath: realPath)
             let added = try session.add(page, records: group.records, place: { "query row \(group.rowNumbers[$0])" })
             if let added { report.records += added } else { report.alreadyImportedPages += 1 }
         }
