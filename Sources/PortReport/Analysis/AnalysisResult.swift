@@ -34,6 +34,11 @@ public struct AnalysisResult: Sendable {
     /// current ones and the earlier side of each trend. They are used all the same; every report
     /// says so, and `check` makes each a `suspect` finding.
     public internal(set) var suspect: [SuspectSnapshot] = []
+    /// What the drill-down pages say about each port/type/category that has detail at (or
+    /// nearest before) the report's time, sorted by category, then port.
+    var drilldown: [DrilldownEntry] = []
+    /// Assets with dangerous ports or ports of findings open, most such ports first.
+    var assetRanking: [AssetRisk] = []
     /// How many capture times a sparkline shows at most.
     static let sparklineLength = 60
 
@@ -180,4 +185,7 @@ public struct Finding: Sendable, Equatable {
     public let message: String
     /// The waiver that covers (or, for an expired waiver, covered) this finding.
     public let waiver: Waiver?
+    /// The assets behind it, when drill-down data exists for its port (under a rule narrowed by
+    /// exposure or names: only the matching ones); empty otherwise.
+    var assets: [DrilldownAsset] = []
 }
