@@ -34,7 +34,7 @@ struct EditCommandTests {
                 ], "\(run)")
 
             let (_, listing) = try await CLI.listing(store: scratch.store)
-            #expect(listing.schemaVersion == 3)
+            #expect(listing.schemaVersion == 4)
             #expect(listing.snapshots.map(\.projectID) == ["P", "P"])
             #expect(listing.snapshots.map { $0.metadataFrom["project_id"] } == ["relabel (edit 1)", "relabel (edit 2)"])
             #expect(listing.snapshots.map { $0.metadataFrom["category"] } == ["path (container)", "path (host)"])

@@ -4,7 +4,7 @@ import GRDBSQLite
 /// Read access to the store for the analysis, inside one read transaction so that a report made
 /// while an import runs sees one consistent state.
 final class AnalysisReader {
-    private let db: Database
+    let db: Database
     private let blobStatement: Statement
     private var recordCache: [Int64: [PortKey: RecordValue]] = [:]
     /// Warnings about snapshots `snapshots(in:)` left out: ones a store written by portreport 0.2

@@ -13,10 +13,13 @@ final class ImportSession {
 
     private let db: Database
     private let writer: SnapshotWriter
+    /// Drill-down pages (ListPortHost, ListPorts); see `DetailWriter`.
+    let details: DetailWriter
 
     fileprivate init(db: Database, importedAt: Timestamp, importAgain: Bool) throws {
         self.db = db
         writer = try SnapshotWriter(db: db, importedAt: importedAt, importAgain: importAgain)
+        details = DetailWriter(db: db, importedAt: importedAt)
     }
 
     /// Runs `body` for one input inside a savepoint: when it throws, everything the input wrote
