@@ -17,6 +17,7 @@
 ///   - ports: [3389/tcp]
 ///     category: host
 ///     kinds: [forbidden]        # which findings it covers; all when absent
+///     assets: [jump-*]          # only these assets' part (host or container id or name)
 ///     reason: Windows jump hosts
 ///     ticket: SEC-1234
 ///     expires: 2027-01-31       # valid through that day (UTC)
@@ -24,6 +25,17 @@
 ///
 /// Ports are `23` (every protocol), `23/tcp` (TCP and TCP6), `23/tcp4` (TCP only), `23/tcp6`,
 /// likewise `udp`, `udp4`, `udp6`, and ranges such as `8000-8100/tcp`.
+///
+/// A `forbid` or `limits` rule may narrow what it counts to the drill-down assets (ListPortHost
+/// pages) that match: `exposure: [all-interfaces, loopback, specific]`, `host_names: [web-*]`
+/// (the host's name or id; for a container, its host's), `container_names: [redis-?]` (the
+/// container's name or id). Patterns are `GlobPattern`s: `*` any run of characters, `?` one,
+/// ASCII letters in any case. Such a finding counts only the matching assets and is not raised
+/// when none match. When the port has no drill-down data at all, the rule cannot be narrowed: it
+/// counts the statistics' `num` as an unnarrowed rule would (a gate fails closed), and the
+/// finding's message says that the narrowing could not be applied. A waiver with `assets:` covers
+/// only the part of a finding made of the assets it names (the rest stays a finding, or goes to
+/// the next waiver that names them); without drill-down data for the port it cannot apply.
 public struct Policy: Sendable {
     struct PortSpec: Sendable, Equatable, CustomStringConvertible {
         let ports: ClosedRange<Int>
@@ -37,6 +49,8 @@ public struct Policy: Sendable {
         let ports: [PortSpec]
         let category: Category?
         let reason: String?
+        /// Counts only the drill-down assets that match; nil: every asset (the statistics' num).
+        var assets: AssetFilter? = nil
     }
 
     struct Limit: Sendable {
@@ -44,6 +58,8 @@ public struct Policy: Sendable {
         let category: Category?
         let max: Int64
         let reason: String?
+        /// Counts only the drill-down assets that match; nil: every asset (the statistics' num).
+        var assets: AssetFilter? = nil
     }
 
     var forbid: [Forbid] = []
@@ -102,6 +118,9 @@ public struct Waiver: Sendable, Equatable {
     public let expiresOn: String
     /// The last second it is valid (end of the expiry day, UTC).
     let validUntil: Timestamp
+    /// Patterns on host and container ids and names: the waiver covers only those assets' part of
+    /// a finding. Empty: the whole finding.
+    var assets: [GlobPattern] = []
 
     func covers(_ finding: Finding) -> Bool {
         (category == nil || category == finding.category) && (kinds?.contains(finding.kind) ?? true)

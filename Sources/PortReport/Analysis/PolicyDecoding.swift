@@ -105,17 +105,21 @@ extension Policy {
             switch key {
             case "forbid":
                 policy.forbid = try reader.list(value, "forbid") { (item: Node) throws(PolicyError) -> Forbid in
-                    let fields = try reader.fields(item, allowed: ["ports", "category", "reason"], required: ["ports"])
+                    let fields = try reader.fields(
+                        item, allowed: ["ports", "category", "reason", "exposure", "host_names", "container_names"], required: ["ports"])
                     return Forbid(
                         ports: try reader.ports(fields["ports"]), category: try reader.category(fields["category"]),
-                        reason: try reader.text(fields["reason"]))
+                        reason: try reader.text(fields["reason"]), assets: try reader.assetFilter(fields))
                 }
             case "limits":
                 policy.limits = try reader.list(value, "limits") { (item: Node) throws(PolicyError) -> Limit in
-                    let fields = try reader.fields(item, allowed: ["ports", "category", "max", "reason"], required: ["ports", "max"])
+                    let fields = try reader.fields(
+                        item, allowed: ["ports", "category", "max", "reason", "exposure", "host_names", "container_names"],
+                        required: ["ports", "max"])
                     return Limit(
                         ports: try reader.ports(fields["ports"]), category: try reader.category(fields["category"]),
-                        max: try reader.count(fields["max"], "max"), reason: try reader.text(fields["reason"]))
+                        max: try reader.count(fields["max"], "max"), reason: try reader.text(fields["reason"]),
+                        assets: try reader.assetFilter(fields))
                 }
             case "allow":
                 guard let allowMapping = value.mapping else { throw reader.fail(value, "expected host: [...] and/or container: [...]") }
@@ -133,7 +137,7 @@ extension Policy {
             case "waivers":
                 policy.waivers = try reader.list(value, "waivers") { (item: Node) throws(PolicyError) -> Waiver in
                     let fields = try reader.fields(
-                        item, allowed: ["ports", "category", "kinds", "reason", "ticket", "expires"],
+                        item, allowed: ["ports", "category", "kinds", "assets", "reason", "ticket", "expires"],
                         required: ["ports", "reason", "ticket", "expires"])
                     var kinds: Set<Finding.Kind>?
                     if let kindsNode = fields["kinds"] {
@@ -159,7 +163,7 @@ extension Policy {
                     return Waiver(
                         ports: try reader.ports(fields["ports"]), category: try reader.category(fields["category"]), kinds: kinds,
                         reason: reason, ticket: ticket, expiresOn: expiresText,
-                        validUntil: day.endOfDay)
+                        validUntil: day.endOfDay, assets: try reader.patterns(fields["assets"], "assets") ?? [])
                 }
             default:
                 throw reader.fail(keyNode, "unknown setting '\(key)': expected forbid, limits, allow, new_ports, new_dangerous or waivers")
@@ -279,6 +283,55 @@ private final class PolicyReader {
                 throw fail(item, "expected a port such as 23, 23/tcp, 23/udp6 or 8000-8100/tcp, found '\(item.string ?? "?")'")
             }
             result.append(spec)
+        }
+        return result
+    }
+
+    /// `exposure`, `host_names` and `container_names` of a rule; nil when it gives none of them.
+    func assetFilter(_ fields: [String: Node]) throws(PolicyError) -> AssetFilter? {
+        var filter = AssetFilter()
+        var narrowed = false
+        if let node = fields["exposure"] {
+            let classes = try list(node, "exposure") { (item: Node) throws(PolicyError) -> Exposure in
+                guard let text = item.string, let exposure = Exposure(rawValue: text) else {
+                    throw fail(item, "expected one of \(Exposure.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return exposure
+            }
+            guard !classes.isEmpty else { throw fail(node, "expected at least one of all-interfaces, loopback, specific") }
+            filter.exposures = Set(classes)
+            narrowed = true
+        }
+        if let patterns = try patterns(fields["host_names"], "host_names") {
+            filter.hostNames = patterns
+            narrowed = true
+        }
+        if let patterns = try patterns(fields["container_names"], "container_names") {
+            filter.containerNames = patterns
+            narrowed = true
+        }
+        return narrowed ? filter : nil
+    }
+
+    /// A list of name patterns (`[web-*, db-?]`, or one pattern alone); nil when absent. An empty
+    /// list is an error: it would match nothing, which is never what a rule means.
+    func patterns(_ node: Node?, _ name: String) throws(PolicyError) -> [GlobPattern]? {
+        guard let node else { return nil }
+        let items = node.sequence.map(Array.init) ?? [node]
+        guard !items.isEmpty else { throw fail(node, "expected \(name) to name at least one pattern, such as web-*") }
+        portEntries += items.count
+        guard portEntries <= Policy.maximumPortEntries else {
+            throw fail(node, "the policy names more than \(Policy.maximumPortEntries) ports and patterns, the limit for a policy")
+        }
+        var result: [GlobPattern] = []
+        for item in items {
+            guard let text = item.string, let pattern = GlobPattern(text) else {
+                throw fail(
+                    item,
+                    "expected a name pattern such as web-* (1 to \(GlobPattern.maximumLength) characters; * any run, ? one character), found '\(item.string ?? "?")'"
+                )
+            }
+            result.append(pattern)
         }
         return result
     }

@@ -1,41 +1,135 @@
-/// Applies a policy to the current figures and the latest trends.
+/// Applies a policy to the current figures and the latest trends, and to the drill-down assets
+/// behind them (rules narrowed by exposure or names, waivers that name assets).
 struct PolicyEvaluation {
     /// Findings that count, ordered by kind, category, port, protocol.
     let findings: [Finding]
     /// Findings a valid waiver covers.
     let waived: [Finding]
 
-    init(policy: Policy, aggregates: [Category: Aggregate], trends: [Category: CategoryTrend], generatedAt: Timestamp) {
-        var raw: [Finding] = []
-        func add(_ kind: Finding.Kind, _ key: PortKey, _ category: Category, _ num: Int64, _ message: String) {
-            raw.append(Finding(kind: kind, key: key, category: category, num: num, message: message, waiver: nil))
+    /// A finding before waivers, with the limit an over-limit finding was held to (a waiver that
+    /// covers some of its assets may bring the rest within it).
+    private struct Raw {
+        var finding: Finding
+        var limit: Int64?
+    }
+
+    init(
+        policy: Policy, aggregates: [Category: Aggregate], trends: [Category: CategoryTrend], generatedAt: Timestamp,
+        drilldown: [DrilldownEntry] = []
+    ) {
+        var raw: [Raw] = []
+        var entries: [Category: [PortKey: DrilldownEntry]] = [:]
+        for entry in drilldown { entries[entry.category, default: [:]][entry.key] = entry }
+        func add(
+            _ kind: Finding.Kind, _ key: PortKey, _ category: Category, _ num: Int64, _ message: String,
+            assets: [DrilldownAsset]? = nil, limit: Int64? = nil
+        ) {
+            let assets = assets ?? entries[category]?[key]?.assets ?? []
+            raw.append(
+                Raw(
+                    finding: Finding(kind: kind, key: key, category: category, num: num, message: message, waiver: nil, assets: assets),
+                    limit: limit))
+        }
+        /// What a narrowed rule counts for `key`: the matching assets and their number, with words
+        /// for the message; nil when the port has no drill-down data (the rule then counts `num`).
+        func narrowed(_ filter: AssetFilter, _ key: PortKey, _ category: Category) -> (assets: [DrilldownAsset], count: Int64)? {
+            guard let entry = entries[category]?[key] else { return nil }
+            let matching = entry.assets.filter(filter.matches)
+            return (matching, Int64(Set(matching.map(\.asset)).count))
+        }
+        func narrowedWords(_ filter: AssetFilter, _ key: PortKey, _ category: Category, count: Int64, num: Int64) -> String {
+            var words = "\(key) is open \(Wording.on(count, category)) \(filter.description) (\(num) in the statistics"
+            if let entry = entries[category]?[key] {
+                if entry.source == .hostPorts { words += "; the drill-down covers only the servers asked about" }
+                if !entry.complete { words += "; the drill-down is incomplete" }
+            }
+            return words + ")"
+        }
+        func cannotNarrow(_ filter: AssetFilter) -> String {
+            " (the rule counts only assets \(filter.description), but there is no drill-down data for this port: the narrowing could not be applied and every one is counted)"
         }
         for category in Category.allCases {
             guard let aggregate = aggregates[category] else { continue }
             let keys = aggregate.keys.sorted()
             // One finding per port and kind, whatever the number of rules that name it: the
             // rules are indexed by port first, so the work is linear in rules plus records (2,000
-            // forbid rules over 0-65535 each made 2,000 findings per port, and 900 MB).
+            // forbid rules over 0-65535 each made 2,000 findings per port, and 900 MB). A port with
+            // drill-down data under a policy with narrowed rules tries each rule that names it in
+            // turn (a narrowed rule whose assets do not match gives way to the next).
             let forbid = policy.forbid.filter { $0.category == nil || $0.category == category }
-            if let index = PortRuleIndex(forbid.map(\.ports)) {
-                for key in keys {
-                    guard let rule = index.firstRule(key).map({ forbid[$0] }), let num = aggregate[key]?.num, num > 0 else { continue }
+            let forbidNarrows = forbid.contains { $0.assets != nil }
+            func forbidFinding(_ rule: Policy.Forbid, _ key: PortKey, _ num: Int64) -> Bool {
+                let reason = rule.reason.map { ": \($0)" } ?? ""
+                guard let filter = rule.assets else {
+                    add(.forbidden, key, category, num, "\(key) is open \(Wording.on(num, category))\(reason) (forbidden)")
+                    return true
+                }
+                guard let (assets, count) = narrowed(filter, key, category) else {
                     add(
                         .forbidden, key, category, num,
-                        "\(key) is open \(Wording.on(num, category))\(rule.reason.map { ": \($0)" } ?? "") (forbidden)")
+                        "\(key) is open \(Wording.on(num, category))\(reason) (forbidden)\(cannotNarrow(filter))")
+                    return true
+                }
+                guard count > 0 else { return false }
+                add(
+                    .forbidden, key, category, count,
+                    narrowedWords(filter, key, category, count: count, num: num) + "\(reason) (forbidden)",
+                    assets: assets)
+                return true
+            }
+            if let index = PortRuleIndex(forbid.map(\.ports)) {
+                for key in keys {
+                    guard let num = aggregate[key]?.num, num > 0 else { continue }
+                    if forbidNarrows && entries[category]?[key] != nil {
+                        for rule in forbid where rule.ports.contains(where: { $0.matches(key) }) {
+                            if forbidFinding(rule, key, num) { break }
+                        }
+                    } else if let rule = index.firstRule(key).map({ forbid[$0] }) {
+                        _ = forbidFinding(rule, key, num)
+                    }
                 }
             }
-            // The strictest limit that names a port is the one it is held to.
+            // The strictest limit that names a port (and that it breaks, when rules are narrowed) is
+            // the one it is held to.
             let limits = policy.limits.enumerated().filter { $0.element.category == nil || $0.element.category == category }
                 .sorted { ($0.element.max, $0.offset) < ($1.element.max, $1.offset) }.map(\.element)
-            if let index = PortRuleIndex(limits.map(\.ports)) {
-                for key in keys {
-                    guard let rule = index.firstRule(key).map({ limits[$0] }), let num = aggregate[key]?.num, num > rule.max else {
-                        continue
-                    }
+            let limitsNarrow = limits.contains { $0.assets != nil }
+            func limitFinding(_ rule: Policy.Limit, _ key: PortKey, _ num: Int64) -> Bool {
+                let reason = rule.reason.map { ": \($0)" } ?? ""
+                guard let filter = rule.assets else {
+                    guard num > rule.max else { return false }
                     add(
                         .overLimit, key, category, num,
-                        "\(key) is open \(Wording.on(num, category)), over the limit of \(rule.max)\(rule.reason.map { ": \($0)" } ?? "")")
+                        "\(key) is open \(Wording.on(num, category)), over the limit of \(rule.max)\(reason)",
+                        limit: rule.max)
+                    return true
+                }
+                guard let (assets, count) = narrowed(filter, key, category) else {
+                    guard num > rule.max else { return false }
+                    add(
+                        .overLimit, key, category, num,
+                        "\(key) is open \(Wording.on(num, category)), over the limit of \(rule.max)\(reason)\(cannotNarrow(filter))",
+                        limit: rule.max)
+                    return true
+                }
+                guard count > rule.max else { return false }
+                add(
+                    .overLimit, key, category, count,
+                    narrowedWords(filter, key, category, count: count, num: num) + ", over the limit of \(rule.max)\(reason)",
+                    assets: assets,
+                    limit: rule.max)
+                return true
+            }
+            if let index = PortRuleIndex(limits.map(\.ports)) {
+                for key in keys {
+                    guard let num = aggregate[key]?.num else { continue }
+                    if limitsNarrow && entries[category]?[key] != nil {
+                        for rule in limits where rule.ports.contains(where: { $0.matches(key) }) {
+                            if limitFinding(rule, key, num) { break }
+                        }
+                    } else if let rule = index.firstRule(key).map({ limits[$0] }) {
+                        _ = limitFinding(rule, key, num)
+                    }
                 }
             }
             if let allowed = policy.allow[category] {
@@ -74,8 +168,10 @@ struct PolicyEvaluation {
             let category: Category
         }
         var waiverIndexes: [WaiverScope: (waivers: [Waiver], index: PortRuleIndex?)] = [:]
-        func waiver(for finding: Finding) -> Waiver? {
-            guard !policy.waivers.isEmpty else { return nil }
+        /// The waivers that may cover `finding`, in file order: the first that names its port, and
+        /// when that one names assets, every later one that names the port too.
+        func candidates(for finding: Finding) -> ArraySlice<Waiver> {
+            guard !policy.waivers.isEmpty else { return [] }
             let scope = WaiverScope(kind: finding.kind, category: finding.category)
             if waiverIndexes[scope] == nil {
                 let scoped = policy.waivers.filter {
@@ -83,17 +179,12 @@ struct PolicyEvaluation {
                 }
                 waiverIndexes[scope] = (scoped, PortRuleIndex(scoped.map(\.ports)))
             }
-            guard let entry = waiverIndexes[scope], let rule = entry.index?.firstRule(finding.key) else { return nil }
-            return entry.waivers[rule]
+            guard let entry = waiverIndexes[scope], let rule = entry.index?.firstRule(finding.key) else { return [] }
+            if entry.waivers[rule].assets.isEmpty { return entry.waivers[rule...rule] }
+            return entry.waivers[rule...]
         }
-        for finding in raw {
-            guard let waiver = waiver(for: finding) else {
-                findings.append(finding)
-                continue
-            }
-            let covered = Finding(
-                kind: finding.kind, key: finding.key, category: finding.category, num: finding.num, message: finding.message, waiver: waiver
-            )
+        func place(_ finding: Finding, under waiver: Waiver) {
+            let covered = finding.with(waiver: waiver)
             if waiver.validUntil >= generatedAt {
                 waived.append(covered)
             } else {
@@ -102,17 +193,78 @@ struct PolicyEvaluation {
                     Finding(
                         kind: .expiredWaiver, key: finding.key, category: finding.category, num: finding.num,
                         message: "waiver \(waiver.ticket) for \(finding.key) (\(waiver.reason)) expired on \(waiver.expiresOn)",
-                        waiver: waiver))
+                        waiver: waiver, assets: finding.assets))
+            }
+        }
+        for item in raw {
+            var remaining: Finding? = item.finding
+            var unapplied: [String] = []
+            for waiver in candidates(for: item.finding) {
+                guard let rest = remaining else { break }
+                guard waiver.ports.contains(where: { $0.matches(rest.key) }) else { continue }
+                if waiver.assets.isEmpty {
+                    place(rest, under: waiver)
+                    remaining = nil
+                    break
+                }
+                if rest.assets.isEmpty {
+                    unapplied.append(waiver.ticket)
+                    continue
+                }
+                let part = rest.assets.filter(waiver.names)
+                guard !part.isEmpty else { continue }
+                let partCount = Int64(Set(part.map(\.asset)).count)
+                let others = rest.assets.filter { !waiver.names($0) }
+                let restNum = max(rest.num.saturatingSubtracting(partCount), Int64(Set(others.map(\.asset)).count))
+                let waivedPart = rest.with(
+                    num: partCount,
+                    message: rest.message + "; the part waiver \(waiver.ticket) names: \(Wording.plural(Int(partCount), "asset")) ("
+                        + Array(Set(part.map(\.displayName))).sorted().joined(separator: ", ") + ")", assets: part)
+                place(waivedPart, under: waiver)
+                // What is left: the other listed assets and those the statistics count but the
+                // drill-down does not list. An over-limit finding ends when the rest is within it.
+                if restNum <= 0 || (item.limit.map { restNum <= $0 } ?? false) {
+                    remaining = nil
+                    break
+                }
+                remaining = rest.with(
+                    num: restNum,
+                    message: rest.message + "; \(restNum) not covered by waiver \(waiver.ticket), which names only some assets",
+                    assets: others)
+            }
+            guard let rest = remaining else { continue }
+            if unapplied.isEmpty {
+                findings.append(rest)
+            } else {
+                findings.append(
+                    rest.with(
+                        message: rest.message
+                            + " (waiver \(unapplied.joined(separator: ", ")) names assets, but there is no drill-down data for this port: it could not be applied)"
+                    ))
             }
         }
         func order(_ a: Finding, _ b: Finding) -> Bool {
             let ka = Finding.Kind.allCases.firstIndex(of: a.kind) ?? 0, kb = Finding.Kind.allCases.firstIndex(of: b.kind) ?? 0
             if ka != kb { return ka < kb }
             if a.category != b.category { return a.category == .host }
-            return a.key < b.key
+            if a.key != b.key { return a.key < b.key }
+            return a.num > b.num
         }
         self.findings = (findings + expired).sorted(by: order)
         self.waived = waived.sorted(by: order)
+    }
+}
+
+extension Finding {
+    /// The same finding with some values replaced (a waiver's part, what a waiver leaves).
+    fileprivate func with(
+        num: Int64? = nil, message: String? = nil, assets: [DrilldownAsset]? = nil, waiver: Waiver? = nil
+    ) -> Finding {
+        var copy = Finding(
+            kind: kind, key: key, category: category, num: num ?? self.num, message: message ?? self.message,
+            waiver: waiver ?? self.waiver)
+        copy.assets = assets ?? self.assets
+        return copy
     }
 }
 
