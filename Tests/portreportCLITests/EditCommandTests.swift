@@ -49,7 +49,7 @@ struct EditCommandTests {
                     "EDIT  EDITED AT             SNAPSHOT  COMMAND                  CHANGE",
                     "   1  \(Self.editedAt)         1  relabel 1 2 --project P  project unknown → P",
                     "   2  \(Self.editedAt)         2  relabel 1 2 --project P  project unknown → P",
-                    "2 edits in \(scratch.store) (schema version 3)"
+                    "2 edits in \(scratch.store) (schema version 4)"
                 ], "\(edits)")
 
             // The report of project P: 22/TCP on 3 hosts, 80/TCP on 2, 2375/TCP in 1 container;
@@ -80,7 +80,7 @@ struct EditCommandTests {
             try #require(run.status == 0, "\(run)")
             let result = try await CLI.run(["edits", "--store", scratch.store, "--format", "json"])
             let root = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
-            #expect(root["schema_version"] as? Int == 3)
+            #expect(root["schema_version"] as? Int == 4)
             let edit = try #require((root["edits"] as? [[String: Any]])?.first)
             #expect(edit["command"] as? String == "relabel")
             #expect(edit["arguments"] as? String == "relabel 2 --enterprise-project 'e p' --captured-at 2026-11-27T06:00:00Z")
@@ -231,21 +231,31 @@ struct EditCommandTests {
         }
     }
 
-    @Test("a schema-2 store is upgraded to 3 by the migration, its data intact")
+    @Test("a schema-2 store is upgraded to the newest schema by the migrations, its data intact")
     func schemaTwoUpgrade() async throws {
         try await withScratch("upgrade") { scratch in
             _ = try await Self.seeded(scratch)
-            // A schema-2 store: what portreport 0.2 wrote (version 3 only added the edit log, an index and the canonical path of a source).
+            // A schema-2 store: what portreport 0.2 wrote (version 3 only added the edit log, an index and the canonical path of a source;
+            // version 4 the drill-down tables).
             let queue = try DatabaseQueue(path: scratch.store)
             try await queue.writeWithoutTransaction { db in
                 try db.execute(
-                    sql: "DROP TABLE edit; DROP INDEX source_by_sha256; ALTER TABLE source DROP COLUMN real_path; PRAGMA user_version = 2")
+                    sql: """
+                        DROP TABLE observation; DROP TABLE detail_source; DROP TABLE detail_snapshot; DROP TABLE asset;
+                        DROP TABLE edit; DROP INDEX source_by_sha256; ALTER TABLE source DROP COLUMN real_path; PRAGMA user_version = 2
+                        """)
             }
             try queue.close()
             // The rows of every table (the dump lists the schema first, then the tables).
             let data = { (path: String) in
                 try StoreInspection.dump(path).split(separator: "\n").drop { !$0.hasPrefix("table ") }
-                    .filter { !$0.hasPrefix("user_version") && !$0.hasPrefix("table edit:") }
+                    .filter { line in
+                        ![
+                            "user_version", "table edit:", "table asset:", "table detail_snapshot:", "table detail_source:",
+                            "table observation:"
+                        ]
+                        .contains { line.hasPrefix($0) }
+                    }
             }
             let before = try data(scratch.store)
             let tables = { (path: String) in
@@ -257,9 +267,9 @@ struct EditCommandTests {
             let edits = try await CLI.run(["edits", "--store", scratch.store])
             #expect(
                 edits.status == 0
-                    && edits.out.lines == ["EDIT  EDITED AT  SNAPSHOT  COMMAND  CHANGE", "0 edits in \(scratch.store) (schema version 3)"],
+                    && edits.out.lines == ["EDIT  EDITED AT  SNAPSHOT  COMMAND  CHANGE", "0 edits in \(scratch.store) (schema version 4)"],
                 "\(edits)")
-            #expect(try tables(scratch.store) == (3, true))
+            #expect(try tables(scratch.store) == (4, true))
             // The upgrade adds one column to the pages, empty for those stored before it.
             let after = try data(scratch.store).map { $0.replacingOccurrences(of: #" real_path:"""#, with: "") }
             #expect(after == before.map(String.init), "\(Set(after).symmetricDifference(before.map(String.init)))")

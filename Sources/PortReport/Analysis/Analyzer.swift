@@ -52,7 +52,9 @@ struct AnalysisComputation {
         let suspect = try findSuspects(timelines)
         let warnings =
             reader.unusableWarnings + suspect.map(\.message) + selection.warnings + comparisonWarnings(aggregates)
-        let evaluation = PolicyEvaluation(policy: policy, aggregates: aggregates, trends: trends, generatedAt: generatedAt)
+        let drilldown = try makeDrilldown(selection)
+        let evaluation = PolicyEvaluation(
+            policy: policy, aggregates: aggregates, trends: trends, generatedAt: generatedAt, drilldown: drilldown)
         let reasons = seriesReasons(ranking: ranking, findings: evaluation.findings + evaluation.waived)
         let series = try makeSeries(reasons, timelines: timelines, used: &used)
         let sparklines = try makeSparklines(trends: trends, besides: reasons, timelines: timelines, used: &used)
@@ -68,8 +70,27 @@ struct AnalysisComputation {
             ranking: ranking, breakdown: breakdown, perProject: perProject, trends: trends, series: series,
             movers: movers, findings: evaluation.findings, waived: evaluation.waived, headline: headline, sources: [:],
             policySource: policy.source, sparklines: sparklines, suspect: suspect)
+        result.drilldown = drilldown
+        result.assetRanking = AssetRanking.make(
+            entries: drilldown, findings: evaluation.findings + evaluation.waived, statistics: aggregates)
         result.sources = try reader.sources(of: result.reportedSnapshots.filter(\.used).map(\.info.id).sorted())
         return result
+    }
+
+    /// The drill-down entries at the report's time: snapshots captured at or before `--as-of`
+    /// (the reader leaves later ones out) and `--now` when given, beside each project's current
+    /// statistics.
+    private func makeDrilldown(_ selection: CurrentSelection) throws -> [DrilldownEntry] {
+        let details = try reader.detailSnapshots(in: scope)
+        guard !details.isEmpty else { return [] }
+        var statistics: [Category: [Origin: Aggregate]] = [:]
+        for (category, snapshots) in selection.current {
+            for snapshot in snapshots { statistics[category, default: [:]][snapshot.origin] = try reader.records(of: snapshot.id) }
+        }
+        return DrilldownComputation(
+            details: details, cutoff: [scope.asOf, now].compactMap { $0 }.min(), categories: scope.categories,
+            current: selection.current, statistics: statistics
+        ).entries()
     }
 
     private func describeScope() -> String {

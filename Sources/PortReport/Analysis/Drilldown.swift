@@ -200,7 +200,7 @@ struct DrilldownComputation {
         let count = Set(assets.map(\.asset)).count
         if let statisticsNum {
             if statisticsNum != Int64(count) {
-                notes.append("the statistics count \(Wording.on(statisticsNum, category)), the drill-down lists \(count)")
+                notes.append("the statistics say \(key) is open \(Wording.on(statisticsNum, category)); the drill-down lists \(count)")
             }
         } else {
             notes.append("the current \(category.rawValue) statistics do not list \(key)")
