@@ -230,7 +230,7 @@ struct DrilldownPolicyTests {
             BadPolicy(
                 yaml: "allow:\n  host: [22]\nnew_ports: 1\nforbid:\n  - ports: [22]\n    hosts: [a]\n",
                 message:
-                    "policy.yaml:6: unknown field 'hosts': expected category, container_names, exposure, host_names, ports, reason"),
+                    "policy.yaml:6: unknown field 'hosts': expected category, container_names, exposure, host_names, ports, reason")
         ])
     func badPolicies(_ example: BadPolicy) {
         #expect(throws: PolicyError.self) { try Policy.parse(example.yaml, file: "policy.yaml") }
@@ -246,7 +246,7 @@ struct DrilldownPolicyTests {
         arguments: [
             ("web-*", "web-1", true), ("web-*", "WEB-12", true), ("web-*", "xweb-1", false), ("*", "", true),
             ("a*b*c", "axxbyyc", true), ("a*b*c", "axxbyy", false), ("db-?", "db-1", true), ("db-?", "db-10", false),
-            ("*-prod", "api-prod", true), ("*-prod", "api-prod-2", false), ("é*", "É1", false), ("é*", "é1", true),
+            ("*-prod", "api-prod", true), ("*-prod", "api-prod-2", false), ("é*", "É1", false), ("é*", "é1", true)
         ])
     func globPatterns(_ pattern: String, _ name: String, _ expected: Bool) throws {
         let glob = try #require(GlobPattern(pattern))

@@ -11,13 +11,16 @@ enum DetailFixture {
         ts(text) ?? Timestamp(secondsSinceEpoch: 0)
     }
 
-    static func host(_ id: String, _ name: String, _ laddr: String, port: Int = 22, type: PortType = .tcp, status: VendorStatus? = nil)
+    static func host(
+        _ id: String, _ name: String, _ laddr: String, port: Int = 22, type: PortType = .tcp, status: VendorStatus? = nil
+    )
         -> DetailRecord
     {
         DetailRecord(hostID: id, hostName: name, hostIP: "10.9.0.\(id.count)", laddr: laddr, port: port, type: type, status: status)
     }
 
-    static func container(_ id: String, _ name: String, on host: String, _ laddr: String, port: Int, type: PortType = .tcp) -> DetailRecord {
+    static func container(_ id: String, _ name: String, on host: String, _ laddr: String, port: Int, type: PortType = .tcp) -> DetailRecord
+    {
         DetailRecord(hostID: host, hostName: host, containerID: id, containerName: name, laddr: laddr, port: port, type: type)
     }
 
@@ -103,7 +106,7 @@ struct DrilldownTests {
         ExposureCase(laddr: "1.2.3", expected: nil),
         ExposureCase(laddr: "fe80::1%", expected: nil),
         ExposureCase(laddr: ":::", expected: nil),
-        ExposureCase(laddr: "[127.0.0.1", expected: nil),
+        ExposureCase(laddr: "[127.0.0.1", expected: nil)
     ]
 
     @Test("exposure class of a listen address", arguments: exposureCases)
@@ -142,7 +145,7 @@ struct DrilldownTests {
             F.snapshot(1, at: "2026-11-27", [F.host("h1", "a-1", "0.0.0.0")]),
             F.snapshot(2, at: "2026-11-28", [F.host("h1", "a-1", "0.0.0.0"), F.host("h3", "c-3", "0.0.0.0")]),
             F.snapshot(3, at: "2026-11-29", [F.host("h9", "z-9", "0.0.0.0")]),
-            F.snapshot(4, project: "p2", at: "2026-11-28", [F.host("h2", "b-2", "::")]),
+            F.snapshot(4, project: "p2", at: "2026-11-28", [F.host("h2", "b-2", "::")])
         ]
         let entries = F.entries(
             details, cutoff: "2026-11-28T12:00:00Z",
@@ -169,7 +172,7 @@ struct DrilldownTests {
     func closedAssets() throws {
         let details = [
             F.snapshot(1, at: "2026-11-27", [F.host("h1", "a-1", "0.0.0.0"), F.host("h2", "b-2", "0.0.0.0")]),
-            F.snapshot(2, at: "2026-11-28", [F.host("h1", "a-1", "10.0.0.1")]),
+            F.snapshot(2, at: "2026-11-28", [F.host("h1", "a-1", "10.0.0.1")])
         ]
         let entries = F.entries(
             details, current: [.host: [F.info(10, at: "2026-11-28")]], statistics: [.host: [F.origin("p1"): F.records([(k(22, .tcp), 1)])]])
@@ -195,7 +198,7 @@ struct DrilldownTests {
             entry.notes == [
                 "\(name) is incomplete (1 of 2 records): assets may be missing",
                 "\(name) is filtered (host_name=node-*): it lists only the assets that match",
-                "\(name) is older than the statistics beside it (snapshot 20, 2026-11-28T00:00:00Z): assets may have opened or closed the port since",
+                "\(name) is older than the statistics beside it (snapshot 20, 2026-11-28T00:00:00Z): assets may have opened or closed the port since"
             ])
         #expect(entry.assets.first?.displayName == "docker-api")
     }
@@ -235,7 +238,7 @@ struct DrilldownTests {
             5, at: "2026-11-28", kind: .hostPorts, port: nil, type: nil, hostID: "h1",
             [
                 DetailRecord(hostID: "h1", laddr: "0.0.0.0", port: 22, type: .tcp),
-                DetailRecord(hostID: "h1", laddr: "127.0.0.1", pid: 812, path: "/usr/bin/app", port: 8080, type: .tcp),
+                DetailRecord(hostID: "h1", laddr: "127.0.0.1", pid: 812, path: "/usr/bin/app", port: 8080, type: .tcp)
             ])
         let listPortHost = F.snapshot(6, at: "2026-11-28", [F.host("h1", "web-1", "0.0.0.0"), F.host("h2", "web-2", "0.0.0.0")])
         let entries = F.entries(
@@ -250,7 +253,7 @@ struct DrilldownTests {
         #expect(
             app.notes == [
                 "from ListPorts of 1 server asked about, project p1 (h1): other servers with 8080/TCP open are not listed",
-                "the statistics say 8080/TCP is open on 5 hosts; the drill-down lists 1",
+                "the statistics say 8080/TCP is open on 5 hosts; the drill-down lists 1"
             ])
     }
 
@@ -270,7 +273,7 @@ struct DrilldownTests {
     func unfilteredPreferred() throws {
         let details = [
             F.snapshot(1, at: "2026-11-28", filters: "host_name=a-*", [F.host("h1", "a-1", "0.0.0.0")]),
-            F.snapshot(2, at: "2026-11-28", [F.host("h1", "a-1", "0.0.0.0"), F.host("h2", "b-2", "0.0.0.0")]),
+            F.snapshot(2, at: "2026-11-28", [F.host("h1", "a-1", "0.0.0.0"), F.host("h2", "b-2", "0.0.0.0")])
         ]
         let entries = F.entries(
             details, current: [.host: [F.info(10, at: "2026-11-28")]], statistics: [.host: [F.origin("p1"): F.records([(k(22, .tcp), 2)])]])
@@ -290,11 +293,11 @@ struct DrilldownTests {
                     [F.host("h1", "a-1", "0.0.0.0", status: .danger), F.host("h2", "b-2", "10.0.0.2")]),
                 F.snapshot(
                     2, category: .container, at: "2026-11-28", port: 2375,
-                    [F.container("c1", "docker-api", on: "n1", "0.0.0.0", port: 2375)]),
+                    [F.container("c1", "docker-api", on: "n1", "0.0.0.0", port: 2375)])
             ],
             current: [.host: [F.info(10, at: "2026-11-28")], .container: [F.info(11, category: .container, at: "2026-11-28")]],
             statistics: [
-                .host: [F.origin("p1"): F.records([(k(22, .tcp), 2)])], .container: [F.origin("p1"): F.records([(k(2375, .tcp), 1)])],
+                .host: [F.origin("p1"): F.records([(k(22, .tcp), 2)])], .container: [F.origin("p1"): F.records([(k(2375, .tcp), 1)])]
             ])
         let h2 = try #require(entries.first?.assets.first { $0.hostID == "h2" })
         let finding = Finding(kind: .forbidden, key: k(22, .tcp), category: .host, num: 1, message: "m", waiver: nil, assets: [h2])
