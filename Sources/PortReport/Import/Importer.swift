@@ -44,6 +44,8 @@ public struct ImportReport: Sendable {
     public var alreadyImportedPages = 0
     /// Values of the pages stored that came from a default, for one warning per kind.
     var defaults = MetadataDefaults()
+    /// The drill-down snapshots (ListPortHost, ListPorts) the run stored or added to.
+    var drillDown: [DetailOutcome] = []
     /// Inputs that held only drill-down data (ListPortHost, ListPorts pages), each with what it
     /// was in words: skipped with a warning, or an error when no input held statistics.
     var drillDownOnly: [(path: String, what: String, warnings: [String])] = []
@@ -130,6 +132,7 @@ public struct Importer {
                 if !errors.isEmpty && !options.skipInvalid {
                     return .rollBack
                 }
+                report.drillDown = try session.finishDetails()
                 for outcome in try session.finish() {
                     report.snapshots.append(
                         ImportReport.SnapshotLine(

@@ -24,6 +24,7 @@ public struct ImportJob {
         for skipped in report.skipped { console.report(Diagnostic(.skipped, skipped.description)) }
         if !quiet {
             for line in report.snapshots { console.write(TerminalText.line(ImportSummary.line(for: line))) }
+            for line in report.drillDown { console.write(TerminalText.line(ImportSummary.line(for: line))) }
             console.write(TerminalText.line(ImportSummary.totals(report, storePath: storePath)))
         }
         for line in report.snapshots where !line.complete {
@@ -31,6 +32,13 @@ public struct ImportJob {
                 Diagnostic(
                     .warning,
                     "snapshot \(line.id) (\(line.key.category.rawValue), \(line.key.capturedAt.rfc3339))\(line.completenessUnknown ? ":" : " is incomplete:") \(line.note)"
+                ))
+        }
+        for line in report.drillDown where !line.complete {
+            console.report(
+                Diagnostic(
+                    .warning,
+                    "drill-down snapshot \(line.id) (\(line.key.queryDescription), \(line.key.capturedAt.rfc3339))\(Completeness.isUnknown(complete: line.complete, totalNum: line.totalNum, note: line.note) ? ":" : " is incomplete:") \(line.note)"
                 ))
         }
         for suspect in suspects { console.report(Diagnostic(.warning, suspect)) }
@@ -105,6 +113,28 @@ enum ImportSummary {
             "\(what) snapshot \(snapshot.id): \(key.category.rawValue) \(key.capturedAt.rfc3339), \(project), \(snapshot.records)\(total) records (\(flags.joined(separator: ", ")))"
     }
 
+    /// `stored drill-down snapshot 2: ListPortHost port=2375&type=TCP (container) 2026-11-28T02:00:00Z, project p, 3 of 3 records (complete)`.
+    static func line(for snapshot: DetailOutcome) -> String {
+        let key = snapshot.key
+        let project = key.projectID.isEmpty ? "project unknown" : "project \(key.projectID)"
+        let state =
+            snapshot.complete
+            ? "complete"
+            : Completeness.isUnknown(complete: snapshot.complete, totalNum: snapshot.totalNum, note: snapshot.note)
+                ? "completeness unknown" : "INCOMPLETE"
+        let what: String
+        if snapshot.created {
+            what = "stored"
+        } else if snapshot.addedRecords > 0 {
+            what = "merged \(snapshot.addedRecords) new record\(snapshot.addedRecords == 1 ? "" : "s") into"
+        } else {
+            what = "already imported:"
+        }
+        let total = snapshot.totalNum.map { " of \($0)" } ?? ""
+        return
+            "\(what) drill-down snapshot \(snapshot.id): \(key.queryDescription) \(key.capturedAt.rfc3339), \(project), \(snapshot.records)\(total) records (\(state))"
+    }
+
     /// `12 files read, 2135 records added: 6 new snapshots, 0 merged, 0 already imported → STORE`.
     static func totals(_ report: ImportReport, storePath: String) -> String {
         let stored = report.snapshots.filter { $0.outcome == .stored }.count
@@ -115,6 +145,10 @@ enum ImportSummary {
         text += "\(stored) new snapshot\(stored == 1 ? "" : "s"), \(merged) merged, \(already) already imported"
         if report.alreadyImportedPages > 0 {
             text += " (\(report.alreadyImportedPages) page\(report.alreadyImportedPages == 1 ? "" : "s") already in the store)"
+        }
+        if !report.drillDown.isEmpty {
+            let count = report.drillDown.count
+            text += "; \(count) drill-down snapshot\(count == 1 ? "" : "s")"
         }
         if !report.skipped.isEmpty { text += "; \(report.skipped.count) input\(report.skipped.count == 1 ? "" : "s") skipped" }
         return text + " → \(storePath)"
