@@ -73,6 +73,9 @@ enum SampleOracle {
                 let directory = baseURL.appendingPathComponent(day).appendingPathComponent(category)
                 let files = try manager.contentsOfDirectory(atPath: directory.path)
                     .filter { $0.hasSuffix(".json") || $0.hasSuffix(".json.gz") }
+                    // Drill-down pages (ListPortHost, ListPorts) by the documented file-name
+                    // convention: not statistics.
+                    .filter { !$0.hasPrefix("port-hosts-") && !$0.hasPrefix("host-ports-") }
                     .sorted()
                 var distinct = Set<RecordKey>()
                 var totals = Set<Int>()

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+/// Issue 13's acceptance case on the bundled samples: a day of statistics with ListPortHost pages
+/// saved beside them imports with only `--project`, and the JSON report names exactly the assets
+/// the pages hold (checked against the generator's fleet truth, `samples/drilldown-truth.json`).
+@Suite("Drill-down on the bundled samples")
+struct DrilldownSampleTests {
+    struct TruthAsset: Hashable {
+        let hostID: String
+        let containerID: String
+        let laddr: String
+        let pid: Int
+        let path: String
+    }
+
+    /// The listen-address classes, worked out here from the address text alone.
+    static func exposure(_ laddr: String) -> String {
+        if laddr == "0.0.0.0" || laddr == "::" { return "all_interfaces" }
+        if laddr.hasPrefix("127.") || laddr == "::1" { return "loopback" }
+        return "specific"
+    }
+
+    @Test("the report of the newest day names exactly the assets of its ListPortHost pages, with exposure and the statistics count")
+    func reportNamesTheAssets() async throws {
+        let truthData = try Data(contentsOf: PackageLayout.url("samples/drilldown-truth.json"))
+        let truth = try #require(try JSONSerialization.jsonObject(with: truthData) as? [[String: Any]])
+        let newest = truth.filter { $0["day"] as? String == "2026-11-28" }
+        #expect(newest.count == 4)
+        try await withScratch("drilldown-samples") { scratch in
+            let imported = try await CLI.run(
+                ["import", "--store", scratch.store, "--project", "p1", "samples/exports/2026-11-28"],
+                environment: ["SOURCE_DATE_EPOCH": "1800000000"])
+            #expect(imported.status == 0, "\(imported)")
+            #expect(imported.out.lines.filter { $0.hasPrefix("stored drill-down snapshot") }.count == 4, "\(imported)")
+            let report = try await CLI.run(["report", "--store", scratch.store, "--format", "json"])
+            #expect(report.status == 0, "\(report)")
+            let root = try #require(try JSONSerialization.jsonObject(with: Data(report.out.utf8)) as? [String: Any])
+            let entries = try #require(root["drilldown"] as? [[String: Any]])
+            #expect(entries.count == newest.count, "\(entries)")
+            for want in newest {
+                let category = try #require(want["category"] as? String)
+                let port = try #require(want["port"] as? Int)
+                let type = try #require(want["type"] as? String)
+                let matching = entries.filter {
+                    $0["category"] as? String == category && $0["port"] as? Int == port && $0["type"] as? String == type
+                }
+                let entry = try #require(matching.count == 1 ? matching.first : nil, "one entry for \(port)/\(type) \(category)")
+                let wantAssets = try #require(want["assets"] as? [[String: Any]])
+                func asset(_ item: [String: Any]) -> TruthAsset {
+                    TruthAsset(
+                        hostID: item["host_id"] as? String ?? "", containerID: item["container_id"] as? String ?? "",
+                        laddr: item["laddr"] as? String ?? "", pid: item["pid"] as? Int ?? -1, path: item["path"] as? String ?? "")
+                }
+                let gotAssets = try #require(entry["assets"] as? [[String: Any]])
+                #expect(Set(gotAssets.map(asset)) == Set(wantAssets.map(asset)), "assets of \(port)/\(type) \(category)")
+                #expect(gotAssets.count == wantAssets.count)
+                for got in gotAssets {
+                    #expect(
+                        got["exposure"] as? String == Self.exposure(got["laddr"] as? String ?? "").replacingOccurrences(of: "_", with: "-"))
+                }
+                #expect(entry["statistics_num"] as? Int == want["statistics_num"] as? Int, "statistics_num of \(port)/\(type)")
+                #expect(entry["total_num"] as? Int == wantAssets.count)
+                #expect(entry["complete"] as? Bool == true)
+                let counts = try #require(entry["exposure"] as? [String: Int])
+                for name in ["all_interfaces", "loopback", "specific"] {
+                    let expected = wantAssets.filter { Self.exposure($0["laddr"] as? String ?? "") == name }.count
+                    #expect(counts[name] == expected, "\(name) of \(port)/\(type)")
+                }
+            }
+        }
+    }
+}
