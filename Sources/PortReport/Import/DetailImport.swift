@@ -149,11 +149,11 @@ extension Importer {
             projectID: found.key.projectID, enterpriseProjectID: found.key.enterpriseProjectID, category: found.key.category,
             capturedAt: found.key.capturedAt, kind: query.kind, port: query.port, type: query.type, hostID: query.hostID,
             filters: found.key.filters)
-        try Self.checkRecords(body, key: key, source: query.source, file: path, placePrefix: placePrefix, bytes: file.bytes)
+        let records = try Self.checkRecords(body, key: key, source: query.source, file: path, placePrefix: placePrefix, bytes: file.bytes)
         let page = DetailPage(
             key: key, provenance: found.provenance, path: path, entry: entry, sha256: file.sha256, size: file.size,
             totalNum: body.totalNum, realPath: file.canonicalPath)
-        if let added = try session.addDetail(page, records: body.records) {
+        if let added = try session.addDetail(page, records: records) {
             report.detailRecords += added
             report.detailPages += 1
             report.defaults.note(found.defaults, path: path)
@@ -164,14 +164,21 @@ extension Importer {
 
     /// A page's records must answer its query: ListPortHost records have the queried port (and
     /// the queried protocol, TCP6 counting as TCP), ListPorts records the queried host; each
-    /// names its asset (`host_id` for a host, `container_id` for a container).
+    /// names its asset (`host_id` for a host, `container_id` for a container). A ListPorts record
+    /// without `host_id` (the vendor's own pages leave it out) is of the queried server: the
+    /// records returned carry it.
+    @discardableResult
     static func checkRecords(
         _ body: DetailBodyReader.Body, key: DetailKey, source: String, file: String, placePrefix: String, bytes: [UInt8]
-    ) throws(InputError) {
+    ) throws(InputError) -> [DetailRecord] {
+        var checked: [DetailRecord] = []
+        checked.reserveCapacity(body.records.count)
         func line(_ index: Int) -> Int {
             bytes.withUnsafeBufferPointer { JSONScanner($0).lineAndColumn(of: body.recordOffsets[index]).line }
         }
-        for (index, record) in body.records.enumerated() {
+        for (index, read) in body.records.enumerated() {
+            var record = read
+            if key.kind == .hostPorts, record.hostID.isEmpty { record.hostID = key.hostID }
             let place = "\(placePrefix)data_list[\(index)]"
             if let port = key.port, record.port != port {
                 throw InputError(
@@ -204,7 +211,9 @@ extension Importer {
             default:
                 break
             }
+            checked.append(record)
         }
+        return checked
     }
 
     private static func protocolFamily(_ type: PortType) -> PortType {
@@ -232,12 +241,12 @@ extension Importer {
             projectID: harPage.key.projectID, enterpriseProjectID: harPage.key.enterpriseProjectID, category: harPage.key.category,
             capturedAt: harPage.key.capturedAt, kind: detail.kind, port: detail.port, type: detail.type, hostID: detail.hostID,
             filters: harPage.key.filters)
-        try Self.checkRecords(
+        let records = try Self.checkRecords(
             body, key: key, source: "request URL", file: file.displayPath, placePrefix: place + " ", bytes: harPage.body)
         let page = DetailPage(
             key: key, provenance: harPage.provenance, path: file.displayPath, entry: harPage.entry, sha256: file.sha256,
             size: file.size, totalNum: body.totalNum, realPath: file.canonicalPath)
-        if let added = try session.addDetail(page, records: body.records) {
+        if let added = try session.addDetail(page, records: records) {
             report.detailRecords += added
             report.detailPages += 1
         } else {

@@ -196,6 +196,14 @@ import Testing
             key: key(.portHosts, port: 2375, type: .tcp), source: "file name", file: "f.json", placePrefix: "", bytes: [])
     }
 
+    @Test func aListPortsRecordWithoutHostIDIsOfTheQueriedServer() throws {
+        // As the vendor's ListPorts pages are saved: no host_id in the records.
+        let page = try body(#"{"total_num": 1, "data_list": [{"laddr": "0.0.0.0", "port": 22, "type": "TCP", "container_id": ""}]}"#)
+        let records = try Importer.checkRecords(
+            page, key: key(.hostPorts, host: "srv-1"), source: "request URL", file: "t.har", placePrefix: "", bytes: [])
+        #expect(records == [DetailRecord(hostID: "srv-1", laddr: "0.0.0.0", port: 22, type: .tcp)])
+    }
+
     // MARK: HAR
 
     private func har(_ urls: [String], text: String = #"{"total_num": 0, "data_list": []}"#) throws -> HARReader.Contents {
