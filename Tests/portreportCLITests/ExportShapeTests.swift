@@ -226,36 +226,47 @@ struct ExportShapeCLITests {
     static let listPortHost =
         #"{"total_num": 1, "data_list": [{"host_id": "h-1", "host_name": "web-1", "host_ip": "10.0.0.1", "laddr": "0.0.0.0", "port": 22, "type": "TCP", "status": "danger", "pid": 812, "path": "/usr/sbin/sshd", "agent_id": "a1"}]}"#
 
-    @Test("a ListPortHost page beside statistics is skipped with a warning; the run succeeds")
+    @Test("a ListPortHost page beside statistics is imported with them")
     func listPortHostBesideStatistics() async throws {
         try await withScratch("drill") { scratch in
-            let drill = try scratch.write("exp/2026-11-28/host/port-22-servers.json", Self.listPortHost)
+            let drill = try scratch.write("exp/2026-11-28/host/port-hosts-22-tcp-offset-0.json", Self.listPortHost)
             try scratch.write("exp/2026-11-28/host/page-0001.json", Self.hostPage1)
             try scratch.write("exp/2026-11-28/host/page-0002.json", Self.hostPage2)
             let result = try await Self.importing(scratch, [scratch.path("exp")])
             #expect(result.status == 0, "\(result)")
-            #expect(
-                result.err.contains(
-                    "\(drill): a ListPortHost page (servers with port 22 open): drill-down data is not imported yet; skipped"),
-                "\(result)")
-            #expect(!result.err.contains("error"), "\(result)")
+            #expect(!result.err.contains(drill), "\(result)")
+            #expect(!result.err.contains("not imported yet"), "\(result)")
             let host = try Self.snapshot(try await CLI.listing(store: scratch.store).listing, "host")
             #expect(host.records == 3 && host.totalNum == 3 && host.complete, "\(host)")
         }
     }
 
-    @Test("a ListPortHost page as the only input is an error: nothing to import")
-    func listPortHostAlone() async throws {
-        try await withScratch("drill-alone") { scratch in
+    @Test("a drill-down page whose laddr is not an address is refused, naming the file, line and record; store unchanged")
+    func listPortHostBadLaddr() async throws {
+        try await withScratch("drill-laddr") { scratch in
             let before = try await Self.seededStore(scratch)
-            let drill = try scratch.write("exp/2026-11-28/host/port-22-servers.json", Self.listPortHost)
+            let drill = try scratch.write(
+                "exp/2026-11-28/host/port-hosts-22-tcp-offset-0.json",
+                "{\"total_num\": 1, \"data_list\": [\n{\"host_id\": \"h-1\", \"laddr\": \"localhost\", \"port\": 22, \"type\": \"TCP\"}]}\n"
+            )
             let result = try await Self.importing(scratch, [drill])
             #expect(result.status == 1, "\(result)")
-            #expect(
-                result.err.contains("\(drill): a ListPortHost page (servers with port 22 open): drill-down data is not imported yet"),
-                "\(result)")
-            #expect(result.err.contains("no input holds port statistics"), "\(result)")
-            #expect(!result.err.contains("malformed") && !result.err.contains("'num'"), "\(result)")
+            #expect(result.err.contains("\(drill):2"), "\(result)")
+            #expect(result.err.contains("data_list[0].laddr"), "\(result)")
+            #expect(result.err.contains("expected an IPv4 or IPv6 listen address"), "\(result)")
+            try await Self.expectUnchanged(scratch, before)
+        }
+    }
+
+    @Test("a drill-down page whose records do not answer the port its name says is refused; store unchanged")
+    func listPortHostWrongPort() async throws {
+        try await withScratch("drill-port") { scratch in
+            let before = try await Self.seededStore(scratch)
+            let drill = try scratch.write("exp/2026-11-28/host/port-hosts-2375-tcp.json", Self.listPortHost)
+            let result = try await Self.importing(scratch, [drill])
+            #expect(result.status == 1, "\(result)")
+            #expect(result.err.contains("data_list[0].port"), "\(result)")
+            #expect(result.err.contains("expected port 2375"), "\(result)")
             try await Self.expectUnchanged(scratch, before)
         }
     }

@@ -238,7 +238,7 @@ struct PathMetadataCLITests {
             #expect(result.status == 0, "\(result)")
             #expect(
                 Self.warnings(result) == [
-                    "warning: \(sidecar): member \"note\" is not part of portreport-export/1 and was ignored (it has format, project_id, enterprise_project_id, region, category, captured_at, query, exported_by)"
+                    "warning: \(sidecar): member \"note\" is not part of portreport-export/1 and was ignored (it has format, project_id, enterprise_project_id, region, category, captured_at, query, details, exported_by)"
                 ], "\(result)")
             let (_, listing) = try await CLI.listing(store: scratch.store)
             let snapshot = try #require(listing.snapshots.first)

@@ -37,6 +37,10 @@ enum ExportShapeReader {
     struct Skipped: Sendable {
         let place: PagePlace
         let what: String
+        /// Where the drill-down body (or bare array of its records) starts, to read it again as one.
+        let offset: Int
+        /// A bare array of records rather than a body.
+        var isRecordArray = false
     }
 
     /// Where a page is in its file: `document 3 (line 41) host[1]`, `[2]`, `container`. The
@@ -154,7 +158,7 @@ enum ExportShapeReader {
                 for item in moreSkipped {
                     var place = item.place
                     place.document = number
-                    skipped.append(Skipped(place: place, what: item.what))
+                    skipped.append(Skipped(place: place, what: item.what, offset: item.offset, isRecordArray: item.isRecordArray))
                 }
             }
             scanner.skipWhitespace()
@@ -195,7 +199,7 @@ enum ExportShapeReader {
         }
         if let survey = DrillDownSurvey.ofBody(scanner.bytes, at: start), let what = survey.description(array: false) {
             scanner.offset = survey.end
-            return .several([], [Skipped(place: place, what: what)])
+            return .several([], [Skipped(place: place, what: what, offset: start)])
         }
         throw pythonRepr(failure, scanner.bytes) ?? failure
     }
@@ -337,7 +341,7 @@ enum ExportShapeReader {
         } catch {
             if let survey = DrillDownSurvey.ofBody(scanner.bytes, at: start), let what = survey.description(array: false) {
                 scanner.offset = survey.end
-                skipped.append(Skipped(place: place, what: what))
+                skipped.append(Skipped(place: place, what: what, offset: start))
                 return .several([], [])
             }
             let problem = pythonRepr(error, scanner.bytes) ?? error
@@ -409,7 +413,8 @@ enum ExportShapeReader {
             } catch {
                 if let survey = DrillDownSurvey.ofRecords(bytes, at: start), let what = survey.description(array: true) {
                     scanner.offset = survey.end
-                    content = .pages([], skipped: [Skipped(place: PagePlace(documentOffset: start), what: what)])
+                    content = .pages(
+                        [], skipped: [Skipped(place: PagePlace(documentOffset: start), what: what, offset: start, isRecordArray: true)])
                 } else {
                     throw pythonRepr(error, bytes) ?? error
                 }

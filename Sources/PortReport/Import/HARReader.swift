@@ -10,7 +10,29 @@ enum HARReader {
         let key: SnapshotKey
         let provenance: MetadataProvenance
         let body: [UInt8]
+        /// A drill-down call's response (ListPortHost, ListPorts): the query its URL gives. The
+        /// key's filters are then the drill-down query's other filters.
+        var detail: DetailQuery? = nil
     }
+
+    /// What a drill-down request's URL says beyond project, category and enterprise project.
+    struct DetailQuery: Hashable, Sendable {
+        let kind: DetailKind
+        let port: Int?
+        let type: PortType?
+        let hostID: String
+    }
+
+    /// `/asset/ports/detail` (ListPortHost) and `/asset/ports` (ListPorts).
+    static let detailEndpoints: [(tail: [String], kind: DetailKind)] = [
+        (["asset", "ports", "detail"], .portHosts), (["asset", "ports"], .hostPorts)
+    ]
+
+    /// The query parameters of a drill-down call that are filters (a partial view); `port`,
+    /// `type` (ListPortHost) and `host_id` (ListPorts) are the query itself.
+    static let detailFilterNames: [DetailKind: Set<String>] = [
+        .portHosts: ["host_name", "host_ip"], .hostPorts: ["host_name", "host_ip", "port", "type", "status"]
+    ]
 
     struct Contents {
         var pages: [Page] = []
@@ -45,6 +67,7 @@ enum HARReader {
             let filters: String
             let offset: Int64
             let body: [UInt8]
+            let detail: DetailQuery?
         }
         var candidates: [Candidate] = []
         var contents = Contents()
@@ -57,10 +80,17 @@ enum HARReader {
             let urlPlace = place + ".request.url"
             // A URL that names the endpoint is checked before it is parsed: parsing would skip
             // it as "another URL" in silence, or keep a NUL that cuts the project id short.
-            let namesEndpoint = urlText.contains(endpointSuffix)
+            let namesEndpoint = urlText.contains(endpointSuffix) || urlText.contains("/asset/ports")
             if namesEndpoint { try checkURLText(urlText, file: file, place: urlPlace) }
+            let detailKind = URLComponents(string: urlText).flatMap { components -> DetailKind? in
+                let parts = components.percentEncodedPath.split(separator: "/").map(String.init)
+                guard let v5 = parts.firstIndex(of: "v5"), v5 + 1 < parts.count else { return nil }
+                let tail = Array(parts[(v5 + 2)...])
+                return detailEndpoints.first { $0.tail == tail }?.kind
+            }
             guard let components = URLComponents(string: urlText),
                 components.percentEncodedPath.hasSuffix(endpointSuffix) || components.percentEncodedPath.hasSuffix(endpointSuffix + "/")
+                    || detailKind != nil
             else {
                 if namesEndpoint, URLComponents(string: urlText) == nil {
                     throw InputError(
@@ -73,8 +103,8 @@ enum HARReader {
                 continue
             }
             let pathParts = components.percentEncodedPath.split(separator: "/").map(String.init)
-            guard pathParts.count >= 5, let v5 = pathParts.firstIndex(of: "v5"), v5 + 1 < pathParts.count,
-                Array(pathParts[(v5 + 2)...]) == ["asset", "port", "statistics"]
+            guard pathParts.count >= 4, let v5 = pathParts.firstIndex(of: "v5"), v5 + 1 < pathParts.count,
+                Array(pathParts[(v5 + 2)...]) == ["asset", "port", "statistics"] || detailKind != nil
             else {
                 unrelated += 1
                 continue
@@ -94,7 +124,8 @@ enum HARReader {
             let content = entry["response"]?["content"]
             let bodyText = content?["text"]?.stringValue
             guard status == 200 else {
-                var note = "\(place): HTTP \(status.map(String.init) ?? "status missing") response to the statistics endpoint skipped"
+                let endpoint = detailKind.map { "the \($0.rawValue) endpoint" } ?? "the statistics endpoint"
+                var note = "\(place): HTTP \(status.map(String.init) ?? "status missing") response to \(endpoint) skipped"
                 if let bodyText, let reason = errorSummary(Array(bodyText.utf8)) { note += " (\(reason))" }
                 contents.notes.append(note)
                 continue
@@ -141,8 +172,10 @@ enum HARReader {
             } else {
                 category = .host
             }
+            let filterNames = detailKind.flatMap { detailFilterNames[$0] } ?? SnapshotKey.filterNames
             let filters = SnapshotKey.canonicalFilters(
-                items.filter { SnapshotKey.filterNames.contains($0.key) && !$0.value.isEmpty }.map { (name: $0.key, value: $0.value) })
+                items.filter { filterNames.contains($0.key) && !$0.value.isEmpty }.map { (name: $0.key, value: $0.value) })
+            let detail = try detailKind.map { kind throws(InputError) in try detailQuery(kind, items, file: file, place: urlPlace) }
             guard let offsetValue = Int64(items["offset"] ?? "0"), offsetValue >= 0 else {
                 throw InputError(
                     file: file, place: place + ".request.url",
@@ -153,7 +186,7 @@ enum HARReader {
                     entry: index, started: started, startedText: startedText,
                     projectID: try decodedComponent(pathParts[v5 + 1], what: "the project id in the path", file: file, place: urlPlace),
                     enterpriseProjectID: items["enterprise_project_id"] ?? "", category: category, categoryGiven: categoryText != nil,
-                    filters: filters, offset: offsetValue, body: body))
+                    filters: filters, offset: offsetValue, body: body, detail: detail))
         }
         if unrelated > 0 {
             contents.notes.append("\(unrelated) entr\(unrelated == 1 ? "y" : "ies") for other URLs skipped")
@@ -163,13 +196,14 @@ enum HARReader {
         // they form one snapshot, captured when its first page was requested.
         struct RunKey: Hashable {
             let projectID: String, enterpriseProjectID: String, category: Category, filters: String
+            let detail: DetailQuery?
         }
         var openRuns: [RunKey: (first: Candidate, lastOffset: Int64)] = [:]
         let ordered = candidates.enumerated().sorted { ($0.element.started, $0.offset) < ($1.element.started, $1.offset) }.map(\.element)
         for candidate in ordered {
             let runKey = RunKey(
                 projectID: candidate.projectID, enterpriseProjectID: candidate.enterpriseProjectID, category: candidate.category,
-                filters: candidate.filters)
+                filters: candidate.filters, detail: candidate.detail)
             var first = candidate
             if let run = openRuns[runKey], candidate.offset > run.lastOffset {
                 first = run.first
@@ -183,15 +217,45 @@ enum HARReader {
                 enterpriseProject: candidate.enterpriseProjectID.isEmpty ? "not in the request URL" : "HAR request URL",
                 category: candidate.categoryGiven ? "HAR request URL" : "API default (no category in the request URL)",
                 capturedAt: "HAR startedDateTime of entry \(first.entry) (\(first.startedText))")
-            contents.pages.append(Page(entry: candidate.entry, key: key, provenance: provenance, body: candidate.body))
+            contents.pages.append(
+                Page(entry: candidate.entry, key: key, provenance: provenance, body: candidate.body, detail: candidate.detail))
         }
         contents.pages.sort { $0.entry < $1.entry }
         return contents
     }
 
+    /// The drill-down query a request URL gives: ListPortHost needs `port` (1–65535) and may give
+    /// `type`; ListPorts gives `host_id` (or only filters such as `host_name`).
+    private static func detailQuery(
+        _ kind: DetailKind, _ items: [String: String], file: String, place: String
+    ) throws(InputError) -> DetailQuery {
+        switch kind {
+        case .portHosts:
+            guard let text = items["port"], let port = Int(text), port >= 1, port <= 65_535 else {
+                throw InputError(
+                    file: file, place: place,
+                    message:
+                        "expected port=1–65535 in a ListPortHost request URL (/asset/ports/detail), found \(items["port"].map { "port=\($0)" } ?? "none")"
+                )
+            }
+            var type: PortType?
+            if let text = items["type"], !text.isEmpty {
+                guard let value = PortType(lenient: text) else {
+                    throw InputError(file: file, place: place, message: "expected type=TCP, UDP, TCP6 or UDP6, found type=\(text)")
+                }
+                type = value
+            }
+            return DetailQuery(kind: kind, port: port, type: type, hostID: "")
+        case .hostPorts:
+            return DetailQuery(kind: kind, port: nil, type: nil, hostID: items["host_id"] ?? "")
+        }
+    }
+
     /// The query parameters that make a snapshot's key (or order its pages): given twice with
     /// different values, which one the export meant cannot be known.
-    static let keyParameters: Set<String> = SnapshotKey.filterNames.union(["category", "enterprise_project_id", "offset"])
+    static let keyParameters: Set<String> = SnapshotKey.filterNames.union([
+        "category", "enterprise_project_id", "offset", "host_id", "host_name", "host_ip"
+    ])
 
     /// A statistics URL's text: no control character (a NUL would cut an id short where it is
     /// stored) and no U+FFFD (what the JSON reader makes of bytes that are not UTF-8; a URL is

@@ -46,9 +46,9 @@ public struct ImportReport: Sendable {
     var defaults = MetadataDefaults()
     /// The drill-down snapshots (ListPortHost, ListPorts) the run stored or added to.
     var drillDown: [DetailOutcome] = []
-    /// Inputs that held only drill-down data (ListPortHost, ListPorts pages), each with what it
-    /// was in words: skipped with a warning, or an error when no input held statistics.
-    var drillDownOnly: [(path: String, what: String, warnings: [String])] = []
+    /// Drill-down pages (ListPortHost, ListPorts) added, and their records.
+    public var detailPages = 0
+    public var detailRecords = 0
 }
 
 extension ImportReport.SnapshotLine {
@@ -116,19 +116,6 @@ public struct Importer {
                     progress?.update(filesDone: index + 1, filesTotal: files.count, records: report.records)
                 }
                 progress?.finish()
-                // Nothing but drill-down data: nothing to import, which is an error, not a success.
-                if !report.drillDownOnly.isEmpty && report.drillDownOnly.count == files.count && errors.isEmpty {
-                    for (path, what, _) in report.drillDownOnly {
-                        errors.append(
-                            InputError(
-                                file: path,
-                                message:
-                                    "\(what): drill-down data is not imported yet, and no input holds port statistics (GET /v5/{project_id}/asset/port/statistics)"
-                            ))
-                    }
-                    let said = Set(report.drillDownOnly.flatMap(\.warnings))
-                    report.warnings.removeAll { said.contains($0) }
-                }
                 if !errors.isEmpty && !options.skipInvalid {
                     return .rollBack
                 }
@@ -170,6 +157,10 @@ public struct Importer {
             return
         }
         let isHAR = path.lowercased().hasSuffix(".har") || path.lowercased().hasSuffix(".har.gz")
+        if !isHAR, let query = try namedDetailQuery(file) {
+            try importNamedDetail(file, query: query, session: session, report: &report)
+            return
+        }
         // The path and flags give a raw body's metadata before it is parsed; worked out once.
         let metadata = isHAR ? nil : Result { () throws(InputError) in try rawBodyMetadata(file) }
         if let key = try? metadata?.get().key,
@@ -238,9 +229,6 @@ public struct Importer {
         }
     }
 
-    /// The end of the warning for an input of drill-down data.
-    static let drillDownSkipped = ": drill-down data is not imported yet; skipped"
-
     /// The pages of a file that holds several: each its own source (`entry` is its index in the
     /// file), under the metadata of the file (and of its key, in an object keyed by category).
     ///
@@ -254,18 +242,8 @@ public struct Importer {
         report: inout ImportReport
     ) throws {
         let path = file.displayPath
-        let warnings = skipped.map { item in
-            let place = file.bytes.withUnsafeBufferPointer { item.place.text(in: $0) }
-            return "\(path): \(place.isEmpty ? "" : place + ": ")\(item.what)\(Importer.drillDownSkipped)"
-        }
-        report.warnings.append(contentsOf: warnings)
-        if pages.isEmpty {
-            if let first = skipped.first {
-                let what = skipped.count == 1 ? first.what : "\(skipped.count) drill-down pages (the first \(first.what))"
-                report.drillDownOnly.append((path, what, warnings))
-            }
-            return
-        }
+        try importShapedDetail(skipped, file: file, session: session, report: &report)
+        if pages.isEmpty { return }
         func placeText(_ page: ExportShapeReader.Page) -> String {
             file.bytes.withUnsafeBufferPointer { page.place.text(in: $0) }
         }
@@ -364,11 +342,17 @@ public struct Importer {
             let seen = contents.notes.isEmpty ? "" : " (\(contents.notes.joined(separator: "; ")))"
             throw InputError(
                 file: file.displayPath,
-                message: "this HAR capture has no successful response of GET /v5/{project_id}/asset/port/statistics\(seen)")
+                message:
+                    "this HAR capture has no successful response of GET /v5/{project_id}/asset/port/statistics, /asset/ports/detail or /asset/ports\(seen)"
+            )
         }
         let realPath = file.canonicalPath
         for harPage in contents.pages {
             let place = "log.entries[\(harPage.entry)] response body"
+            if let detail = harPage.detail {
+                try importHARDetail(harPage, detail, file: file, place: place, session: session, report: &report)
+                continue
+            }
             let content: ResponseBodyReader.Content
             do {
                 content = try harPage.body.withUnsafeBufferPointer { try ResponseBodyReader.read($0) }

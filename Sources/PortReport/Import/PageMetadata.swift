@@ -5,11 +5,12 @@ extension Importer {
     /// came from a default (warned about once per kind at the end of the run). `bodyCategory` is
     /// the category the body itself gives (an object keyed by category).
     func rawBodyMetadata(
-        _ file: InputFile, bodyCategory: (value: Category, place: String)? = nil
+        _ file: InputFile, bodyCategory: (value: Category, place: String)? = nil, metadataPath: String? = nil
     ) throws(InputError) -> (key: SnapshotKey, provenance: MetadataProvenance, defaults: [MetadataDefaults.Default]) {
         let path = file.displayPath
         let sidecar = file.isStandardInput ? nil : sidecars.values(for: path)
-        let typedPath = file.isStandardInput ? "" : path
+        // A drill-down page's metadata is read from its directory (`metadataPath`), not its name.
+        let typedPath = file.isStandardInput ? "" : (metadataPath ?? path)
         var defaults: [MetadataDefaults.Default] = []
 
         let category: Category

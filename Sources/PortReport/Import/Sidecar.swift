@@ -28,6 +28,15 @@ struct Sidecar: Sendable {
     static let maximumRegionLength = 64
     static let maximumExportedByLength = 256
 
+    /// What a sidecar says about one drill-down page: `{"kind": "ListPortHost", "port": 2375,
+    /// "type": "TCP"}` or `{"kind": "ListPorts", "host_id": "…"}`.
+    struct DetailSpec: Equatable, Sendable {
+        let kind: DetailKind
+        let port: Int?
+        let type: PortType?
+        let hostID: String
+    }
+
     /// The query's filters (`status=danger`), as the snapshot key keeps them.
     struct Filter: Equatable, Sendable {
         let name: String
@@ -45,6 +54,9 @@ struct Sidecar: Sendable {
     /// an unfiltered query.
     var filters: [Filter]?
     var exportedBy: String?
+    /// The `details` member: drill-down pages of this directory by file name, with the query each
+    /// answers (`{"port-hosts.json": {"kind": "ListPortHost", "port": 2375, "type": "TCP"}}`).
+    var details: [String: DetailSpec] = [:]
     /// Warnings about members this version does not read.
     var warnings: [String] = []
 
@@ -163,9 +175,11 @@ struct Sidecar: Sendable {
                 capturedAt = time
             case "query":
                 try readQuery(member, fail: fail)
+            case "details":
+                details = try Sidecar.details(member, fail: fail)
             default:
                 warnings.append(
-                    "\(path): member \"\(TerminalText.value(member.name))\" is not part of \(Sidecar.format) and was ignored (it has format, project_id, enterprise_project_id, region, category, captured_at, query, exported_by)"
+                    "\(path): member \"\(TerminalText.value(member.name))\" is not part of \(Sidecar.format) and was ignored (it has format, project_id, enterprise_project_id, region, category, captured_at, query, details, exported_by)"
                 )
             }
         }
@@ -237,6 +251,56 @@ struct Sidecar: Sendable {
             filters.append(Filter(name: name, value: normalised))
         }
         return filters
+    }
+
+    /// The `details` member: an object from file names (in the sidecar's directory) to what each
+    /// drill-down page answers.
+    private static func details(
+        _ member: (name: String, value: JSONValue, line: Int),
+        fail: ((name: String, value: JSONValue, line: Int), String) -> InputError
+    ) throws(InputError) -> [String: DetailSpec] {
+        let shape =
+            "an object from file names to {\"kind\": \"ListPortHost\", \"port\": P, \"type\": T} or {\"kind\": \"ListPorts\", \"host_id\": H}"
+        guard case .object(let files) = member.value else { throw fail(member, shape) }
+        var result: [String: DetailSpec] = [:]
+        for name in files.keys.sorted() {
+            guard let value = files[name] else { continue }
+            let place = (name: "details.\(name)", value: value, line: member.line)
+            guard !name.isEmpty, !name.contains("/") else { throw fail(place, "a file name in the sidecar's directory (no '/')") }
+            guard case .object(let spec) = value else { throw fail(place, shape) }
+            func inner(_ key: String) -> (name: String, value: JSONValue, line: Int) {
+                (name: "details.\(name).\(key)", value: spec[key] ?? .null, line: member.line)
+            }
+            guard case .string(let kindText)? = spec["kind"], let kind = DetailKind(rawValue: kindText) else {
+                throw fail(inner("kind"), "\"ListPortHost\" or \"ListPorts\"")
+            }
+            for key in spec.keys.sorted() where !["kind", "port", "type", "host_id"].contains(key) {
+                throw fail(inner(key), "only kind, port, type (ListPortHost) or host_id (ListPorts)")
+            }
+            switch kind {
+            case .portHosts:
+                guard case .number(let number)? = spec["port"], let port = number.integer, port >= 1, port <= 65_535 else {
+                    throw fail(inner("port"), "the queried port, an integer 1–65535")
+                }
+                var type: PortType?
+                switch spec["type"] {
+                case .none, .null?: type = nil
+                case .string(let text)?:
+                    guard let value = PortType(lenient: text) else { throw fail(inner("type"), "\"TCP\", \"UDP\", \"TCP6\" or \"UDP6\"") }
+                    type = value
+                default: throw fail(inner("type"), "\"TCP\", \"UDP\", \"TCP6\" or \"UDP6\"")
+                }
+                guard spec["host_id"] == nil else { throw fail(inner("host_id"), "no host_id for ListPortHost") }
+                result[name] = DetailSpec(kind: kind, port: Int(port), type: type, hostID: "")
+            case .hostPorts:
+                guard case .string(let host)? = spec["host_id"], !host.isEmpty, host.count <= 64 else {
+                    throw fail(inner("host_id"), "the queried host_id, a string of 1–64 characters")
+                }
+                guard spec["port"] == nil, spec["type"] == nil else { throw fail(inner("port"), "only host_id for ListPorts") }
+                result[name] = DetailSpec(kind: kind, port: nil, type: nil, hostID: host)
+            }
+        }
+        return result
     }
 
     /// A text member: a non-empty string of at most `maximum` characters, without control characters.
@@ -370,6 +434,15 @@ final class SidecarIndex {
 
     /// The sidecar values that apply to `file`; nil when none does.
     func values(for file: String) -> Values? { inputs[file] }
+
+    /// What the sidecar in `file`'s own directory says about it as a drill-down page (its
+    /// `details` member); nil when it says nothing. Read after `load`.
+    func detail(for file: String) -> Values.Sourced<Sidecar.DetailSpec>? {
+        let directory = SidecarIndex.directoryName(of: file)
+        guard case .success(let sidecar?)? = directories[directory] ?? directories[directory + "/"] else { return nil }
+        let name = String(file.split(separator: "/").last ?? "")
+        return sidecar.details[name].map { Values.Sourced(value: $0, sidecar: sidecar.path) }
+    }
 
     private func sidecar(in directory: String) throws(InputError) -> Sidecar? {
         if let known = directories[directory] { return try known.get() }

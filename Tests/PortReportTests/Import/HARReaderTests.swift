@@ -34,10 +34,21 @@ import Testing
             let status = (e["response"] as? [String: Any])?["status"] as? Int
             return URLComponents(string: url)?.path.hasSuffix("/asset/port/statistics") == true && status == 200
         }
-        #expect(contents.pages.map(\.entry) == statistics.map(\.offset))
+        #expect(contents.pages.filter { $0.detail == nil }.map(\.entry) == statistics.map(\.offset))
+        // The capture's ListPorts entry (`/asset/ports?host_id=…`, no category: host) is read as one.
+        let listPorts = entries.enumerated().filter { _, e in
+            let url = ((e["request"] as? [String: Any])?["url"] as? String) ?? ""
+            return URLComponents(string: url)?.path.hasSuffix("/asset/ports") == true
+        }
+        let detail = contents.pages.filter { $0.detail != nil }
+        #expect(detail.map(\.entry) == listPorts.map(\.offset))
+        #expect(
+            detail.first?.detail
+                == HARReader.DetailQuery(kind: .hostPorts, port: nil, type: nil, hostID: "ee0b38b5-39ab-73c9-76d8-536b1b05ab9c"))
+        #expect(detail.first?.key.category == .host)
         let firstStarted = try #require(statistics.first?.element["startedDateTime"] as? String)
         let expectedTime = try #require(Timestamp(rfc3339: firstStarted))
-        for page in contents.pages {
+        for page in contents.pages where page.detail == nil {
             #expect(page.key.capturedAt == expectedTime)
             #expect(page.key.category == .container)
             #expect(page.key.projectID == "0f6c2d1e9b5a4c3d8e7f6a5b4c3d2e1f")

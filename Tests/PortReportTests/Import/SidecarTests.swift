@@ -93,7 +93,7 @@ import Testing
         let sidecar = try parse(#"{"format": "portreport-export/1", "account": "x", "query": {"offset_step": 200}}"#)
         #expect(
             sidecar.warnings == [
-                "s/portreport-export.json: member \"account\" is not part of portreport-export/1 and was ignored (it has format, project_id, enterprise_project_id, region, category, captured_at, query, exported_by)",
+                "s/portreport-export.json: member \"account\" is not part of portreport-export/1 and was ignored (it has format, project_id, enterprise_project_id, region, category, captured_at, query, details, exported_by)",
                 "s/portreport-export.json: member \"query.offset_step\" is not part of portreport-export/1 and was ignored (query has path, filters, limit)"
             ])
     }
