@@ -158,6 +158,22 @@ public struct JSONReportRenderer: ReportRenderer {
             } else {
                 w.string("movers", nil)
             }
+            w.array("drilldown") { w in for entry in result.drilldown { w.elementObject { w in Self.drilldown(&w, entry) } } }
+            w.array("asset_ranking") { w in
+                for risk in result.assetRanking {
+                    w.elementObject { w in
+                        w.string("category", risk.asset.category.rawValue)
+                        w.string("asset_id", risk.asset.id)
+                        w.string("name", risk.displayName)
+                        w.string("host_id", risk.hostID)
+                        w.string("host_ip", risk.hostIP)
+                        w.string("project_id", risk.projectID.isEmpty ? nil : risk.projectID)
+                        w.array("ports") { w in for key in risk.ports { w.element(key.description) } }
+                        w.int("all_interfaces", risk.allInterfaces)
+                        w.string("anchor", risk.anchor)
+                    }
+                }
+            }
             w.array("findings") { w in for finding in result.findings { w.elementObject { w in Self.finding(&w, finding) } } }
             w.array("waived") { w in for finding in result.waived { w.elementObject { w in Self.finding(&w, finding) } } }
         }
@@ -226,5 +242,51 @@ public struct JSONReportRenderer: ReportRenderer {
         } else {
             w.string("waiver", nil)
         }
+        // Empty when no drill-down exists for the port (or, under a narrowed rule, none matches).
+        w.array("assets") { w in for asset in finding.assets { w.elementObject { w in Self.asset(&w, asset) } } }
+    }
+
+    /// One `drilldown[]` entry: the members issue 13 lists, then what says how far to trust them.
+    static func drilldown(_ w: inout JSONWriter, _ entry: DrilldownEntry) {
+        key(&w, entry.key)
+        w.string("category", entry.category.rawValue)
+        w.string("source", entry.source.rawValue)
+        w.string("captured_at", entry.capturedAt.rfc3339)
+        w.int("total_num", entry.totalNum)
+        w.bool("complete", entry.complete)
+        w.int("statistics_num", entry.statisticsNum)
+        w.int("asset_count", entry.assetCount)
+        w.bool("mismatch", entry.mismatch)
+        w.object("exposure") { w in
+            for exposure in Exposure.allCases { w.int(exposure.jsonName, entry.exposure[exposure]) }
+        }
+        w.array("assets") { w in for asset in entry.assets { w.elementObject { w in Self.asset(&w, asset) } } }
+        if let changes = entry.changes {
+            w.object("changes") { w in
+                w.string("since", changes.since.rfc3339)
+                w.array("opened") { w in for asset in changes.opened { w.elementObject { w in Self.asset(&w, asset) } } }
+                w.array("closed") { w in for asset in changes.closed { w.elementObject { w in Self.asset(&w, asset) } } }
+            }
+        } else {
+            w.string("changes", nil)
+        }
+        w.array("notes") { w in for note in entry.notes { w.element(note) } }
+    }
+
+    /// One asset (a listening socket of a host or container): empty text members are null.
+    static func asset(_ w: inout JSONWriter, _ asset: DrilldownAsset) {
+        func text(_ name: String, _ value: String) { w.string(name, value.isEmpty ? nil : value) }
+        text("host_id", asset.hostID)
+        text("host_name", asset.hostName)
+        text("host_ip", asset.hostIP)
+        text("container_id", asset.containerID)
+        text("container_name", asset.containerName)
+        w.string("laddr", asset.laddr)
+        w.string("exposure", asset.exposure.rawValue)
+        w.int("pid", asset.pid)
+        text("path", asset.path)
+        w.string("status", asset.status?.rawValue)
+        text("project_id", asset.projectID)
+        w.string("anchor", asset.anchor)
     }
 }

@@ -10,7 +10,7 @@ import Foundation
 enum ReportBatch {
     /// The formats rendered on their own threads, biggest first, so that two threads finish at
     /// about the same time. (`eml` comes last: it is assembled from the others.)
-    static let renderingOrder: [ReportFormat] = [.html, .xhtml, .email, .json, .markdown, .csv]
+    static let renderingOrder: [ReportFormat] = [.html, .xhtml, .email, .json, .markdown, .csv, .assets]
 
     /// The bytes of each of `formats` (and of the formats `eml` is built from, when it is asked for).
     static func render(_ formats: [ReportFormat], _ result: AnalysisResult, options: RenderOptions) throws -> [ReportFormat: [UInt8]] {

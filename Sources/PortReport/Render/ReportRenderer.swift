@@ -26,7 +26,7 @@ public struct RenderOptions: Sendable {
 /// imply it, and its renderer. The one list of formats; everything else derives from it.
 public enum ReportFormat: String, CaseIterable, Sendable {
     // In the order the extensions are named in messages.
-    case html, xhtml, markdown, json, csv, eml, email
+    case html, xhtml, markdown, json, csv, assets, eml, email
 
     /// The `--format` names, alphabetically, as help and messages list them.
     public static let names = allCases.map(\.rawValue).sorted()
@@ -40,6 +40,8 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         case .markdown: return ["md"]
         case .json: return ["json"]
         case .csv: return ["csv"]
+        // Longer than `csv`, so that `fleet.assets.csv` is the drill-down, not the ranking.
+        case .assets: return ["assets.csv"]
         case .eml: return ["eml"]
         // Longer than `html`, so that `summary.email.html` is the email, not the full report.
         case .email: return ["email.html"]
@@ -77,6 +79,7 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         switch self {
         case .json: return JSONReportRenderer()
         case .csv: return CSVRankingRenderer()
+        case .assets: return CSVAssetsRenderer()
         case .html: return HTMLReportRenderer(templates: options.templates)
         case .xhtml: return XHTMLReportRenderer(templates: options.templates)
         case .email: return EmailHTMLRenderer(templates: options.templates)

@@ -92,7 +92,8 @@ enum ReportFixture {
     /// The result, with `scope`, `top` and `breakdown` as given (the defaults are those of the
     /// canned files).
     static func result(
-        scope: AnalysisScope = AnalysisScope(), top: Int = 3, breakdown: Breakdown = ReportFixture.breakdown
+        scope: AnalysisScope = AnalysisScope(), top: Int = 3, breakdown: Breakdown = ReportFixture.breakdown,
+        findingAssets: [DrilldownAsset] = []
     ) -> AnalysisResult {
         AnalysisResult(
             generatedAt: generatedAt,
@@ -136,7 +137,7 @@ enum ReportFixture {
                 Finding(
                     kind: .forbidden, key: key(2375), category: .container, num: 1,
                     message: "2375/TCP is open in 1 container: an unauthenticated Docker API gives root on the host (forbidden)",
-                    waiver: nil)
+                    waiver: nil, assets: findingAssets)
             ],
             waived: [
                 Finding(

@@ -6,7 +6,7 @@ import Testing
 struct ReportFormatTests {
     @Test("the --format names, alphabetically")
     func names() {
-        #expect(ReportFormat.names == ["csv", "email", "eml", "html", "json", "markdown", "xhtml"])
+        #expect(ReportFormat.names == ["assets", "csv", "email", "eml", "html", "json", "markdown", "xhtml"])
     }
 
     @Test(
@@ -27,10 +27,10 @@ struct ReportFormatTests {
 
     @Test("the messages for an unknown name and an unknown extension")
     func messages() {
-        #expect(ReportFormat.unknownNameMessage("x") == "--format expects one of csv, email, eml, html, json, markdown, xhtml, not 'x'")
+        #expect(ReportFormat.unknownNameMessage("x") == "--format expects one of assets, csv, email, eml, html, json, markdown, xhtml, not 'x'")
         #expect(
             ReportFormat.unknownExtensionMessage("out.txt")
-                == "cannot tell the format of 'out.txt' from its extension (.html, .xhtml, .md, .json, .csv, .eml, .email.html): give --format"
+                == "cannot tell the format of 'out.txt' from its extension (.html, .xhtml, .md, .json, .csv, .assets.csv, .eml, .email.html): give --format"
         )
     }
 

@@ -1,8 +1,9 @@
 import CLibXML2
 
 /// Charts drawn by the tool as inline SVG, built node by node (numbers and labels enter only as
-/// attribute values and text). Every chart has a `<title>` and an `aria-label`; the report
-/// also shows the same figures as a table.
+/// attribute values and text). Every chart has `role="img"` and a `<title>`, its accessible name
+/// (SVG-AAM); the report also shows the same figures as a table. No `aria-label`: the W3C checker
+/// refuses it on `<svg>` in XHTML, and the title already names the chart.
 struct Chart: Sendable {
     enum Kind: Sendable {
         /// Horizontal bars, host and container stacked, one per port.
@@ -20,7 +21,6 @@ struct Chart: Sendable {
         xmlSetNs(svg, namespace)
         xmlAddChild(parent, svg)
         XMLNode.setAttribute(svg, "role", "img")
-        XMLNode.setAttribute(svg, "aria-label", title)
         if let titleNode = XMLNode.element("title", like: svg, text: title) { xmlAddChild(svg, titleNode) }
         switch kind {
         case .stackedBars(let bars): drawBars(bars, in: svg)
