@@ -27,7 +27,8 @@ struct ReportFormatTests {
 
     @Test("the messages for an unknown name and an unknown extension")
     func messages() {
-        #expect(ReportFormat.unknownNameMessage("x") == "--format expects one of assets, csv, email, eml, html, json, markdown, xhtml, not 'x'")
+        #expect(
+            ReportFormat.unknownNameMessage("x") == "--format expects one of assets, csv, email, eml, html, json, markdown, xhtml, not 'x'")
         #expect(
             ReportFormat.unknownExtensionMessage("out.txt")
                 == "cannot tell the format of 'out.txt' from its extension (.html, .xhtml, .md, .json, .csv, .assets.csv, .eml, .email.html): give --format"
