@@ -16,8 +16,9 @@ final class AnalysisReader {
         blobStatement = try db.makeStatement(sql: "SELECT data FROM snapshot_records WHERE snapshot_id = ?")
     }
 
-    /// Metadata of the snapshots in scope, oldest first. Uses the snapshot table only.
-    func snapshots(in scope: AnalysisScope) throws -> [SnapshotInfo] {
+    /// The `WHERE` clause (empty when the scope is everything) and its arguments that select a
+    /// scope's rows from `snapshot` or `detail_snapshot`, which share these columns.
+    static func whereClause(_ scope: AnalysisScope) -> (clause: String, arguments: StatementArguments) {
         var conditions: [String] = []
         var arguments: [any DatabaseValueConvertible] = []
         if let project = scope.projectID {
@@ -37,12 +38,18 @@ final class AnalysisReader {
             arguments.append(asOf.rfc3339)
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        return (whereClause, StatementArguments(arguments))
+    }
+
+    /// Metadata of the snapshots in scope, oldest first. Uses the snapshot table only.
+    func snapshots(in scope: AnalysisScope) throws -> [SnapshotInfo] {
+        let (whereClause, arguments) = AnalysisReader.whereClause(scope)
         let rows = try Row.fetchAll(
             db,
             sql: """
                 SELECT id, project_id, enterprise_project_id, category, captured_at, record_count, total_num, complete, partial, filters, note
                 FROM snapshot \(whereClause) ORDER BY captured_at, project_id, enterprise_project_id, category, filters, id
-                """, arguments: StatementArguments(arguments))
+                """, arguments: arguments)
         // Columns by position (the order of the SELECT above): looking each up by name was most
         // of reading a year's 730 snapshots.
         unusableWarnings = []

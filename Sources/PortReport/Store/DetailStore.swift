@@ -293,32 +293,14 @@ enum DetailReading {
     static func snapshots(_ db: Database, scope: AnalysisScope) throws -> [DetailSnapshot] {
         // A store of schema 2 or 3 read where it cannot be upgraded has no drill-down data.
         guard try db.tableExists("detail_snapshot") else { return [] }
-        var conditions: [String] = []
-        var arguments: [any DatabaseValueConvertible] = []
-        if let project = scope.projectID {
-            conditions.append("project_id = ?")
-            arguments.append(project)
-        }
-        if let enterprise = scope.enterpriseProjectID {
-            conditions.append("enterprise_project_id = ?")
-            arguments.append(enterprise)
-        }
-        if let category = scope.category {
-            conditions.append("category = ?")
-            arguments.append(category.rawValue)
-        }
-        if let asOf = scope.asOf {
-            conditions.append("captured_at <= ?")
-            arguments.append(asOf.rfc3339)
-        }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let (whereClause, arguments) = AnalysisReader.whereClause(scope)
         let rows = try Row.fetchAll(
             db,
             sql: """
                 SELECT id, project_id, enterprise_project_id, category, captured_at, kind, query_port, query_type, query_host_id, filters,
                 total_num, complete, note FROM detail_snapshot \(whereClause)
                 ORDER BY captured_at, project_id, enterprise_project_id, category, kind, query_port, query_type, query_host_id, filters, id
-                """, arguments: StatementArguments(arguments))
+                """, arguments: arguments)
         let observations = try db.cachedStatement(
             sql: """
                 SELECT host_id, host_name, host_ip, container_id, container_name, laddr, pid, path, port, type, status, agent_id
