@@ -4,9 +4,19 @@ import Foundation
 public enum SnapshotListingRendering {
     /// The listing as JSON. Its spelling is the one Foundation's `JSONEncoder` gave it before
     /// (keys sorted, `"key" : value`), so that scripts reading it see the same bytes.
-    public static func json(_ snapshots: [SnapshotSummary], schemaVersion: Int) -> [UInt8] {
+    /// `details` are the drill-down snapshots (`detail_snapshots`, empty when there are none).
+    public static func json(
+        _ snapshots: [SnapshotSummary], details: [DetailSnapshotSummary] = [], schemaVersion: Int
+    )
+        -> [UInt8]
+    {
         var w = JSONWriter(style: .foundationPretty)
         w.object { w in
+            w.array("detail_snapshots") { w in
+                for detail in details {
+                    w.elementObject { w in self.detail(&w, detail) }
+                }
+            }
             w.int("schema_version", schemaVersion)
             w.array("snapshots") { w in
                 for snapshot in snapshots {
@@ -37,8 +47,42 @@ public enum SnapshotListingRendering {
         w.bool("partial", s.partial)
         w.string("project_id", s.projectID)
         w.int("records", s.records)
+        sources(&w, s.sources)
+        w.string("tool_version", s.toolVersion)
+        w.int("total_num", s.totalNum)
+    }
+
+    /// One drill-down snapshot's members, in the sorted order of their keys.
+    private static func detail(_ w: inout JSONWriter, _ d: DetailSnapshotSummary) {
+        w.int("assets", d.assets)
+        w.string("call", d.call)
+        w.string("captured_at", d.capturedAt.rfc3339)
+        w.string("category", d.category.rawValue)
+        w.bool("complete", d.complete)
+        w.string("enterprise_project_id", d.enterpriseProjectID)
+        w.string("filters", d.filters)
+        w.int("id", d.id)
+        w.string("imported_at", d.importedAt)
+        w.object("metadata_from") { w in
+            w.string("captured_at", d.provenance.capturedAt)
+            w.string("category", d.provenance.category)
+            w.string("enterprise_project_id", d.provenance.enterpriseProjectID)
+            w.string("project_id", d.provenance.projectID)
+        }
+        w.string("note", d.note)
+        w.string("project_id", d.projectID)
+        w.string("query_host_id", d.queryHostID)
+        w.int("query_port", d.queryPort.map(Int64.init))
+        w.string("query_type", d.queryType)
+        w.int("records", d.records)
+        sources(&w, d.sources)
+        w.string("tool_version", d.toolVersion)
+        w.int("total_num", d.totalNum)
+    }
+
+    private static func sources(_ w: inout JSONWriter, _ sources: [SnapshotSummary.Source]) {
         w.array("sources") { w in
-            for source in s.sources {
+            for source in sources {
                 w.elementObject { w in
                     w.int("entry", source.entry.map(Int64.init))
                     w.string("path", source.path)
@@ -50,8 +94,6 @@ public enum SnapshotListingRendering {
                 }
             }
         }
-        w.string("tool_version", s.toolVersion)
-        w.int("total_num", s.totalNum)
     }
 
     /// The listing as a table, one snapshot a line, then a line that counts them.
@@ -60,9 +102,37 @@ public enum SnapshotListingRendering {
     /// `TerminalText.tableCellWidth` characters (the last column, which pads nothing, to
     /// `TerminalText.messageValueWidth`), so that a row is one line and the table takes time
     /// linear in what it shows; the JSON listing keeps the values whole.
-    public static func table(_ snapshots: [SnapshotSummary], storePath: String, schemaVersion: Int) -> String {
-        rows(snapshots) + "\n"
+    ///
+    /// Drill-down snapshots, when there are any, follow in a second table with its own count.
+    public static func table(
+        _ snapshots: [SnapshotSummary], details: [DetailSnapshotSummary] = [], storePath: String, schemaVersion: Int
+    ) -> String {
+        var text =
+            rows(snapshots) + "\n"
             + "\(snapshots.count) snapshot\(snapshots.count == 1 ? "" : "s") in \(TerminalText.value(storePath)) (schema version \(schemaVersion))"
+        if !details.isEmpty {
+            text +=
+                "\n\n" + detailRows(details) + "\n"
+                + "\(details.count) drill-down snapshot\(details.count == 1 ? "" : "s") (ListPortHost: servers or containers behind a port; ListPorts: one server's ports)"
+        }
+        return text
+    }
+
+    static func detailRows(_ details: [DetailSnapshotSummary]) -> String {
+        let header = ["ID", "PROJECT", "CATEGORY", "CAPTURED AT", "CALL", "QUERY", "RECORDS", "ASSETS", "TOTAL_NUM", "STATE", "SOURCES"]
+        var rows = [header]
+        for d in details {
+            let state =
+                d.complete
+                ? "complete"
+                : Completeness.isUnknown(complete: d.complete, totalNum: d.totalNum, note: d.note)
+                    ? "completeness unknown" : "incomplete"
+            rows.append([
+                String(d.id), d.projectID ?? "(unknown)", d.category.rawValue, d.capturedAt.rfc3339, d.call, d.query,
+                String(d.records), String(d.assets), d.totalNum.map(String.init) ?? "-", state, sourceSummary(d.sources)
+            ])
+        }
+        return TextTable.render(rows, rightAligned: [0, 6, 7, 8])
     }
 
     static func rows(_ snapshots: [SnapshotSummary]) -> String {

@@ -19,6 +19,7 @@ struct SnapshotsCommand: ParsableCommand {
     func run() throws {
         let path = storeOptions.storePath
         let snapshots: [SnapshotSummary]
+        let details: [DetailSnapshotSummary]
         let version: Int
         let warnings: [String]
         do {
@@ -26,6 +27,7 @@ struct SnapshotsCommand: ParsableCommand {
             let listing = try store.snapshotListing()
             snapshots = listing.snapshots
             warnings = listing.warnings
+            details = try store.detailSnapshotListing()
             version = try store.storedSchemaVersion()
         } catch {
             throw fail(error)
@@ -34,9 +36,9 @@ struct SnapshotsCommand: ParsableCommand {
         for warning in warnings { console.report(Diagnostic(.warning, warning)) }
         switch format {
         case .json:
-            console.write(bytes: SnapshotListingRendering.json(snapshots, schemaVersion: version))
+            console.write(bytes: SnapshotListingRendering.json(snapshots, details: details, schemaVersion: version))
         case .table:
-            console.write(SnapshotListingRendering.table(snapshots, storePath: path, schemaVersion: version))
+            console.write(SnapshotListingRendering.table(snapshots, details: details, storePath: path, schemaVersion: version))
         }
     }
 }

@@ -56,6 +56,29 @@ struct DetailStoreTests {
         #expect(stored.first?.totalNum == 2 && stored.first?.complete == true && stored.first?.note == "")
     }
 
+    @Test("the listing counts each query's records and distinct assets, and names its pages")
+    func listing() throws {
+        let store = try Store.inMemory()
+        // h1 listens on two addresses: two records, one asset.
+        let webLocal = DetailRecord(
+            hostID: "h1", hostName: "web-1", hostIP: "10.0.0.1", containerID: "c1", containerName: "dockerd-proxy",
+            laddr: "127.0.0.1", pid: 41, path: "/usr/bin/dockerd", port: 2375, type: .tcp, status: .danger, agentID: "a1")
+        try store.importSession(importedAt: time) { session in
+            try session.input { _ = try session.addDetail(page("a.json", sha256: "aa", totalNum: 3), records: [web, webLocal]) }
+            try session.input { _ = try session.addDetail(page("b.json", sha256: "bb", totalNum: 3), records: [local]) }
+            _ = try session.finishDetails()
+            return .commit
+        }
+        let listing = try store.detailSnapshotListing()
+        #expect(listing.count == 1)
+        let d = try #require(listing.first)
+        #expect(d.call == "ListPortHost" && d.queryPort == 2375 && d.queryType == "TCP" && d.queryHostID == nil)
+        #expect(d.query == "port=2375&type=TCP")
+        #expect(d.records == 3 && d.assets == 2 && d.totalNum == 3 && d.complete)
+        #expect(d.sources.map(\.path) == ["a.json", "b.json"])
+        #expect(d.projectID == "p1" && d.enterpriseProjectID == nil && d.category == .container)
+    }
+
     @Test("a page short of total_num leaves the snapshot incomplete, with the count in words")
     func incomplete() throws {
         let store = try Store.inMemory()

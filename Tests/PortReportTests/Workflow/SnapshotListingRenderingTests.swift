@@ -53,7 +53,49 @@ struct SnapshotListingRenderingTests {
     func emptyJSON() {
         #expect(
             String(decoding: SnapshotListingRendering.json([], schemaVersion: 2), as: UTF8.self)
-                == "{\n  \"schema_version\" : 2,\n  \"snapshots\" : [\n\n  ]\n}\n")
+                == "{\n  \"detail_snapshots\" : [\n\n  ],\n  \"schema_version\" : 2,\n  \"snapshots\" : [\n\n  ]\n}\n")
+    }
+
+    static let detail = DetailSnapshotSummary(
+        id: 4, projectID: "p1", enterpriseProjectID: nil, category: .container, capturedAt: Timestamp(secondsSinceEpoch: 1_795_824_000),
+        call: "ListPortHost", queryPort: 2375, queryType: "TCP", queryHostID: nil, filters: nil, records: 3, assets: 2, totalNum: 3,
+        complete: true, note: nil, importedAt: "2026-11-30T10:53:20Z", toolVersion: "0.3.0",
+        provenance: .init(projectID: "flag --project", enterpriseProjectID: "not given", category: "path (container)", capturedAt: "path"),
+        sources: [
+            .init(
+                path: "exports/2026-11-28/container/port-hosts-2375-tcp.json", entry: nil, sha256: "aa", size: 10, totalNum: 3, records: 3,
+                query: nil)
+        ])
+
+    @Test("drill-down snapshots follow the statistics in a table of their own, with the query in the API's parameter names")
+    func detailTable() {
+        let text = SnapshotListingRendering.table(
+            [Self.snapshots[0]], details: [Self.detail], storePath: "s.sqlite", schemaVersion: 4)
+        #expect(
+            text == """
+                ID  PROJECT  CATEGORY  CAPTURED AT           RECORDS  TOTAL_NUM  STATE     SOURCES
+                 1  p1       host      2026-11-28T00:00:00Z      430        430  complete  2 files under exports/2026-11-28/host/
+                1 snapshot in s.sqlite (schema version 4)
+
+                ID  PROJECT  CATEGORY   CAPTURED AT           CALL          QUERY               RECORDS  ASSETS  TOTAL_NUM  STATE     SOURCES
+                 4  p1       container  2026-11-28T00:00:00Z  ListPortHost  port=2375&type=TCP        3       2          3  complete  1 file: exports/2026-11-28/container/port-hosts-2375-tcp.json
+                1 drill-down snapshot (ListPortHost: servers or containers behind a port; ListPorts: one server's ports)
+                """)
+    }
+
+    @Test("the JSON lists drill-down snapshots under detail_snapshots, with the query's members")
+    func detailJSON() throws {
+        let written = SnapshotListingRendering.json([], details: [Self.detail], schemaVersion: 4)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(written)) as? [String: Any])
+        let details = try #require(object["detail_snapshots"] as? [[String: Any]])
+        #expect(details.count == 1)
+        let d = try #require(details.first)
+        #expect(d["call"] as? String == "ListPortHost")
+        #expect(d["query_port"] as? Int == 2375)
+        #expect(d["query_type"] as? String == "TCP")
+        #expect(d["query_host_id"] is NSNull)
+        #expect(d["records"] as? Int == 3 && d["assets"] as? Int == 2 && d["total_num"] as? Int == 3)
+        #expect((d["sources"] as? [[String: Any]])?.first?["path"] as? String == "exports/2026-11-28/container/port-hosts-2375-tcp.json")
     }
 
     @Test("the table: columns aligned, sources summed up, control characters from inputs (U+2028 too) made visible")
@@ -83,7 +125,11 @@ struct SnapshotListingRenderingTests {
 private struct EncodedListing: Encodable {
     let schemaVersion: Int
     let snapshots: [EncodedSnapshot]
-    enum CodingKeys: String, CodingKey { case schemaVersion = "schema_version", snapshots }
+    /// Added with drill-down (schema 4): empty when the store has none.
+    let detailSnapshots: [String] = []
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion = "schema_version", snapshots, detailSnapshots = "detail_snapshots"
+    }
 }
 
 private struct EncodedSnapshot: Encodable {
