@@ -279,6 +279,49 @@ struct EditCommandTests {
         }
     }
 
+    @Test("a schema-3 store takes a drill-down page: the v4 migration adds its tables, the statistics untouched")
+    func schemaThreeUpgrade() async throws {
+        try await withScratch("upgrade-v3") { scratch in
+            _ = try await Self.seeded(scratch)
+            // A schema-3 store: what portreport wrote before drill-down.
+            let queue = try DatabaseQueue(path: scratch.store)
+            try await queue.writeWithoutTransaction { db in
+                try db.execute(
+                    sql: """
+                        DROP TABLE observation; DROP TABLE detail_source; DROP TABLE detail_snapshot; DROP TABLE asset;
+                        PRAGMA user_version = 3
+                        """)
+            }
+            try queue.close()
+            // Every row of the statistics' tables (a table's rows follow its `table NAME:` line).
+            let statistics = { (path: String) in
+                var table = ""
+                return try StoreInspection.dump(path).split(separator: "\n").filter { line in
+                    if line.hasPrefix("table ") { table = String(line.dropFirst(6).prefix { $0 != ":" }) }
+                    return ["snapshot", "snapshot_records", "source"].contains(table) && !line.hasPrefix("user_version")
+                }
+            }
+            let before = try statistics(scratch.store)
+            let page = try scratch.write(
+                "details/2026-11-27/container/port-hosts-2375-tcp.json",
+                """
+                {"total_num": 1, "data_list": [{"host_id": "h-1", "host_name": "build-1", "host_ip": "10.0.0.1", "laddr": "0.0.0.0",
+                 "pid": 77, "path": "/usr/bin/dockerd", "port": 2375, "type": "TCP", "status": "danger", "container_id": "c-1",
+                 "container_name": "dind", "agent_id": "a-1"}]}
+                """)
+            let run = try await CLI.run(["import", "--store", scratch.store, "--project", "P", page], environment: Self.epoch)
+            #expect(run.status == 0, "\(run)")
+            #expect(run.out.contains("stored drill-down snapshot 1: ListPortHost port=2375&type=TCP (container)"), "\(run)")
+            let version = try StoreInspection.read(scratch.store) { db in try Int.fetchOne(db, sql: "PRAGMA user_version") }
+            #expect(version == 4)
+            #expect(before.contains("table snapshot: 2 rows") && before.count > 4)
+            let after = try statistics(scratch.store)
+            #expect(after == before, "\(Set(after).symmetricDifference(before))")
+            let listing = try await CLI.run(["snapshots", "--store", scratch.store])
+            #expect(listing.out.contains("1 drill-down snapshot "), "\(listing)")
+        }
+    }
+
     @Test("report PATH --project/--category imports the paths under them, and scopes the report to them")
     func reportPathsTakeTheFlags() async throws {
         try await withScratch("report-paths") { scratch in
