@@ -148,12 +148,16 @@ struct DrilldownComputation {
                 if !snapshot.key.filters.isEmpty {
                     notes.append("\(name) is filtered (\(snapshot.key.filters)): it lists only the assets that match")
                 }
-                if let statistics = current[category]?.first(where: { $0.origin == use.origin }),
-                    snapshot.key.capturedAt < statistics.capturedAt
-                {
-                    notes.append(
-                        "\(name) is older than the statistics beside it (snapshot \(statistics.id), \(statistics.capturedAt.rfc3339)): assets may have opened or closed the port since"
-                    )
+                if let statistics = current[category]?.first(where: { $0.origin == use.origin }) {
+                    if snapshot.key.capturedAt < statistics.capturedAt {
+                        notes.append(
+                            "\(name) is older than the statistics beside it (snapshot \(statistics.id), \(statistics.capturedAt.rfc3339)): assets may have opened or closed the port since"
+                        )
+                    } else if snapshot.key.capturedAt > statistics.capturedAt {
+                        notes.append(
+                            "\(name) is newer than the statistics beside it (snapshot \(statistics.id), \(statistics.capturedAt.rfc3339)): assets may have opened or closed the port in between"
+                        )
+                    }
                 }
                 guard let previous = state.previous else { continue }
                 since.append(previous.key.capturedAt)

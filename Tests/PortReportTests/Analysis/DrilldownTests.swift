@@ -203,6 +203,26 @@ struct DrilldownTests {
         #expect(entry.assets.first?.displayName == "docker-api")
     }
 
+    /// A server's ListPorts captured at 18:00 beside host statistics of 00:00 the same day (the
+    /// later statistics were not used): the one asset equals the statistics' 1, but six hours lie
+    /// between the two, which a note says; a drill-down at the statistics' own time has no note.
+    @Test("notes: newer than the statistics, none at the same time")
+    func newerThanStatistics() throws {
+        let later = F.snapshot(
+            8, at: "2026-11-28T18:00:00Z", kind: .hostPorts, port: nil, type: nil, hostID: "h1", [F.host("h1", "web-1", "0.0.0.0")])
+        let same = F.snapshot(9, at: "2026-11-28T12:00:00Z", [F.host("h1", "web-1", "0.0.0.0")])
+        let current: [Category: [SnapshotInfo]] = [.host: [F.info(20, at: "2026-11-28T12:00:00Z")]]
+        let statistics: [Category: [Origin: Aggregate]] = [.host: [F.origin("p1"): F.records([(k(22, .tcp), 1)])]]
+        let entry = try #require(F.entries([later], current: current, statistics: statistics).first)
+        #expect(entry.source == .hostPorts && !entry.mismatch)
+        #expect(
+            entry.notes.contains(
+                "drill-down snapshot 8 (ListPorts host_id=h1 (host), project p1, 2026-11-28T18:00:00Z) is newer than the statistics beside it (snapshot 20, 2026-11-28T12:00:00Z): assets may have opened or closed the port in between"
+            ), "\(entry.notes)")
+        let sameTime = try #require(F.entries([same], current: current, statistics: statistics).first)
+        #expect(sameTime.notes.isEmpty, "\(sameTime.notes)")
+    }
+
     /// An empty ListPortHost page for port 2375 without a type: the statistics list 2375/TCP (1)
     /// and 2375/TCP6 (2), so the page says no asset has either, and both disagree.
     @Test("an empty page without a queried type covers the types the statistics list")
