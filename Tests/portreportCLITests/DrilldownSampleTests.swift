@@ -70,4 +70,40 @@ struct DrilldownSampleTests {
             }
         }
     }
+
+    /// Another store given to `import` is merged with its drill-down snapshots: before, only its
+    /// statistics came across and the servers behind the ports were silently left behind.
+    @Test("merging a store brings its drill-down snapshots, page by page; merging it again adds nothing")
+    func mergeBringsDrilldown() async throws {
+        let truthData = try Data(contentsOf: PackageLayout.url("samples/drilldown-truth.json"))
+        let truth = try #require(try JSONSerialization.jsonObject(with: truthData) as? [[String: Any]])
+        let pages = truth.filter { $0["day"] as? String == "2026-11-28" }
+        let records = try pages.map { try #require($0["assets"] as? [[String: Any]]).count }.reduce(0, +)
+        try await withScratch("drilldown-merge") { scratch in
+            let first = scratch.url.appendingPathComponent("first.sqlite").path
+            let environment = ["SOURCE_DATE_EPOCH": "1800000000"]
+            let imported = try await CLI.run(
+                ["import", "--store", first, "--project", "p1", "samples/exports/2026-11-28"], environment: environment)
+            #expect(imported.status == 0, "\(imported)")
+            let merged = try await CLI.run(["import", "--store", scratch.store, first], environment: environment)
+            #expect(merged.status == 0, "\(merged)")
+            #expect(merged.out.lines.filter { $0.hasPrefix("stored drill-down snapshot") }.count == pages.count, "\(merged)")
+            #expect(merged.out.lines.last?.contains("; \(pages.count) drill-down snapshots") == true, "\(merged)")
+            let count = try StoreInspection.read(scratch.store) { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM observation") }
+            #expect(count == records)
+            var reports: [Data] = []
+            for store in [first, scratch.store] {
+                let run = try await CLI.run(["report", "--store", store, "--format", "json", "--now", "2026-12-01T00:00:00Z"])
+                let root = try #require(try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [String: Any])
+                let entries = try #require(root["drilldown"] as? [[String: Any]])
+                #expect(entries.count == pages.count)
+                reports.append(try JSONSerialization.data(withJSONObject: entries, options: [.sortedKeys]))
+            }
+            #expect(reports.count == 2 && reports.first == reports.last)
+            let again = try await CLI.run(["import", "--store", scratch.store, first], environment: environment)
+            #expect(again.status == 0 && !again.out.contains("stored drill-down snapshot"), "\(again)")
+            let after = try StoreInspection.read(scratch.store) { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM observation") }
+            #expect(after == records)
+        }
+    }
 }

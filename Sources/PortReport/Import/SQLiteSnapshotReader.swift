@@ -76,6 +76,38 @@ struct SQLiteSnapshotReader {
                 }
             throw InputError(file: path, place: "snapshot \(damage.snapshotID)", message: message)
         }
+        try mergeDetails(source, into: session, report: &report)
+    }
+
+    /// The drill-down snapshots of another store (schema 4 on), page by page, as their files
+    /// were imported there.
+    private func mergeDetails(_ source: ForeignDatabase, into session: ImportSession, report: inout ImportReport) throws {
+        let path = file.displayPath
+        do {
+            try source.forEachDetailSnapshot { detail in
+                for sourcePage in detail.sources {
+                    let page = DetailPage(
+                        key: detail.key, provenance: detail.provenance, path: sourcePage.path, entry: sourcePage.entry,
+                        sha256: sourcePage.sha256, size: sourcePage.size, totalNum: sourcePage.totalNum, query: sourcePage.query)
+                    let added: Int?
+                    do {
+                        added = try session.addDetail(
+                            page, records: sourcePage.records, place: { _ in "drill-down snapshot \(detail.id)" })
+                    } catch let error as InputError where error.file == sourcePage.path && !error.isPredicate {
+                        throw InputError(
+                            file: path, place: "drill-down snapshot \(detail.id) (page \(sourcePage.path))", message: error.message)
+                    }
+                    if let added {
+                        report.detailRecords += added
+                        report.detailPages += 1
+                    } else {
+                        report.alreadyImportedPages += 1
+                    }
+                }
+            }
+        } catch let damage as ForeignDatabase.DetailDamage {
+            throw InputError(file: path, place: "drill-down snapshot \(damage.snapshotID)", message: "damaged: \(damage.what)")
+        }
     }
 
     // MARK: Any other database

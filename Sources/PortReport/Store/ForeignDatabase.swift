@@ -81,6 +81,33 @@ final class ForeignDatabase {
         let part: Part
     }
 
+    /// A drill-down snapshot of another store (schema 4 on), with its pages and their records.
+    struct DetailSnapshot {
+        struct Source {
+            let path: String
+            /// HAR entry or page index; -1 for a whole file.
+            let entry: Int
+            let sha256: String
+            let size: Int
+            let totalNum: Int64?
+            let query: String
+            let records: [DetailRecord]
+        }
+
+        let id: Int64
+        let key: DetailKey
+        let provenance: MetadataProvenance
+        let sources: [Source]
+    }
+
+    /// What in another store's drill-down snapshot cannot be read: its row (category, capture
+    /// time, call or queried type) or one of its observations (type, port or status).
+    struct DetailDamage: Error, Sendable {
+        let snapshotID: Int64
+        /// In words.
+        let what: String
+    }
+
     /// A value of a query's result, as SQLite typed it.
     enum Value: Sendable, Equatable {
         case null
@@ -184,6 +211,75 @@ final class ForeignDatabase {
                 try body(Snapshot(id: id, key: key, provenance: provenance, sources: sources))
             }
         }
+    }
+
+    /// Calls `body` with each drill-down snapshot, oldest id first; none for a store older than
+    /// schema 4.
+    func forEachDetailSnapshot(_ body: (DetailSnapshot) throws -> Void) throws {
+        do {
+            try queue.read { db in
+                guard try db.tableExists("detail_snapshot") else { return }
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM detail_snapshot ORDER BY id") {
+                    try body(try Self.detailSnapshot(db, row: row))
+                }
+            }
+        } catch {
+            throw failure(error, place: nil)
+        }
+    }
+
+    private static func detailSnapshot(_ db: Database, row: Row) throws -> DetailSnapshot {
+        let id: Int64 = row["id"]
+        func damaged(_ what: String) -> DetailDamage { DetailDamage(snapshotID: id, what: what) }
+        let categoryText: String = row["category"], capturedText: String = row["captured_at"], kindText: String = row["kind"]
+        let queryPort: Int = row["query_port"], queryType: String = row["query_type"]
+        guard let category = Category(rawValue: categoryText) else { throw damaged("category '\(categoryText)'") }
+        guard let capturedAt = Timestamp(rfc3339: capturedText) else { throw damaged("captured_at '\(capturedText)'") }
+        guard let kind = DetailKind(rawValue: kindText) else { throw damaged("kind '\(kindText)'") }
+        guard (0...65_535).contains(queryPort) else { throw damaged("query_port \(queryPort)") }
+        var type: PortType?
+        if !queryType.isEmpty {
+            guard let parsed = PortType(rawValue: queryType) else { throw damaged("query_type '\(queryType)'") }
+            type = parsed
+        }
+        let key = DetailKey(
+            projectID: row["project_id"], enterpriseProjectID: row["enterprise_project_id"], category: category, capturedAt: capturedAt,
+            kind: kind, port: queryPort == 0 ? nil : queryPort, type: type, hostID: row["query_host_id"], filters: row["filters"])
+        let provenance = MetadataProvenance(
+            project: row["project_source"], enterpriseProject: row["enterprise_project_source"], category: row["category_source"],
+            capturedAt: row["captured_at_source"])
+        var bySource: [Int64: [DetailRecord]] = [:]
+        for record in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT host_id, host_name, host_ip, container_id, container_name, laddr, pid, path, port, type, status, agent_id, source_id
+                FROM observation WHERE detail_snapshot_id = ? ORDER BY host_id, container_id, port, type, laddr
+                """, arguments: [id])
+        {
+            let typeText: String = record["type"], port: Int = record["port"], statusText: String? = record["status"]
+            guard let recordType = PortType(rawValue: typeText), (0...65_535).contains(port) else {
+                throw damaged("observation type '\(typeText)', port \(port)")
+            }
+            var status: VendorStatus?
+            if let statusText {
+                guard let parsed = VendorStatus(rawValue: statusText) else { throw damaged("observation status '\(statusText)'") }
+                status = parsed
+            }
+            bySource[record["source_id"], default: []].append(
+                DetailRecord(
+                    hostID: record["host_id"], hostName: record["host_name"], hostIP: record["host_ip"],
+                    containerID: record["container_id"], containerName: record["container_name"], laddr: record["laddr"],
+                    pid: record["pid"], path: record["path"], port: port, type: recordType, status: status, agentID: record["agent_id"]))
+        }
+        let sources = try Row.fetchAll(
+            db, sql: "SELECT * FROM detail_source WHERE detail_snapshot_id = ? ORDER BY id", arguments: [id]
+        ).map { source in
+            let sourceID: Int64 = source["id"]
+            return DetailSnapshot.Source(
+                path: source["path"], entry: source["entry"], sha256: source["sha256"], size: source["size"],
+                totalNum: source["total_num"], query: source["query"], records: bySource.removeValue(forKey: sourceID) ?? [])
+        }
+        return DetailSnapshot(id: id, key: key, provenance: provenance, sources: sources)
     }
 
     /// A v2 store's records of one snapshot, by the page they came from.
