@@ -410,7 +410,9 @@ extension ForeignDatabase {
     /// The columns an import reads from a `--query` result (by lowercased name); the cells of
     /// any other column are never read.
     static let importColumns: Set<String> = [
-        "port", "type", "num", "status", "category", "captured_at", "project_id", "enterprise_project_id", "total_num"
+        "port", "type", "num", "status", "category", "captured_at", "project_id", "enterprise_project_id", "total_num",
+        // Drill-down rows (`DetailQueryRows`).
+        "host_id", "host_name", "host_ip", "laddr", "pid", "path", "container_id", "container_name", "agent_id"
     ]
 
     /// "4 KiB", "1 MiB", "128 MiB" for a limit.

@@ -110,7 +110,7 @@ enum ImportSummary {
         }
         let total = snapshot.totalNum.map { " of \($0)" } ?? ""
         return
-            "\(what) snapshot \(snapshot.id): \(key.category.rawValue) \(key.capturedAt.rfc3339), \(project), \(snapshot.records)\(total) records (\(flags.joined(separator: ", ")))"
+            "\(what) snapshot \(snapshot.id): \(key.category.rawValue) \(key.capturedAt.rfc3339), \(project), \(snapshot.records)\(total) record\(snapshot.totalNum == nil && snapshot.records == 1 ? "" : "s") (\(flags.joined(separator: ", ")))"
     }
 
     /// `stored drill-down snapshot 2: ListPortHost port=2375&type=TCP (container) 2026-11-28T02:00:00Z, project p, 3 of 3 records (complete)`.
@@ -132,7 +132,7 @@ enum ImportSummary {
         }
         let total = snapshot.totalNum.map { " of \($0)" } ?? ""
         return
-            "\(what) drill-down snapshot \(snapshot.id): \(key.queryDescription) \(key.capturedAt.rfc3339), \(project), \(snapshot.records)\(total) records (\(state))"
+            "\(what) drill-down snapshot \(snapshot.id): \(key.queryDescription) \(key.capturedAt.rfc3339), \(project), \(snapshot.records)\(total) record\(snapshot.totalNum == nil && snapshot.records == 1 ? "" : "s") (\(state))"
     }
 
     /// `12 files read, 2135 records added: 6 new snapshots, 0 merged, 0 already imported → STORE`.
