@@ -30,9 +30,12 @@ struct DrilldownQueryTests {
     }
 
     static let columns =
-        "day AS captured_at, cat AS category, port, proto AS type, hid AS host_id, hname AS host_name, ip AS host_ip, addr AS laddr, pid, exe AS path, st AS status, cid AS container_id, cname AS container_name, total AS total_num"
+        "day AS captured_at, cat AS category, port, proto AS type, hid AS host_id, hname AS host_name, ip AS host_ip, "
+        + "addr AS laddr, pid, exe AS path, st AS status, cid AS container_id, cname AS container_name, total AS total_num"
 
-    @Test("rows naming their hosts are ListPortHost, one snapshot per port and category, complete by total_num; the listing counts their assets")
+    @Test(
+        "rows naming their hosts are ListPortHost, one snapshot per port and category, complete by total_num; the listing counts their assets"
+    )
     func listPortHostRows() async throws {
         try await withScratch("detail-query") { scratch in
             let database = try await Self.database(scratch)
