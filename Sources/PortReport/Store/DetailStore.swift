@@ -114,9 +114,45 @@ final class DetailWriter {
     private var created: Set<Int64> = []
     private var keys: [Int64: DetailKey] = [:]
 
-    init(db: Database, importedAt: Timestamp) {
+    /// The first `detail_source.id` this run can write; nil with `--import-again` (see
+    /// `PageIdentity`: the same rule holds for drill-down pages).
+    private let firstSourceIDOfRun: Int64?
+
+    init(db: Database, importedAt: Timestamp, importAgain: Bool = false) throws {
         self.db = db
         self.importedAt = importedAt.rfc3339
+        // An import session writes a store of the newest schema: the table is there.
+        firstSourceIDOfRun =
+            importAgain ? nil : try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) + 1 FROM detail_source") ?? 0
+    }
+
+    /// Throws the refusal when `page` (with records) is already stored, from the same path,
+    /// under another drill-down snapshot than `snapshotID` (`PageIdentity`'s rule).
+    private func checkIdentity(_ page: DetailPage, recordCount: Int, snapshotID: Int64) throws {
+        guard let firstSourceIDOfRun, recordCount > 0 else { return }
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT s.detail_snapshot_id, s.path, s.entry, d.project_id, d.enterprise_project_id, d.category, d.captured_at,
+                            d.filters, d.kind, d.query_port, d.query_type, d.query_host_id
+                        FROM detail_source s JOIN detail_snapshot d ON d.id = s.detail_snapshot_id
+                        WHERE s.sha256 = ? AND s.entry = ? AND s.query = ? AND (s.path = ? OR (? <> '' AND s.real_path = ?))
+                            AND s.detail_snapshot_id <> ? AND s.id < ? AND (? = 0 OR d.captured_at = ?)
+                        ORDER BY s.detail_snapshot_id, s.id LIMIT 1
+                        """),
+                arguments: [
+                    page.sha256, page.entry, page.query, page.path, page.realPath, page.realPath, snapshotID, firstSourceIDOfRun,
+                    page.path == "-" ? 1 : 0, page.key.capturedAt.rfc3339
+                ])
+        else { return }
+        let kind: String = row["kind"], port: Int = row["query_port"], type: String = row["query_type"], host: String = row["query_host_id"]
+        let query =
+            kind == DetailKind.hostPorts.rawValue
+            ? "\(kind) host_id=\(host)" : "\(kind) port=\(port)\(type.isEmpty ? "" : "&type=\(type)")"
+        throw PageIdentity.refusal(
+            row, what: "drill-down snapshot \(row["detail_snapshot_id"] as Int64)", path: page.path, entry: page.entry,
+            query: page.query, describing: query)
     }
 
     private func arguments(_ key: DetailKey) -> StatementArguments {
@@ -169,6 +205,7 @@ final class DetailWriter {
             keys[id] = page.key
             touched.append(id)
         }
+        try checkIdentity(page, recordCount: records.count, snapshotID: id)
         try db.cachedStatement(
             sql: """
                 INSERT INTO detail_source (detail_snapshot_id, path, entry, sha256, size, total_num, records, query, real_path)

@@ -19,7 +19,7 @@ final class ImportSession {
     fileprivate init(db: Database, importedAt: Timestamp, importAgain: Bool) throws {
         self.db = db
         writer = try SnapshotWriter(db: db, importedAt: importedAt, importAgain: importAgain)
-        details = DetailWriter(db: db, importedAt: importedAt)
+        details = try DetailWriter(db: db, importedAt: importedAt, importAgain: importAgain)
     }
 
     /// Runs `body` for one input inside a savepoint: when it throws, everything the input wrote

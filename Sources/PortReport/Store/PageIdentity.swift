@@ -48,26 +48,25 @@ struct PageIdentity {
                     page.key.capturedAt.rfc3339
                 ])
         else { return }
-        let id: Int64 = row["snapshot_id"]
+        throw Self.refusal(row, what: "snapshot \(row["snapshot_id"] as Int64)", path: page.path, entry: page.entry, query: page.query)
+    }
+
+    /// The refusal for a page found stored in `row` (its snapshot's key columns and its `path`
+    /// and `entry`); `what` names that snapshot, `query` describes it when it is a drill-down one.
+    static func refusal(_ row: Row, what: String, path: String, entry: Int, query: String, describing: String? = nil) -> InputError {
         let project: String = row["project_id"], enterprise: String = row["enterprise_project_id"]
         let category: String = row["category"], capturedAt: String = row["captured_at"], filters: String = row["filters"]
-        var key = [project.isEmpty ? "project unknown" : "project \(project)"]
+        var key = describing.map { [$0] } ?? []
+        key.append(project.isEmpty ? "project unknown" : "project \(project)")
         if !enterprise.isEmpty { key.append("enterprise project \(enterprise)") }
         key += [category, capturedAt]
         if !filters.isEmpty { key.append("filters \(filters)") }
-        let path: String = row["path"], entry: Int = row["entry"]
-        let from = TerminalText.value(path) + (entry >= 0 ? " log.entries[\(entry)]" : "")
-        throw InputError(
-            file: page.path, place: Self.place(page),
+        let storedPath: String = row["path"], storedEntry: Int = row["entry"]
+        let from = TerminalText.value(storedPath) + (storedEntry >= 0 ? " log.entries[\(storedEntry)]" : "")
+        return InputError(
+            file: path, place: entry >= 0 ? "log.entries[\(entry)]" : query.isEmpty ? nil : "--query",
             message:
-                "already imported as snapshot \(id) (\(key.joined(separator: ", "))) from \(from); pass --import-again to store it again under another name on purpose"
+                "already imported as \(what) (\(key.joined(separator: ", "))) from \(from); pass --import-again to store it again under another name on purpose"
         )
-    }
-
-    /// Where in its file the page is: its HAR entry, or the query that read it.
-    private static func place(_ page: SnapshotPage) -> String? {
-        if page.entry >= 0 { return "log.entries[\(page.entry)]" }
-        if !page.query.isEmpty { return "--query" }
-        return nil
     }
 }

@@ -79,6 +79,53 @@ struct DetailStoreTests {
         #expect(d.projectID == "p1" && d.enterpriseProjectID == nil && d.category == .container)
     }
 
+    @Test("a page stored under one project is refused under another, unless --import-again; an empty page is not")
+    func identity() throws {
+        let store = try Store.inMemory()
+        try store.importSession(importedAt: time) { session in
+            try session.input { _ = try session.addDetail(page("a.json", sha256: "aa", totalNum: 1), records: [web]) }
+            try session.input { _ = try session.addDetail(page("e.json", sha256: "ee", key: key(port: 23), totalNum: 0), records: []) }
+            _ = try session.finishDetails()
+            return .commit
+        }
+        var other = key()
+        other.projectID = "p2"
+        var refusal: InputError?
+        do {
+            try store.importSession(importedAt: time) { session in
+                try session.input { _ = try session.addDetail(page("a.json", sha256: "aa", key: other, totalNum: 1), records: [web]) }
+                return .commit
+            }
+        } catch let error as InputError {
+            refusal = error
+        }
+        #expect(
+            refusal?.message
+                == "already imported as drill-down snapshot 1 (ListPortHost port=2375&type=TCP, project p1, container, \(time.rfc3339)) from a.json; pass --import-again to store it again under another name on purpose"
+        )
+        #expect(try read(store).count == 2)  // 2375 and the empty page of 23, both of p1
+        // The same bytes at another path are another export (an estate that did not change).
+        try store.importSession(importedAt: time) { session in
+            try session.input { _ = try session.addDetail(page("b.json", sha256: "aa", key: other, totalNum: 1), records: [web]) }
+            var empty = key(port: 23)
+            empty.projectID = "p2"
+            try session.input { _ = try session.addDetail(page("e.json", sha256: "ee", key: empty, totalNum: 0), records: []) }
+            _ = try session.finishDetails()
+            return .commit
+        }
+        var third = key()
+        third.projectID = "p3"
+        try store.importSession(importedAt: time, importAgain: true) { session in
+            try session.input { _ = try session.addDetail(page("a.json", sha256: "aa", key: third, totalNum: 1), records: [web]) }
+            _ = try session.finishDetails()
+            return .commit
+        }
+        #expect(
+            try read(store).map { "\($0.key.projectID) \($0.key.port ?? 0)" }.sorted() == [
+                "p1 23", "p1 2375", "p2 23", "p2 2375", "p3 2375"
+            ])
+    }
+
     @Test("a page short of total_num leaves the snapshot incomplete, with the count in words")
     func incomplete() throws {
         let store = try Store.inMemory()
