@@ -34,7 +34,7 @@ struct EditCommandTests {
                 ], "\(run)")
 
             let (_, listing) = try await CLI.listing(store: scratch.store)
-            #expect(listing.schemaVersion == 4)
+            #expect(listing.schemaVersion == 5)
             #expect(listing.snapshots.map(\.projectID) == ["P", "P"])
             #expect(listing.snapshots.map { $0.metadataFrom["project_id"] } == ["relabel (edit 1)", "relabel (edit 2)"])
             #expect(listing.snapshots.map { $0.metadataFrom["category"] } == ["path (container)", "path (host)"])
@@ -49,7 +49,7 @@ struct EditCommandTests {
                     "EDIT  EDITED AT             SNAPSHOT  COMMAND                  CHANGE",
                     "   1  \(Self.editedAt)         1  relabel 1 2 --project P  project unknown → P",
                     "   2  \(Self.editedAt)         2  relabel 1 2 --project P  project unknown → P",
-                    "2 edits in \(scratch.store) (schema version 4)"
+                    "2 edits in \(scratch.store) (schema version 5)"
                 ], "\(edits)")
 
             // The report of project P: 22/TCP on 3 hosts, 80/TCP on 2, 2375/TCP in 1 container;
@@ -80,7 +80,7 @@ struct EditCommandTests {
             try #require(run.status == 0, "\(run)")
             let result = try await CLI.run(["edits", "--store", scratch.store, "--format", "json"])
             let root = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
-            #expect(root["schema_version"] as? Int == 4)
+            #expect(root["schema_version"] as? Int == 5)
             let edit = try #require((root["edits"] as? [[String: Any]])?.first)
             #expect(edit["command"] as? String == "relabel")
             #expect(edit["arguments"] as? String == "relabel 2 --enterprise-project 'e p' --captured-at 2026-11-27T06:00:00Z")
@@ -267,9 +267,9 @@ struct EditCommandTests {
             let edits = try await CLI.run(["edits", "--store", scratch.store])
             #expect(
                 edits.status == 0
-                    && edits.out.lines == ["EDIT  EDITED AT  SNAPSHOT  COMMAND  CHANGE", "0 edits in \(scratch.store) (schema version 4)"],
+                    && edits.out.lines == ["EDIT  EDITED AT  SNAPSHOT  COMMAND  CHANGE", "0 edits in \(scratch.store) (schema version 5)"],
                 "\(edits)")
-            #expect(try tables(scratch.store) == (4, true))
+            #expect(try tables(scratch.store) == (5, true))
             // The upgrade adds one column to the pages, empty for those stored before it.
             let after = try data(scratch.store).map { $0.replacingOccurrences(of: #" real_path:"""#, with: "") }
             #expect(after == before.map(String.init), "\(Set(after).symmetricDifference(before.map(String.init)))")
@@ -279,7 +279,7 @@ struct EditCommandTests {
         }
     }
 
-    @Test("a schema-3 store takes a drill-down page: the v4 migration adds its tables, the statistics untouched")
+    @Test("a schema-3 store takes a drill-down page: the v4 and v5 migrations add their tables and column, the statistics untouched")
     func schemaThreeUpgrade() async throws {
         try await withScratch("upgrade-v3") { scratch in
             _ = try await Self.seeded(scratch)
@@ -289,7 +289,7 @@ struct EditCommandTests {
                 try db.execute(
                     sql: """
                         DROP TABLE observation; DROP TABLE detail_source; DROP TABLE detail_snapshot; DROP TABLE asset;
-                        PRAGMA user_version = 3
+                        ALTER TABLE edit DROP COLUMN target; PRAGMA user_version = 3
                         """)
             }
             try queue.close()
@@ -313,12 +313,70 @@ struct EditCommandTests {
             #expect(run.status == 0, "\(run)")
             #expect(run.out.contains("stored drill-down snapshot 1: ListPortHost port=2375&type=TCP (container)"), "\(run)")
             let version = try StoreInspection.read(scratch.store) { db in try Int.fetchOne(db, sql: "PRAGMA user_version") }
-            #expect(version == 4)
+            #expect(version == 5)
             #expect(before.contains("table snapshot: 2 rows") && before.count > 4)
             let after = try statistics(scratch.store)
             #expect(after == before, "\(Set(after).symmetricDifference(before))")
             let listing = try await CLI.run(["snapshots", "--store", scratch.store])
             #expect(listing.out.contains("1 drill-down snapshot "), "\(listing)")
+        }
+    }
+
+    /// The sample day 2026-11-28 has four ListPortHost pages (2375/TCP container; 21, 23 and
+    /// 3389/TCP host): drill-down snapshots 1–4 once imported, in that order of id.
+    @Test("remove and relabel --drill-down act on drill-down snapshots, logged apart from the statistics'; ids are not given out again")
+    func drillDownEdits() async throws {
+        try await withScratch("edit-drilldown") { scratch in
+            let day = "samples/exports/2026-11-28"
+            let imported = try await CLI.run(["import", "--store", scratch.store, "--project", "p1", day], environment: Self.epoch)
+            try #require(imported.status == 0, "\(imported)")
+            let relabel = try await CLI.run(
+                ["relabel", "--store", scratch.store, "--drill-down", "2", "--project", "P"], environment: Self.epoch)
+            #expect(relabel.status == 0, "\(relabel)")
+            #expect(
+                relabel.out.lines == [
+                    "relabelled drill-down snapshot 2: project p1 → P (edit 1)",
+                    "1 drill-down snapshot relabelled → \(scratch.store) (portreport edits lists the change)"
+                ], "\(relabel)")
+            let remove = try await CLI.run(["remove", "--store", scratch.store, "--drill-down", "4"], environment: Self.epoch)
+            #expect(remove.status == 0, "\(remove)")
+            #expect(
+                remove.out.lines.first
+                    == "removed drill-down snapshot 4: ListPortHost port=3389&type=TCP (host) 2026-11-28T00:00:00Z, project p1, 2 records from 1 page (edit 2)",
+                "\(remove)")
+            let listing = try await CLI.run(["snapshots", "--store", scratch.store, "--format", "json"])
+            let root = try #require(try JSONSerialization.jsonObject(with: Data(listing.out.utf8)) as? [String: Any])
+            let details = try #require(root["detail_snapshots"] as? [[String: Any]])
+            #expect(details.compactMap { $0["id"] as? Int }.sorted() == [1, 2, 3])
+            let second = try #require(details.first { $0["id"] as? Int == 2 })
+            #expect(second["project_id"] as? String == "P")
+            #expect((second["metadata_from"] as? [String: String])?["project_id"] == "relabel (edit 1)")
+            // The statistics snapshot 2 is not the drill-down snapshot 2: it is not relabelled.
+            let statistics = try #require(root["snapshots"] as? [[String: Any]])
+            #expect(statistics.allSatisfy { ($0["metadata_from"] as? [String: String])?["project_id"] == "flag --project" })
+            let observations = try StoreInspection.read(scratch.store) { db in
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM observation WHERE detail_snapshot_id = 4")
+            }
+            #expect(observations == 0)
+            let edits = try await CLI.run(["edits", "--store", scratch.store, "--format", "json"])
+            let log = try #require(try JSONSerialization.jsonObject(with: Data(edits.out.utf8)) as? [String: Any])
+            let rows = try #require(log["edits"] as? [[String: Any]])
+            #expect(rows.map { $0["target"] as? String } == ["drill-down", "drill-down"])
+            #expect(rows.map { $0["arguments"] as? String } == ["relabel --drill-down 2 --project P", "remove --drill-down 4"])
+            // The page of 3389 imported again: a new id, above the removed 4.
+            let again = try await CLI.run(
+                ["import", "--store", scratch.store, "--project", "p1", "\(day)/host/port-hosts-3389-tcp-offset-0.json"],
+                environment: Self.epoch)
+            #expect(again.status == 0, "\(again)")
+            #expect(again.out.lines.first?.hasPrefix("stored drill-down snapshot 5: ListPortHost port=3389&type=TCP") == true, "\(again)")
+            // Relabelling 1 (2375, container) to a category is refused; an unknown id changes nothing.
+            let category = try await CLI.run(
+                ["relabel", "--store", scratch.store, "--drill-down", "1", "--category", "host"], environment: Self.epoch)
+            #expect(category.status != 0 && category.err.contains("cannot be relabelled to category host"), "\(category)")
+            let missing = try await CLI.run(["remove", "--store", scratch.store, "--drill-down", "1", "9"], environment: Self.epoch)
+            #expect(missing.status != 0 && missing.err.contains("no drill-down snapshot 9 in this store"), "\(missing)")
+            let still = try StoreInspection.read(scratch.store) { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM detail_snapshot") }
+            #expect(still == 4)
         }
     }
 

@@ -122,11 +122,12 @@ public enum SnapshotListingRendering {
         let header = ["ID", "PROJECT", "CATEGORY", "CAPTURED AT", "CALL", "QUERY", "RECORDS", "ASSETS", "TOTAL_NUM", "STATE", "SOURCES"]
         var rows = [header]
         for d in details {
-            let state =
+            var state =
                 d.complete
                 ? "complete"
                 : Completeness.isUnknown(complete: d.complete, totalNum: d.totalNum, note: d.note)
                     ? "completeness unknown" : "incomplete"
+            if let edit = d.relabelEdits.last { state += ", relabelled (edit \(edit))" }
             rows.append([
                 String(d.id), d.projectID ?? "(unknown)", d.category.rawValue, d.capturedAt.rfc3339, d.call, d.query,
                 String(d.records), String(d.assets), d.totalNum.map(String.init) ?? "-", state, sourceSummary(d.sources)

@@ -29,6 +29,8 @@ public struct DetailSnapshotSummary: Sendable, Equatable {
     public let toolVersion: String
     public let provenance: SnapshotSummary.Provenance
     public let sources: [SnapshotSummary.Source]
+    /// The edits that relabelled it (`portreport edits` lists them), oldest first.
+    public var relabelEdits: [Int64] = []
 
     /// `port=2375&type=TCP`, `host_id=…`: the query in the API's own parameter names.
     public var query: String {
@@ -52,6 +54,14 @@ extension Store {
                 db, sql: "SELECT * FROM detail_source ORDER BY detail_snapshot_id, path, entry, id")
             {
                 sources[row["detail_snapshot_id"], default: []].append(SnapshotSummary.Source(row: row))
+            }
+            var relabelEdits: [Int64: [Int64]] = [:]
+            if try db.tableExists("edit"), try db.columns(in: "edit").contains(where: { $0.name == "target" }) {
+                for row in try Row.fetchAll(
+                    db, sql: "SELECT id, snapshot_id FROM edit WHERE command = 'relabel' AND target = 'drill-down' ORDER BY id")
+                {
+                    relabelEdits[row["snapshot_id"], default: []].append(row["id"])
+                }
             }
             var assets: [Int64: Int] = [:]
             for row in try Row.fetchAll(
@@ -91,7 +101,7 @@ extension Store {
                     provenance: SnapshotSummary.Provenance(
                         projectID: row["project_source"], enterpriseProjectID: row["enterprise_project_source"],
                         category: row["category_source"], capturedAt: row["captured_at_source"]),
-                    sources: sources[id] ?? [])
+                    sources: sources[id] ?? [], relabelEdits: relabelEdits[id] ?? [])
             }
         }
     }

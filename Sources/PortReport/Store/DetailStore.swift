@@ -187,10 +187,10 @@ final class DetailWriter {
             let provenance = page.provenance
             try db.cachedStatement(
                 sql: """
-                    INSERT INTO detail_snapshot (project_id, enterprise_project_id, category, captured_at, kind, query_port, query_type,
+                    INSERT INTO detail_snapshot (id, project_id, enterprise_project_id, category, captured_at, kind, query_port, query_type,
                     query_host_id, filters, record_count, total_num, complete, note, project_source, enterprise_project_source,
                     category_source, captured_at_source, imported_at, tool_version)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, 0, '', ?, ?, ?, ?, ?, ?)
+                    VALUES (\(EditLog.nextDetailSnapshotIDSQL), ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, 0, '', ?, ?, ?, ?, ?, ?)
                     """
             ).execute(
                 arguments: arguments(page.key)

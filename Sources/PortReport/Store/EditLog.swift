@@ -21,6 +21,15 @@ public struct SnapshotEdit: Sendable, Equatable {
         case remove, relabel
     }
 
+    /// Which kind of snapshot was changed: their ids are counted apart.
+    public enum Target: String, Sendable {
+        case snapshot
+        case drillDown = "drill-down"
+    }
+
+    /// `snapshot` for an edit of a store older than schema 5.
+    public var target: Target = .snapshot
+
     public let id: Int64
     /// RFC 3339, UTC.
     public let editedAt: String
@@ -112,6 +121,28 @@ enum EditLog {
                 """)
     }
 
+    /// Schema v5: which kind of snapshot an edit changed (`snapshot`, or `drill-down` for a
+    /// drill-down snapshot, whose ids are counted apart).
+    static func migrateTarget(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE edit ADD COLUMN target TEXT NOT NULL DEFAULT 'snapshot' CHECK (target = 'snapshot' OR target = 'drill-down');
+                """)
+    }
+
+    /// `ListPortHost port=2375&type=TCP`, `ListPorts host_id=h1&host_name=web-*`: a drill-down
+    /// snapshot row's call, query and filters, as `import` names them.
+    fileprivate static func detailQuery(_ row: Row) -> String {
+        let kind: String = row["kind"], port: Int = row["query_port"], type: String = row["query_type"]
+        let host: String = row["query_host_id"], filters: String = row["filters"]
+        var parts: [String] = []
+        if port > 0 { parts.append("port=\(port)") }
+        if !type.isEmpty { parts.append("type=\(type)") }
+        if !host.isEmpty { parts.append("host_id=\(host)") }
+        if !filters.isEmpty { parts.append(filters) }
+        return ([kind] + (parts.isEmpty ? [] : [parts.joined(separator: "&")])).joined(separator: " ")
+    }
+
     /// The provenance of a value an edit set.
     static func provenance(editID: Int64) -> String { "relabel (edit \(editID))" }
 
@@ -126,7 +157,7 @@ enum EditLog {
             digest: row[prefix + "digest"] ?? "")
     }
 
-    /// A snapshot row as a label.
+    /// A snapshot row (or a drill-down snapshot's, which has no digest: "") as a label.
     fileprivate static func label(snapshot row: Row) -> SnapshotLabel {
         SnapshotLabel(
             projectID: row["project_id"], enterpriseProjectID: row["enterprise_project_id"], category: row["category"],
@@ -134,25 +165,28 @@ enum EditLog {
             provenance: SnapshotSummary.Provenance(
                 projectID: row["project_source"], enterpriseProjectID: row["enterprise_project_source"], category: row["category_source"],
                 capturedAt: row["captured_at_source"]),
-            digest: row["digest"])
+            digest: row["digest"] ?? "")
     }
 
     /// Writes one row of the log; returns its id.
     fileprivate static func append(
-        _ db: Database, command: SnapshotEdit.Command, context: EditContext, snapshot row: Row, sources: Int, after: SnapshotLabel?
+        _ db: Database, command: SnapshotEdit.Command, context: EditContext, snapshot row: Row, sources: Int, after: SnapshotLabel?,
+        target: SnapshotEdit.Target = .snapshot
     ) throws -> Int64 {
         let before = label(snapshot: row)
+        // A drill-down snapshot's key beyond its label: its call, query and filters.
+        let rest: String = target == .drillDown ? detailQuery(row) : row["filters"]
         try db.execute(
             sql: """
-                INSERT INTO edit (edited_at, command, arguments, snapshot_id, filters, record_count, source_count,
+                INSERT INTO edit (target, edited_at, command, arguments, snapshot_id, filters, record_count, source_count,
                     before_project_id, before_enterprise_project_id, before_category, before_captured_at, before_project_source,
                     before_enterprise_project_source, before_category_source, before_captured_at_source, before_digest,
                     after_project_id, after_enterprise_project_id, after_category, after_captured_at, after_project_source,
                     after_enterprise_project_source, after_category_source, after_captured_at_source, after_digest, tool_version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                context.editedAt.rfc3339, command.rawValue, context.arguments, row["id"] as Int64, row["filters"] as String,
+                target.rawValue, context.editedAt.rfc3339, command.rawValue, context.arguments, row["id"] as Int64, rest,
                 row["record_count"] as Int, sources,
                 before.projectID, before.enterpriseProjectID, before.category, before.capturedAt, before.provenance.projectID,
                 before.provenance.enterpriseProjectID, before.provenance.category, before.provenance.capturedAt, before.digest,
@@ -166,7 +200,11 @@ enum EditLog {
     /// SQL for the smallest snapshot id above every id a snapshot or an edit has used (with no
     /// edits, the id SQLite itself would choose).
     static let nextSnapshotIDSQL =
-        "max(coalesce((SELECT max(id) FROM snapshot), 0), coalesce((SELECT max(snapshot_id) FROM edit), 0)) + 1"
+        "max(coalesce((SELECT max(id) FROM snapshot), 0), coalesce((SELECT max(snapshot_id) FROM edit WHERE target = 'snapshot'), 0)) + 1"
+
+    /// The same for a drill-down snapshot, whose ids are counted apart.
+    static let nextDetailSnapshotIDSQL =
+        "max(coalesce((SELECT max(id) FROM detail_snapshot), 0), coalesce((SELECT max(snapshot_id) FROM edit WHERE target = 'drill-down'), 0)) + 1"
 }
 
 /// What `relabel` did with one snapshot.
@@ -186,8 +224,12 @@ extension Store {
                 guard let command = SnapshotEdit.Command(rawValue: commandText), let before = EditLog.label(row, prefix: "before_") else {
                     throw StoreError(path: path, message: "edit \(row["id"] as Int64) of the edit log is damaged")
                 }
+                let targetText: String = row["target"] ?? SnapshotEdit.Target.snapshot.rawValue
+                guard let target = SnapshotEdit.Target(rawValue: targetText) else {
+                    throw StoreError(path: path, message: "edit \(row["id"] as Int64) of the edit log is damaged (target '\(targetText)')")
+                }
                 return SnapshotEdit(
-                    id: row["id"], editedAt: row["edited_at"], command: command, arguments: row["arguments"],
+                    target: target, id: row["id"], editedAt: row["edited_at"], command: command, arguments: row["arguments"],
                     snapshotID: row["snapshot_id"],
                     filters: row["filters"], records: row["record_count"], sources: row["source_count"], before: before,
                     after: EditLog.label(row, prefix: "after_"), toolVersion: row["tool_version"])
@@ -341,5 +383,126 @@ extension Store {
         } catch {
             throw StoreError(path: path, message: Store.describe(error) + " (nothing was changed)")
         }
+    }
+}
+
+// MARK: Drill-down snapshots
+
+extension Store {
+    /// Removes the drill-down snapshots `ids` (their pages and observations) and logs each, in one
+    /// transaction: an id the store does not have changes nothing. Assets no observation names
+    /// any more are removed too.
+    public func removeDetails(_ ids: [Int64], context: EditContext) throws(StoreError) -> [SnapshotEdit] {
+        let editIDs = try edit { db in
+            var editIDs: [Int64] = []
+            for id in ids {
+                let row = try detailSnapshotRow(db, id)
+                let sources =
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM detail_source WHERE detail_snapshot_id = ?", arguments: [id]) ?? 0
+                editIDs.append(
+                    try EditLog.append(
+                        db, command: .remove, context: context, snapshot: row, sources: sources, after: nil, target: .drillDown))
+                try db.execute(sql: "DELETE FROM observation WHERE detail_snapshot_id = ?", arguments: [id])
+                try db.execute(sql: "DELETE FROM detail_source WHERE detail_snapshot_id = ?", arguments: [id])
+                try db.execute(sql: "DELETE FROM detail_snapshot WHERE id = ?", arguments: [id])
+            }
+            try db.execute(sql: "DELETE FROM asset WHERE id NOT IN (SELECT asset_id FROM observation)")
+            return editIDs
+        }
+        return try edits().filter { editIDs.contains($0.id) }
+    }
+
+    /// Gives the drill-down snapshots `ids` the values of `change`, with `relabel (edit N)` as the
+    /// provenance of each value changed, and logs each, in one transaction. An id the store does
+    /// not have, or a new key another drill-down snapshot has, changes nothing. A relabel to
+    /// another category is refused: a container observation names its container, a host one
+    /// need not.
+    public func relabelDetails(_ ids: [Int64], to change: SnapshotRelabel, context: EditContext) throws(StoreError) -> [RelabelOutcome] {
+        let results = try edit { db -> [(Int64, Int64?)] in
+            var results: [(Int64, Int64?)] = []
+            for id in ids {
+                let row = try detailSnapshotRow(db, id)
+                let old = EditLog.label(snapshot: row)
+                if let category = change.category, category.rawValue != old.category {
+                    throw StoreError(
+                        path: path,
+                        message:
+                            "drill-down snapshot \(id) cannot be relabelled to category \(category.rawValue): its observations are of \(old.category == "host" ? "servers" : "containers"); remove it and import its pages again with the right category; nothing was changed"
+                    )
+                }
+                let project = change.projectID ?? old.projectID
+                let enterprise = change.enterpriseProjectID ?? old.enterpriseProjectID
+                let capturedText = change.capturedAt?.rfc3339 ?? old.capturedAt
+                let changed = (
+                    project: project != old.projectID, enterprise: enterprise != old.enterpriseProjectID,
+                    capturedAt: capturedText != old.capturedAt
+                )
+                guard changed.project || changed.enterprise || changed.capturedAt else {
+                    results.append((id, nil))
+                    continue
+                }
+                if let other = try Int64.fetchOne(
+                    db,
+                    sql: """
+                        SELECT other.id FROM detail_snapshot other JOIN detail_snapshot this ON this.id = ?
+                        WHERE other.project_id = ? AND other.enterprise_project_id = ? AND other.category = this.category
+                            AND other.captured_at = ? AND other.kind = this.kind AND other.query_port = this.query_port
+                            AND other.query_type = this.query_type AND other.query_host_id = this.query_host_id
+                            AND other.filters = this.filters AND other.id <> this.id
+                        """, arguments: [id, project, enterprise, capturedText])
+                {
+                    throw StoreError(
+                        path: path,
+                        message:
+                            "drill-down snapshot \(id) cannot be relabelled: drill-down snapshot \(other) has that query, project and time (remove one of them first); nothing was changed"
+                    )
+                }
+                let editID = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) + 1 FROM edit") ?? 1
+                let set = EditLog.provenance(editID: editID)
+                let after = SnapshotLabel(
+                    projectID: project, enterpriseProjectID: enterprise, category: old.category, capturedAt: capturedText,
+                    provenance: SnapshotSummary.Provenance(
+                        projectID: changed.project ? set : old.provenance.projectID,
+                        enterpriseProjectID: changed.enterprise ? set : old.provenance.enterpriseProjectID,
+                        category: old.provenance.category, capturedAt: changed.capturedAt ? set : old.provenance.capturedAt),
+                    digest: "")
+                let sources =
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM detail_source WHERE detail_snapshot_id = ?", arguments: [id]) ?? 0
+                let written = try EditLog.append(
+                    db, command: .relabel, context: context, snapshot: row, sources: sources, after: after, target: .drillDown)
+                guard written == editID else {
+                    throw StoreDamage(message: "the edit log gave edit \(written) where \(editID) was expected")
+                }
+                try db.execute(
+                    sql: """
+                        UPDATE detail_snapshot SET project_id = ?, enterprise_project_id = ?, captured_at = ?,
+                            project_source = ?, enterprise_project_source = ?, captured_at_source = ?
+                        WHERE id = ?
+                        """,
+                    arguments: [
+                        project, enterprise, capturedText, after.provenance.projectID, after.provenance.enterpriseProjectID,
+                        after.provenance.capturedAt, id
+                    ])
+                results.append((id, editID))
+            }
+            return results
+        }
+        let edits = try edits()
+        return results.map { snapshotID, editID in
+            guard let editID, let edit = edits.first(where: { $0.id == editID }) else { return .unchanged(snapshotID: snapshotID) }
+            return .relabelled(edit)
+        }
+    }
+
+    /// The drill-down snapshot's row (with `digest` '' and `record_count`), or the error that
+    /// names an id the store does not have.
+    private func detailSnapshotRow(_ db: Database, _ id: Int64) throws -> Row {
+        guard try db.tableExists("detail_snapshot"),
+            let row = try Row.fetchOne(db, sql: "SELECT *, '' AS digest FROM detail_snapshot WHERE id = ?", arguments: [id])
+        else {
+            throw StoreError(
+                path: path, message: "no drill-down snapshot \(id) in this store (portreport snapshots lists them); nothing was changed")
+        }
+        return row
     }
 }

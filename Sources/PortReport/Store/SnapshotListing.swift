@@ -79,7 +79,9 @@ extension Store {
             let hasBlobs = try db.tableExists("snapshot_records")
             var relabelEdits: [Int64: [Int64]] = [:]
             if try db.tableExists("edit") {
-                for row in try Row.fetchAll(db, sql: "SELECT id, snapshot_id FROM edit WHERE command = 'relabel' ORDER BY id") {
+                // Schema 5 on, the log names drill-down snapshots too, whose ids are counted apart.
+                let target = try db.columns(in: "edit").contains { $0.name == "target" } ? " AND target = 'snapshot'" : ""
+                for row in try Row.fetchAll(db, sql: "SELECT id, snapshot_id FROM edit WHERE command = 'relabel'\(target) ORDER BY id") {
                     relabelEdits[row["snapshot_id"], default: []].append(row["id"])
                 }
             }

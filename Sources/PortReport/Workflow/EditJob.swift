@@ -14,29 +14,38 @@ public struct EditJob {
 
     /// Removes the snapshots `ids` (their sources and records) and says what was removed. Throws
     /// (and changes nothing) for an id the store does not have.
-    public func remove(_ ids: [Int64], console: any Console) throws {
+    ///
+    /// With `drillDown`, the ids are of drill-down snapshots (`portreport snapshots` lists them
+    /// apart), removed with their pages and observations.
+    public func remove(_ ids: [Int64], drillDown: Bool = false, console: any Console) throws {
         let store = try openForEditing()
-        let edits = try store.remove(ids, context: EditContext(editedAt: clock.now, arguments: Self.arguments("remove", ids)))
+        let context = EditContext(editedAt: clock.now, arguments: Self.arguments("remove", ids, drillDown: drillDown))
+        let edits = try drillDown ? store.removeDetails(ids, context: context) : store.remove(ids, context: context)
         try store.close()
+        let what = drillDown ? "drill-down snapshot" : "snapshot"
         for edit in edits {
             let noun = edit.sources == 1 ? "page" : "pages"
             console.write(
                 TerminalText.line(
-                    "removed snapshot \(edit.snapshotID): \(Self.describe(edit.before, filters: edit.filters)), \(edit.records) record\(edit.records == 1 ? "" : "s") from \(edit.sources) \(noun) (edit \(edit.id))"
+                    "removed \(what) \(edit.snapshotID): \(Self.describe(edit)), \(edit.records) record\(edit.records == 1 ? "" : "s") from \(edit.sources) \(noun) (edit \(edit.id))"
                 ))
         }
         console.write(
             TerminalText.line(
-                "\(edits.count) snapshot\(edits.count == 1 ? "" : "s") removed → \(storePath) (portreport edits lists the change)"))
+                "\(Wording.plural(edits.count, what)) removed → \(storePath) (portreport edits lists the change)"))
     }
 
     /// Gives the snapshots `ids` the values of `change` and says what changed. Throws (and changes
     /// nothing) for an id the store does not have and for a key another snapshot has.
-    public func relabel(_ ids: [Int64], to change: SnapshotRelabel, console: any Console) throws {
+    ///
+    /// With `drillDown`, the ids are of drill-down snapshots.
+    public func relabel(_ ids: [Int64], to change: SnapshotRelabel, drillDown: Bool = false, console: any Console) throws {
         let store = try openForEditing()
-        let outcomes = try store.relabel(
-            ids, to: change, context: EditContext(editedAt: clock.now, arguments: Self.arguments("relabel", ids, change)))
+        let context = EditContext(editedAt: clock.now, arguments: Self.arguments("relabel", ids, change, drillDown: drillDown))
+        let outcomes =
+            try drillDown ? store.relabelDetails(ids, to: change, context: context) : store.relabel(ids, to: change, context: context)
         try store.close()
+        let what = drillDown ? "drill-down snapshot" : "snapshot"
         var count = 0
         for outcome in outcomes {
             switch outcome {
@@ -44,13 +53,12 @@ public struct EditJob {
                 count += 1
                 let changes = edit.after.map { Self.changes(from: edit.before, to: $0) } ?? []
                 console.write(
-                    TerminalText.line("relabelled snapshot \(edit.snapshotID): \(changes.joined(separator: "; ")) (edit \(edit.id))"))
+                    TerminalText.line("relabelled \(what) \(edit.snapshotID): \(changes.joined(separator: "; ")) (edit \(edit.id))"))
             case .unchanged(let id):
-                console.write(TerminalText.line("snapshot \(id) unchanged: it already has these values"))
+                console.write(TerminalText.line("\(what) \(id) unchanged: it already has these values"))
             }
         }
-        console.write(
-            TerminalText.line("\(count) snapshot\(count == 1 ? "" : "s") relabelled → \(storePath) (portreport edits lists the change)"))
+        console.write(TerminalText.line("\(Wording.plural(count, what)) relabelled → \(storePath) (portreport edits lists the change)"))
     }
 
     /// The edit log as a table (text) or JSON.
@@ -79,8 +87,12 @@ public struct EditJob {
 
     /// The command's arguments as the log records them: the ids, then each value given, in a
     /// fixed order, quoted for a POSIX shell where needed.
-    static func arguments(_ command: String, _ ids: [Int64], _ change: SnapshotRelabel = SnapshotRelabel()) -> String {
-        var words = [command] + ids.map(String.init)
+    static func arguments(
+        _ command: String, _ ids: [Int64], _ change: SnapshotRelabel = SnapshotRelabel(), drillDown: Bool = false
+    )
+        -> String
+    {
+        var words = [command] + (drillDown ? ["--drill-down"] : []) + ids.map(String.init)
         if let value = change.projectID { words += ["--project", shellQuoted(value)] }
         if let value = change.enterpriseProjectID { words += ["--enterprise-project", shellQuoted(value)] }
         if let value = change.category { words += ["--category", value.rawValue] }
@@ -118,10 +130,26 @@ public struct EditJob {
         return changes
     }
 
+    /// The edited snapshot as `import` names it: `host 2026-11-28T00:00:00Z, project X`, or
+    /// `ListPortHost port=23&type=TCP (host) 2026-11-28T00:00:00Z, project X` for a drill-down one.
+    static func describe(_ edit: SnapshotEdit) -> String {
+        switch edit.target {
+        case .snapshot:
+            return describe(edit.before, filters: edit.filters)
+        case .drillDown:
+            let label = edit.before
+            var text =
+                "\(edit.filters) (\(label.category)) \(label.capturedAt), "
+                + (label.projectID.isEmpty ? "project unknown" : "project \(label.projectID)")
+            if !label.enterpriseProjectID.isEmpty { text += ", enterprise project \(label.enterpriseProjectID)" }
+            return text
+        }
+    }
+
     /// What one edit did, for the table.
     static func change(_ edit: SnapshotEdit) -> String {
         guard let after = edit.after else {
-            return "removed: \(describe(edit.before, filters: edit.filters)), \(edit.records) record\(edit.records == 1 ? "" : "s")"
+            return "removed: \(describe(edit)), \(edit.records) record\(edit.records == 1 ? "" : "s")"
         }
         return changes(from: edit.before, to: after).joined(separator: "; ")
     }
@@ -129,7 +157,8 @@ public struct EditJob {
     static func table(_ edits: [SnapshotEdit], storePath: String, schemaVersion: Int) -> String {
         var rows = [["EDIT", "EDITED AT", "SNAPSHOT", "COMMAND", "CHANGE"]]
         for edit in edits {
-            rows.append([String(edit.id), edit.editedAt, String(edit.snapshotID), edit.arguments, change(edit)])
+            let snapshot = edit.target == .drillDown ? "drill-down \(edit.snapshotID)" : String(edit.snapshotID)
+            rows.append([String(edit.id), edit.editedAt, snapshot, edit.arguments, change(edit)])
         }
         return TextTable.render(rows, rightAligned: [0, 2]) + "\n"
             + "\(edits.count) edit\(edits.count == 1 ? "" : "s") in \(TerminalText.value(storePath)) (schema version \(schemaVersion))"
@@ -143,6 +172,7 @@ public struct EditJob {
                 for edit in edits {
                     w.elementObject { w in
                         w.int("id", edit.id)
+                        w.string("target", edit.target.rawValue)
                         w.string("edited_at", edit.editedAt)
                         w.string("command", edit.command.rawValue)
                         w.string("arguments", edit.arguments)

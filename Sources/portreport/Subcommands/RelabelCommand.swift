@@ -11,11 +11,18 @@ struct RelabelCommand: ParsableCommand {
             computes its digest for the new key, and records where the new values came from \
             ('relabel (edit N)'). A new key that another snapshot already has is refused, as is \
             an id the store does not have: nothing is changed then. An empty --project or \
-            --enterprise-project makes the value unknown (not given).
+            --enterprise-project makes the value unknown (not given). With --drill-down the ids \
+            are of drill-down snapshots (their category cannot be changed: remove and import \
+            them again).
             """
     )
 
     @OptionGroup var storeOptions: StoreOptions
+
+    @Flag(
+        name: .customLong("drill-down"),
+        help: "The ids are of drill-down snapshots (ListPortHost, ListPorts), which 'portreport snapshots' lists in a table of their own.")
+    var drillDown = false
 
     @Option(name: .long, help: ArgumentHelp("The project id (the {project_id} of the request).", valueName: "id"))
     var project: String?
@@ -54,7 +61,8 @@ struct RelabelCommand: ParsableCommand {
             projectID: project, enterpriseProjectID: enterpriseProject, category: category,
             capturedAt: capturedAt.flatMap { Timestamp(rfc3339: $0) })
         do {
-            try EditJob(storePath: storeOptions.storePath).relabel(try SnapshotIDs.parse(snapshots), to: change, console: StandardStreams())
+            try EditJob(storePath: storeOptions.storePath).relabel(
+                try SnapshotIDs.parse(snapshots), to: change, drillDown: drillDown, console: StandardStreams())
         } catch {
             throw fail(error)
         }

@@ -9,11 +9,17 @@ struct RemoveCommand: ParsableCommand {
             Removes each SNAPSHOT (an id from 'portreport snapshots') with its sources and \
             records, in one transaction: an id the store does not have changes nothing. Each \
             removal is recorded in the store's edit log ('portreport edits'); the files can then \
-            be imported again.
+            be imported again. With --drill-down the ids are of drill-down snapshots, removed \
+            with their pages and observations.
             """
     )
 
     @OptionGroup var storeOptions: StoreOptions
+
+    @Flag(
+        name: .customLong("drill-down"),
+        help: "The ids are of drill-down snapshots (ListPortHost, ListPorts), which 'portreport snapshots' lists in a table of their own.")
+    var drillDown = false
 
     @Argument(help: ArgumentHelp("Snapshot ids, as 'portreport snapshots' lists them.", valueName: "snapshot"))
     var snapshots: [String]
@@ -25,7 +31,8 @@ struct RemoveCommand: ParsableCommand {
 
     func run() throws {
         do {
-            try EditJob(storePath: storeOptions.storePath).remove(try SnapshotIDs.parse(snapshots), console: StandardStreams())
+            try EditJob(storePath: storeOptions.storePath).remove(
+                try SnapshotIDs.parse(snapshots), drillDown: drillDown, console: StandardStreams())
         } catch {
             throw fail(error)
         }

@@ -203,9 +203,12 @@ struct DetailStoreTests {
         #expect(stored.map { Completeness.isUnknown(complete: $0.complete, totalNum: $0.totalNum, note: $0.note) } == true)
     }
 
-    @Test("the schema's newest migration is the drill-down one")
+    @Test("the drill-down migrations: v4 its tables, v5 the edit log's target")
     func migration() throws {
-        #expect(Store.migrations.last?.name == "v4: drill-down observations and assets")
+        #expect(
+            Store.migrations.suffix(2).map(\.name) == [
+                "v4: drill-down observations and assets", "v5: the edit log names drill-down snapshots"
+            ])
         let store = try Store.inMemory()
         let tables = try store.read { db in
             try ["asset", "detail_snapshot", "detail_source", "observation"].map { try db.tableExists($0) }
