@@ -97,6 +97,9 @@ struct ExportDetailTests {
 
             let entries = try await ExportRun.importAndReport(out, scratch: scratch)
             #expect(entries.count == 204, "one drilldown entry per selected port (each has one protocol)")
+            // The policy the script read is one portreport reads too (check: 0 passed, 3 findings).
+            let check = try await CLI.run(["check", "--store", scratch.store, "--policy", policy])
+            #expect([0, 3].contains(check.status) && !check.err.contains("error"), "\(check)")
             for (category, ports) in selected {
                 for port in ports {
                     try ExportRun.expectEntry(entries, category: category, port: port, assets: ExpectedFleet.assets(category, port: port))
@@ -321,7 +324,7 @@ enum ExpectedFleet {
         let laddr: String
         let pid: Int
         let path: String
-        var description: String { "\(containerID.isEmpty ? hostID : containerID)@\(laddr)" }
+        var description: String { "\(containerID.isEmpty ? hostID : containerID)@\(laddr) pid \(pid) \(path)" }
         static func < (a: Asset, b: Asset) -> Bool { (a.hostID, a.containerID, a.laddr) < (b.hostID, b.containerID, b.laddr) }
     }
 

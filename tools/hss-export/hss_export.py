@@ -360,7 +360,9 @@ def load_policy(path):
                 spec = PortSpec.parse(item.value, category) if isinstance(item, yaml.ScalarNode) else None
                 if spec is None:
                     raise fail(
-                        item, "expected a port such as 23, 23/tcp, 23/udp6 or 8000-8100/tcp, found '%s'" % getattr(item, "value", "?")
+                        item,
+                        "expected a port such as 23, 23/tcp, 23/udp6 or 8000-8100/tcp, found '%s'"
+                        % (item.value if isinstance(item, yaml.ScalarNode) else "?"),
                     )
                 specs.append(spec)
     return specs
