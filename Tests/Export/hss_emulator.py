@@ -27,6 +27,8 @@ signature, but it refuses (401, APIGW.0301, as the gateway does) a request witho
                      answer is 450 records, three pages at limit 200
   empty-detail       every ListPortHost request answers {"total_num": 0, "data_list": []}
   fail-detail        container ListPortHost requests answer 500 HSS.0004 (host ones work)
+  shifting-detail    many-hosts, and after the first ListPortHost request port 20 has one asset
+                     more (k = 450: server 450): a total that changes while a client pages
 """
 
 import argparse
@@ -89,18 +91,19 @@ def listen_address(k, six, j):
     return "fd00::1:%x" % j if six else host(j)["host_ip"]
 
 
-def port_hosts(category, port, many_hosts=False):
+def port_hosts(category, port, many_hosts=False, grown=False):
     """The ListPortHost records of a port: for each statistics record of that port (in their
     order), its num assets k = 0..num-1. Host record i: server (7 * i + k) % 500. Container
     record i: container c = (5 * i + k) % 60, container_id ctr-CCC, container_name app-CC, on
     server c % 20. Each with laddr listen_address(k, ...), pid 1000 + k, path /usr/sbin/svc-PORT,
-    the record's port, type and status (absent when the record has none)."""
+    the record's port, type and status (absent when the record has none). With grown, host
+    record 0 has one asset more than its num."""
     result = []
     records = host_records(many_hosts=many_hosts) if category == "host" else container_records()
     for i, record in enumerate(records):
         if record["port"] != port:
             continue
-        for k in range(record["num"]):
+        for k in range(record["num"] + (1 if grown and category == "host" and i == 0 else 0)):
             if category == "host":
                 j = (7 * i + k) % HOSTS
                 item = host(j)
@@ -133,6 +136,7 @@ class Emulator:
         self.mode = mode
         self.log_path = log_path
         self.host_requests = 0
+        self.detail_requests = 0
         self.lock = threading.Lock()
 
     def log(self, line):
@@ -146,7 +150,7 @@ class Emulator:
         with self.lock:
             self.host_requests += 1
             grown = self.mode == "shifting-host" and self.host_requests > 1
-        return host_records(451 if grown else 450, many_hosts=self.mode == "many-hosts")
+        return host_records(451 if grown else 450, many_hosts=self.mode in ("many-hosts", "shifting-detail"))
 
 
 def error(code, message):
@@ -219,7 +223,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(400, error("HSS.0001", "Invalid parameter: port is required"))
         if category == "container" and emulator.mode == "fail-detail":
             return self.answer(500, error("HSS.0004", "Internal error"))
-        records = port_hosts(category, port, many_hosts=emulator.mode == "many-hosts")
+        with emulator.lock:
+            emulator.detail_requests += 1
+            grown = emulator.mode == "shifting-detail" and emulator.detail_requests > 1
+        records = port_hosts(category, port, many_hosts=emulator.mode in ("many-hosts", "shifting-detail"), grown=grown)
         for name in ("type", "host_name", "host_ip"):
             if name in query:
                 records = [r for r in records if r[name] == query[name]]
@@ -234,7 +241,7 @@ def main():
     parser.add_argument("--lifetime", type=float, default=30, help="seconds before it exits by itself (default 30)")
     parser.add_argument("--project-id", help="the only project it serves (default: any)")
     parser.add_argument("--access-key", help="the only AK it accepts (default: any non-empty one)")
-    parser.add_argument("--mode", default="normal", choices=["normal", "fail-container", "shifting-host", "short-host", "many-hosts", "empty-detail", "fail-detail"])
+    parser.add_argument("--mode", default="normal", choices=["normal", "fail-container", "shifting-host", "short-host", "many-hosts", "empty-detail", "fail-detail", "shifting-detail"])
     parser.add_argument("--log", help="a file to which each request line (never its headers) is appended")
     arguments = parser.parse_args()
 

@@ -139,6 +139,30 @@ struct ExportDetailTests {
     }
 
     @Test(
+        "a ListPortHost total that changes while paging starts that port again from offset 0, with a warning",
+        .enabled(if: ExportVenv.ready, ExportVenv.reason))
+    func shiftingTotal() async throws {
+        try await withScratch("hssexport-detail") { scratch in
+            let policy = try scratch.write("policy.yaml", "forbid:\n  - ports: [20/tcp]\n")
+            let (run, emulatorLog) = try await ExportRun.perform(
+                in: scratch, mode: "shifting-detail", arguments: ["--category", "host", "--detail", "policy", "--policy", policy])
+            #expect(run.status == 0, "\(run)")
+            #expect(
+                run.err
+                    == "warning: ListPortHost host port 20: the data changed while paging (total_num 450 on the first page, 451 at offset 200): starting again from offset 0\n",
+                "\(run)")
+            #expect(run.out.hasSuffix("; ListPortHost: host 1 port, 451 records (3 pages)\n"), "\(run)")
+            #expect(
+                emulatorLog.filter { $0.contains("/asset/ports/detail") }.map { $0.components(separatedBy: "offset=").last ?? "" }
+                    == ["0&port=20", "200&port=20", "0&port=20", "200&port=20", "400&port=20"], "\(emulatorLog)")
+            let out = scratch.url.appendingPathComponent("out")
+            let (prefix, _) = try ExportRun.layout(under: out)
+            let last = try ExportRun.json(out.appendingPathComponent(prefix + "host/port-hosts-20-offset-400.json"))
+            #expect(last["total_num"] as? Int == 451 && (last["data_list"] as? [Any])?.count == 51)
+        }
+    }
+
+    @Test(
         "an empty ListPortHost answer is saved and imported as what it is: the port's drill-down lists no asset, beside the statistics' count",
         .enabled(if: ExportVenv.ready, ExportVenv.reason))
     func emptyAnswer() async throws {

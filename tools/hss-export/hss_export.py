@@ -382,8 +382,8 @@ def plan_details(config, pages):
                 if not isinstance(record, dict):
                     continue
                 port, port_type = record.get("port"), record.get("type")
-                if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
-                    continue  # port 0 (or a bad value, which portreport reports): ListPortHost takes 1-65535
+                if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
+                    continue  # not a port: portreport's import names it
                 picked = []
                 if "danger" in selections and record.get("status") == "danger":
                     picked.append("danger")
@@ -391,7 +391,9 @@ def plan_details(config, pages):
                     picked.append("catalogue")
                 if "policy" in selections and any(spec.matches(category, port, port_type) for spec in config["policy"]):
                     picked.append("policy")
-                if picked:
+                if picked and port == 0:
+                    warn("%s 0/%s is selected (%s) but ListPortHost takes ports 1-65535: not asked about" % (category, port_type, ", ".join(picked)))
+                elif picked:
                     best = min(selections.index(name) for name in picked)
                     key = (category, port)
                     rank[key] = min(rank.get(key, best), best)
