@@ -382,6 +382,7 @@ def plan_details(config, pages):
                 if not isinstance(record, dict):
                     continue
                 port, port_type = record.get("port"), record.get("type")
+                port_type = port_type.upper() if isinstance(port_type, str) else port_type  # as portreport reads "tcp"
                 if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
                     continue  # not a port: portreport's import names it
                 picked = []
