@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""A loopback emulator of HSS ListPortStatistics, for testing tools/hss-export against the real SDK.
+"""A loopback emulator of HSS ListPortStatistics and ListPortHost, for testing tools/hss-export against the real SDK.
 
-Serves GET /v5/{project_id}/asset/port/statistics on 127.0.0.1 (never another address) at a free
-port chosen by the system, which it writes to --port-file (atomically) and to standard output. It
-exits by itself after --lifetime seconds, whatever happens, and on SIGTERM.
+Serves GET /v5/{project_id}/asset/port/statistics and GET /v5/{project_id}/asset/ports/detail on
+127.0.0.1 (never another address) at a free port chosen by the system, which it writes to
+--port-file (atomically) and to standard output. It exits by itself after --lifetime seconds,
+whatever happens, and on SIGTERM.
 
-The data is deterministic (see host_records and container_records); a test that checks what was
-exported works the figures out from this definition on its own, never through this file.
+The data is deterministic (see host_records, container_records and port_hosts); a test that checks
+what was exported works the figures out from this definition on its own, never through this file.
+ListPortHost answers from the same fleet as the statistics: the records for port P are the assets
+behind each statistics record of port P, one per asset, so their number is that record's num.
 
 It honours category, limit (10 to 200), offset (0 to 2,000,000), enterprise_project_id, and the
 filters status, port and type, as the vendor documents them. It does not verify the SDK's request
@@ -20,6 +23,12 @@ signature, but it refuses (401, APIGW.0301, as the gateway does) a request witho
   shifting-host      the host data grows by one record after the first host request: a total
                      that changes while a client pages
   short-host         host pages at offset 200 and beyond are empty, while total_num stays 450
+  many-hosts         host record 0 (20/TCP, danger) has num 450 instead of 1: its ListPortHost
+                     answer is 450 records, three pages at limit 200
+  empty-detail       every ListPortHost request answers {"total_num": 0, "data_list": []}
+  fail-detail        container ListPortHost requests answer 500 HSS.0004 (host ones work)
+  shifting-detail    many-hosts, and after the first ListPortHost request port 20 has one asset
+                     more (k = 450: server 450): a total that changes while a client pages
 """
 
 import argparse
@@ -36,12 +45,13 @@ TYPES = ["TCP", "UDP", "TCP6", "UDP6"]
 STATUSES = ["danger", "normal", "unknown", None]  # None: the record has no status member
 
 
-def host_records(count=450):
+def host_records(count=450, many_hosts=False):
     """Host record i: port 20 + i, type TYPES[i % 4], num (i * 37) % 101 + 1, status STATUSES[i % 4]
-    (absent for i % 4 == 3); every fifth record also carries an unknown member "first_seen"."""
+    (absent for i % 4 == 3); every fifth record also carries an unknown member "first_seen".
+    With many_hosts, record 0's num is 450."""
     records = []
     for i in range(count):
-        record = {"port": 20 + i, "type": TYPES[i % 4], "num": (i * 37) % 101 + 1}
+        record = {"port": 20 + i, "type": TYPES[i % 4], "num": 450 if many_hosts and i == 0 else (i * 37) % 101 + 1}
         if STATUSES[i % 4] is not None:
             record["status"] = STATUSES[i % 4]
         if i % 5 == 0:
@@ -60,7 +70,62 @@ def container_records(count=230):
     ]
 
 
+HOSTS = 500
+CONTAINERS = 60
+
+
+def host(j):
+    """Server j (0..499): host_id host-JJJ, host_name srv-JJJ, host_ip 10.1.(j // 250).(j % 250 + 1)."""
+    return {"host_id": "host-%03d" % j, "host_name": "srv-%03d" % j, "host_ip": "10.1.%d.%d" % (j // 250, j % 250 + 1),
+            "agent_id": "agent-%03d" % j}
+
+
+def listen_address(k, six, j):
+    """The k-th asset of a record listens on every interface (k % 3 == 0), on loopback (1), or on
+    one address (2): 0.0.0.0, 127.0.0.1, the server's IP for TCP/UDP; ::, ::1, fd00::1:<j> for
+    TCP6/UDP6."""
+    if k % 3 == 0:
+        return "::" if six else "0.0.0.0"
+    if k % 3 == 1:
+        return "::1" if six else "127.0.0.1"
+    return "fd00::1:%x" % j if six else host(j)["host_ip"]
+
+
+def port_hosts(category, port, many_hosts=False, grown=False):
+    """The ListPortHost records of a port: for each statistics record of that port (in their
+    order), its num assets k = 0..num-1. Host record i: server (7 * i + k) % 500. Container
+    record i: container c = (5 * i + k) % 60, container_id ctr-CCC, container_name app-CC, on
+    server c % 20. Each with laddr listen_address(k, ...), pid 1000 + k, path /usr/sbin/svc-PORT,
+    the record's port, type and status (absent when the record has none). With grown, host
+    record 0 has one asset more than its num."""
+    result = []
+    records = host_records(many_hosts=many_hosts) if category == "host" else container_records()
+    for i, record in enumerate(records):
+        if record["port"] != port:
+            continue
+        for k in range(record["num"] + (1 if grown and category == "host" and i == 0 else 0)):
+            if category == "host":
+                j = (7 * i + k) % HOSTS
+                item = host(j)
+            else:
+                c = (5 * i + k) % CONTAINERS
+                j = c % 20
+                item = host(j)
+                item["container_id"] = "ctr-%03d" % c
+                item["container_name"] = "app-%02d" % c
+            item["laddr"] = listen_address(k, record["type"].endswith("6"), j)
+            item["pid"] = 1000 + k
+            item["path"] = "/usr/sbin/svc-%d" % port
+            item["port"] = port
+            item["type"] = record["type"]
+            if "status" in record:
+                item["status"] = record["status"]
+            result.append(item)
+    return result
+
+
 PATH = re.compile(r"^/v5/([^/]+)/asset/port/statistics$")
+DETAIL_PATH = re.compile(r"^/v5/([^/]+)/asset/ports/detail$")
 AUTHORIZATION = re.compile(r"^SDK-HMAC-SHA256 Access=([^,\s]+), SignedHeaders=[^,]+, Signature=[0-9a-f]+$")
 
 
@@ -71,6 +136,7 @@ class Emulator:
         self.mode = mode
         self.log_path = log_path
         self.host_requests = 0
+        self.detail_requests = 0
         self.lock = threading.Lock()
 
     def log(self, line):
@@ -84,7 +150,7 @@ class Emulator:
         with self.lock:
             self.host_requests += 1
             grown = self.mode == "shifting-host" and self.host_requests > 1
-        return host_records(451 if grown else 450)
+        return host_records(451 if grown else 450, many_hosts=self.mode in ("many-hosts", "shifting-detail"))
 
 
 def error(code, message):
@@ -111,7 +177,8 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 - the name http.server calls
         emulator = self.server.emulator
         url = urlsplit(self.path)
-        match = PATH.match(url.path)
+        match = PATH.match(url.path) or DETAIL_PATH.match(url.path)
+        detail = DETAIL_PATH.match(url.path) is not None
         if not match:
             return self.answer(404, error("APIGW.0101", "The API does not exist or has not been published in the environment"))
         authorization = AUTHORIZATION.match(self.headers.get("Authorization", ""))
@@ -134,6 +201,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(400, error("HSS.0001", "Invalid parameter"))
         if not 10 <= limit <= 200 or not 0 <= offset <= 2000000 or (port is not None and not 1 <= port <= 65535):
             return self.answer(400, error("HSS.0001", "Invalid parameter: limit, offset or port out of range"))
+        if detail:
+            return self.port_host(emulator, query, category, port, limit, offset)
         if category == "container" and emulator.mode == "fail-container":
             return self.answer(400, error("HSS.0001", "Invalid parameter"))
         records = emulator.data(category)
@@ -148,6 +217,23 @@ class Handler(BaseHTTPRequestHandler):
             page = []
         self.answer(200, {"total_num": len(records), "data_list": page})
 
+    def port_host(self, emulator, query, category, port, limit, offset):
+        """ListPortHost: port required; type, host_name and host_ip filter exactly."""
+        if port is None:
+            return self.answer(400, error("HSS.0001", "Invalid parameter: port is required"))
+        if category == "container" and emulator.mode == "fail-detail":
+            return self.answer(500, error("HSS.0004", "Internal error"))
+        with emulator.lock:
+            emulator.detail_requests += 1
+            grown = emulator.mode == "shifting-detail" and emulator.detail_requests > 1
+        records = port_hosts(category, port, many_hosts=emulator.mode in ("many-hosts", "shifting-detail"), grown=grown)
+        for name in ("type", "host_name", "host_ip"):
+            if name in query:
+                records = [r for r in records if r[name] == query[name]]
+        if emulator.mode == "empty-detail":
+            records = []
+        self.answer(200, {"total_num": len(records), "data_list": records[offset:offset + limit]})
+
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -155,7 +241,7 @@ def main():
     parser.add_argument("--lifetime", type=float, default=30, help="seconds before it exits by itself (default 30)")
     parser.add_argument("--project-id", help="the only project it serves (default: any)")
     parser.add_argument("--access-key", help="the only AK it accepts (default: any non-empty one)")
-    parser.add_argument("--mode", default="normal", choices=["normal", "fail-container", "shifting-host", "short-host"])
+    parser.add_argument("--mode", default="normal", choices=["normal", "fail-container", "shifting-host", "short-host", "many-hosts", "empty-detail", "fail-detail", "shifting-detail"])
     parser.add_argument("--log", help="a file to which each request line (never its headers) is appended")
     arguments = parser.parse_args()
 

@@ -71,7 +71,7 @@ struct ExportScriptTests {
             #expect(query["path"] as? String == "/v5/{project_id}/asset/port/statistics")
             #expect((query["filters"] as? [String: Any])?.isEmpty == true)
             #expect(query["limit"] as? Int == 200)
-            #expect(sidecar["exported_by"] as? String == "portreport hss-export 0.3.0 (huaweicloudsdkhss 3.1.219)")
+            #expect(sidecar["exported_by"] as? String == "portreport hss-export 0.4.0 (huaweicloudsdkhss 3.1.219)")
 
             // The requests (the query in the SDK's signing order): offset paging at limit=200 until total_num, each signed (the emulator
             // answers 401 to a request without the AK).
