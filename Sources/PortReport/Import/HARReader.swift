@@ -62,6 +62,7 @@ enum HARReader {
             let startedText: String
             let projectID: String
             let enterpriseProjectID: String
+            let enterpriseProjectGiven: Bool
             let category: Category
             let categoryGiven: Bool
             let filters: String
@@ -185,7 +186,10 @@ enum HARReader {
                 Candidate(
                     entry: index, started: started, startedText: startedText,
                     projectID: try decodedComponent(pathParts[v5 + 1], what: "the project id in the path", file: file, place: urlPlace),
-                    enterpriseProjectID: items["enterprise_project_id"] ?? "", category: category, categoryGiven: categoryText != nil,
+                    // Without enterprise_project_id the API answers for the default enterprise
+                    // project, "0" (HSS-API.md): the same origin as a query that names it.
+                    enterpriseProjectID: items["enterprise_project_id"] ?? "0",
+                    enterpriseProjectGiven: items["enterprise_project_id"] != nil, category: category, categoryGiven: categoryText != nil,
                     filters: filters, offset: offsetValue, body: body, detail: detail))
         }
         if unrelated > 0 {
@@ -214,7 +218,8 @@ enum HARReader {
                 capturedAt: first.started, filters: candidate.filters)
             let provenance = MetadataProvenance(
                 project: "HAR request URL",
-                enterpriseProject: candidate.enterpriseProjectID.isEmpty ? "not in the request URL" : "HAR request URL",
+                enterpriseProject: candidate.enterpriseProjectGiven
+                    ? "HAR request URL" : "API default (0; no enterprise_project_id in the request URL)",
                 category: candidate.categoryGiven ? "HAR request URL" : "API default (no category in the request URL)",
                 capturedAt: "HAR startedDateTime of entry \(first.entry) (\(first.startedText))")
             contents.pages.append(

@@ -77,6 +77,29 @@ import Testing
         #expect(page.key.category == .host)
     }
 
+    /// HSS-API.md: `enterprise_project_id` defaults to `0`. A request without it (as the
+    /// console's ListPorts call in the sample capture) answers for the same enterprise project as
+    /// one that names `0`; read as "" it was another origin, and its drill-down matched no
+    /// statistics beside it.
+    @Test("a request URL without enterprise_project_id is enterprise project 0, the API's default, and says so")
+    func enterpriseProjectDefaultsToTheAPIDefault() throws {
+        let body = #"{"total_num": 0, "data_list": []}"#
+        let base = "https://hss.example/v5/p1/asset/port/statistics?category=host&limit=200&offset=0"
+        let text =
+            "{\"log\": {\"entries\": ["
+            + [
+                entry(url: base, started: "2026-11-28T02:00:00Z", text: body),
+                entry(url: base + "&enterprise_project_id=ep-7", started: "2026-11-28T03:00:00Z", text: body),
+                entry(url: base + "&enterprise_project_id=0", started: "2026-11-28T04:00:00Z", text: body)
+            ].joined(separator: ",") + "]}}"
+        let pages = try read(text).pages
+        #expect(pages.map(\.key.enterpriseProjectID) == ["0", "ep-7", "0"])
+        #expect(
+            pages.map(\.provenance.enterpriseProject) == [
+                "API default (0; no enterprise_project_id in the request URL)", "HAR request URL", "HAR request URL"
+            ])
+    }
+
     @Test func groupsPagesOfOneRunUnderTheFirstPagesTime() throws {
         let base = "https://hss.example/v5/p1/asset/port/statistics?category=container&limit=10"
         let body = #"{"total_num": 0, "data_list": []}"#
