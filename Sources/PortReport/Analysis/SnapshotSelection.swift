@@ -66,6 +66,7 @@ extension AnalysisComputation {
                 )
             }
             selection.aggregates[category] = try aggregate(snapshots)
+            selection.warnings += Self.overlapWarnings(snapshots)
             used.formUnion(snapshots.map(\.id))
         }
         for info in infos where !info.isUsable {
@@ -78,6 +79,40 @@ extension AnalysisComputation {
             }
         }
         return selection
+    }
+
+    /// The figures add each project's newest snapshot. That is right for projects and enterprise
+    /// projects that do not overlap, and counts servers twice when two of the snapshots added may
+    /// be one export: an unknown project beside a known one, an unknown enterprise project beside
+    /// a known one of the same project, `all_granted_eps` (every enterprise project) beside
+    /// another. Said, never resolved by a guess: relabelling is the user's call.
+    static func overlapWarnings(_ snapshots: [SnapshotInfo]) -> [String] {
+        func describe(_ info: SnapshotInfo) -> String {
+            let project = info.projectID.isEmpty ? "project unknown" : "project \(info.projectID)"
+            let enterprise =
+                info.enterpriseProjectID.isEmpty ? "enterprise project not given" : "enterprise project \(info.enterpriseProjectID)"
+            return "snapshot \(info.id) (\(project), \(enterprise), \(info.capturedAt.rfc3339))"
+        }
+        var warnings: [String] = []
+        let known = snapshots.filter { !$0.projectID.isEmpty }
+        for unknown in snapshots where unknown.projectID.isEmpty {
+            guard let other = known.first else { break }
+            warnings.append(
+                "the \(unknown.category.rawValue) figures add \(describe(unknown)) to \(describe(other))\(known.count > 1 ? " and \(known.count - 1) more" : ""): if it is \(known.count > 1 ? "one of those projects" : "that project"), its open ports are counted twice (name it: portreport relabel \(unknown.id) --project ID)"
+            )
+        }
+        for (_, group) in Dictionary(grouping: known, by: \.projectID).sorted(by: { $0.key < $1.key }) where group.count > 1 {
+            let sorted = group.sorted { $0.enterpriseProjectID < $1.enterpriseProjectID }
+            for info in sorted where info.enterpriseProjectID.isEmpty || info.enterpriseProjectID == "all_granted_eps" {
+                guard let other = sorted.first(where: { $0.id != info.id }) else { continue }
+                let why =
+                    info.enterpriseProjectID.isEmpty
+                    ? "if it is that enterprise project, its open ports are counted twice (name it: portreport relabel \(info.id) --enterprise-project \(other.enterpriseProjectID.isEmpty ? "ID" : other.enterpriseProjectID))"
+                    : "all_granted_eps holds every enterprise project, so those of the other are counted twice (scope the report with --enterprise-project, or remove one)"
+                warnings.append("the \(info.category.rawValue) figures add \(describe(info)) to \(describe(other)): \(why)")
+            }
+        }
+        return warnings
     }
 
     /// A warning when only one category has figures though both were asked for.
