@@ -71,6 +71,12 @@ struct AssetFilter: Sendable, Equatable {
         return true
     }
 
+    /// Whether an asset of `category` the drill-down does not list could match: a server never
+    /// matches `container_names`; anything else might.
+    func couldMatchUnlisted(in category: Category) -> Bool {
+        category == .container || containerNames.isEmpty
+    }
+
     private static func matches(_ pattern: GlobPattern, _ name: String, _ id: String) -> Bool {
         (!name.isEmpty && pattern.matches(name)) || (!id.isEmpty && pattern.matches(id))
     }

@@ -11,8 +11,8 @@
 /// - A ListPortHost query covers the port/types of its records, its queried port/type (so an empty
 ///   page says "no assets"), and, without a queried type, the types the statistics list for that
 ///   port in that category and project.
-/// - Per port/type, category and project, one ListPortHost query is used: the newest; on a tie an
-///   unfiltered one over a filtered one, a query with a type over one without. A project without
+/// - Per port/type, category and project, one ListPortHost query is used: an unfiltered one over a
+///   filtered one, then the newest; on a tie a query with a type over one without. A project without
 ///   ListPortHost for the port uses its ListPorts snapshots (one per server asked about) that list
 ///   the port: such an entry has `source` `.hostPorts` and says it covers only those servers.
 /// - Projects are summed: assets of every project used, `total_num` summed, complete when every
@@ -121,6 +121,7 @@ struct DrilldownComputation {
         var since: [Timestamp] = []
         var unreadable: [String] = []
         var capturedAt = Timestamp(secondsSinceEpoch: 0)
+        var olderThanStatistics = false
         func assetsOf(_ snapshot: DetailSnapshot) -> [DrilldownAsset] {
             snapshot.records.filter { $0.key == key }.map { record in
                 let known = hostNames[record.hostID]
@@ -150,6 +151,7 @@ struct DrilldownComputation {
                 }
                 if let statistics = current[category]?.first(where: { $0.origin == use.origin }) {
                     if snapshot.key.capturedAt < statistics.capturedAt {
+                        olderThanStatistics = true
                         notes.append(
                             "\(name) is older than the statistics beside it (snapshot \(statistics.id), \(statistics.capturedAt.rfc3339)): assets may have opened or closed the port since"
                         )
@@ -220,15 +222,16 @@ struct DrilldownComputation {
         return DrilldownEntry(
             key: key, category: category, source: uses.contains { $0.kind == .hostPorts } ? .hostPorts : .portHosts,
             capturedAt: capturedAt, totalNum: totalNum, complete: complete, statisticsNum: statisticsNum, exposure: exposure,
-            assets: assets, changes: changes, notes: notes)
+            assets: assets, changes: changes, notes: notes, olderThanStatistics: olderThanStatistics)
     }
 
-    /// Whether `candidate` should be used instead of `other` for one port and project: newer; at the
-    /// same time unfiltered, then with a queried type, then by filters and id.
+    /// Whether `candidate` should be used instead of `other` for one port and project: unfiltered
+    /// (a filtered query lists only the assets that match, so a newer one must not hide the whole
+    /// list), then newer, then with a queried type, then by filters and id.
     private static func prefer(_ candidate: DetailSnapshot, over other: DetailSnapshot) -> Bool {
         let a = candidate.key, b = other.key
-        if a.capturedAt != b.capturedAt { return a.capturedAt > b.capturedAt }
         if a.filters.isEmpty != b.filters.isEmpty { return a.filters.isEmpty }
+        if a.capturedAt != b.capturedAt { return a.capturedAt > b.capturedAt }
         if (a.type != nil) != (b.type != nil) { return a.type != nil }
         if a.filters != b.filters { return a.filters < b.filters }
         return candidate.id < other.id

@@ -30,23 +30,34 @@ struct PolicyEvaluation {
                     finding: Finding(kind: kind, key: key, category: category, num: num, message: message, waiver: nil, assets: assets),
                     limit: limit))
         }
-        /// What a narrowed rule counts for `key`: the matching assets and their number, with words
-        /// for the message; nil when the port has no drill-down data (the rule then counts `num`).
-        func narrowed(_ filter: AssetFilter, _ key: PortKey, _ category: Category) -> (assets: [DrilldownAsset], count: Int64)? {
-            guard let entry = entries[category]?[key] else { return nil }
+        /// What a narrowed rule counts for `key` with `num` in the statistics. It fails closed:
+        /// the assets the drill-down does not list (`num` minus the assets it lists: servers
+        /// ListPorts was not asked about, missing pages, a filtered query, a project without
+        /// drill-down) might match, so they are counted as matching; and a drill-down older than
+        /// the statistics cannot narrow at all. `.notApplied` says why, and the rule counts `num`.
+        func narrowed(_ filter: AssetFilter, _ key: PortKey, _ category: Category, num: Int64) -> Narrowing {
+            guard let entry = entries[category]?[key] else { return .notApplied("there is no drill-down data for this port") }
+            if entry.olderThanStatistics {
+                return .notApplied("the drill-down is older than the statistics (assets may have opened, closed or moved since)")
+            }
             let matching = entry.assets.filter(filter.matches)
-            return (matching, Int64(Set(matching.map(\.asset)).count))
+            let unlisted = filter.couldMatchUnlisted(in: category) ? max(0, num - Int64(entry.assetCount)) : 0
+            return .applied(assets: matching, count: Int64(Set(matching.map(\.asset)).count).saturatingAdding(unlisted), unlisted: unlisted)
         }
-        func narrowedWords(_ filter: AssetFilter, _ key: PortKey, _ category: Category, count: Int64, num: Int64) -> String {
+        func narrowedWords(_ filter: AssetFilter, _ key: PortKey, _ category: Category, count: Int64, unlisted: Int64, num: Int64) -> String
+        {
             var words = "\(key) is open \(Wording.on(count, category)) \(filter.description) (\(num) in the statistics"
+            if unlisted > 0 {
+                words += "; \(unlisted) not in the drill-down, counted as matching"
+            }
             if let entry = entries[category]?[key] {
                 if entry.source == .hostPorts { words += "; the drill-down covers only the servers asked about" }
                 if !entry.complete { words += "; the drill-down is incomplete" }
             }
             return words + ")"
         }
-        func cannotNarrow(_ filter: AssetFilter) -> String {
-            " (the rule counts only assets \(filter.description), but there is no drill-down data for this port: the narrowing could not be applied and every one is counted)"
+        func cannotNarrow(_ filter: AssetFilter, _ why: String) -> String {
+            " (the rule counts only assets \(filter.description), but \(why): the narrowing could not be applied and every one is counted)"
         }
         for category in Category.allCases {
             guard let aggregate = aggregates[category] else { continue }
@@ -64,16 +75,17 @@ struct PolicyEvaluation {
                     add(.forbidden, key, category, num, "\(key) is open \(Wording.on(num, category))\(reason) (forbidden)")
                     return true
                 }
-                guard let (assets, count) = narrowed(filter, key, category) else {
+                let narrowing = narrowed(filter, key, category, num: num)
+                guard case .applied(let assets, let count, let unlisted) = narrowing else {
                     add(
                         .forbidden, key, category, num,
-                        "\(key) is open \(Wording.on(num, category))\(reason) (forbidden)\(cannotNarrow(filter))")
+                        "\(key) is open \(Wording.on(num, category))\(reason) (forbidden)\(cannotNarrow(filter, narrowing.why))")
                     return true
                 }
                 guard count > 0 else { return false }
                 add(
                     .forbidden, key, category, count,
-                    narrowedWords(filter, key, category, count: count, num: num) + "\(reason) (forbidden)",
+                    narrowedWords(filter, key, category, count: count, unlisted: unlisted, num: num) + "\(reason) (forbidden)",
                     assets: assets)
                 return true
             }
@@ -104,18 +116,20 @@ struct PolicyEvaluation {
                         limit: rule.max)
                     return true
                 }
-                guard let (assets, count) = narrowed(filter, key, category) else {
+                let narrowing = narrowed(filter, key, category, num: num)
+                guard case .applied(let assets, let count, let unlisted) = narrowing else {
                     guard num > rule.max else { return false }
                     add(
                         .overLimit, key, category, num,
-                        "\(key) is open \(Wording.on(num, category)), over the limit of \(rule.max)\(reason)\(cannotNarrow(filter))",
+                        "\(key) is open \(Wording.on(num, category)), over the limit of \(rule.max)\(reason)\(cannotNarrow(filter, narrowing.why))",
                         limit: rule.max)
                     return true
                 }
                 guard count > rule.max else { return false }
                 add(
                     .overLimit, key, category, count,
-                    narrowedWords(filter, key, category, count: count, num: num) + ", over the limit of \(rule.max)\(reason)",
+                    narrowedWords(filter, key, category, count: count, unlisted: unlisted, num: num)
+                        + ", over the limit of \(rule.max)\(reason)",
                     assets: assets,
                     limit: rule.max)
                 return true
@@ -315,6 +329,20 @@ struct PortRuleIndex {
         guard let type = PortType.allCases.firstIndex(of: key.type), (0..<65_536).contains(key.port) else { return nil }
         let owner = first[type][key.port]
         return owner < 0 ? nil : Int(owner)
+    }
+}
+
+/// What a rule narrowed by exposure or names counts on one port.
+private enum Narrowing {
+    /// The matching assets the drill-down lists, plus `unlisted` it does not list (counted as
+    /// matching).
+    case applied(assets: [DrilldownAsset], count: Int64, unlisted: Int64)
+    /// The drill-down cannot narrow the rule, for this reason.
+    case notApplied(String)
+
+    var why: String {
+        if case .notApplied(let why) = self { return why }
+        return ""
     }
 }
 

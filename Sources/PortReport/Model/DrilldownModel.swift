@@ -98,6 +98,10 @@ struct DrilldownEntry: Sendable, Equatable {
     /// Why a figure may be wrong, in words: incomplete pages, detail older than the statistics,
     /// a count that disagrees with `statisticsNum`. Empty when nothing is in doubt.
     let notes: [String]
+    /// A drill-down snapshot used was captured before the statistics beside it: its assets may
+    /// have opened, closed or moved to another address since, so a rule narrowed by exposure or
+    /// name cannot be applied to it.
+    var olderThanStatistics = false
 
     /// The number of distinct assets (an asset listening on two addresses counts once).
     var assetCount: Int { Set(assets.map(\.asset)).count }

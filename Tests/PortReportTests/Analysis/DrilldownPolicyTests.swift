@@ -9,13 +9,18 @@ import Testing
 struct DrilldownPolicyTests {
     typealias F = DetailFixture
 
-    /// Host statistics: 22/TCP on 3 hosts, 23/TCP on 2 (no drill-down). Drill-down of 22/TCP:
-    /// web-1 on 0.0.0.0 and 127.0.0.1, db-1 on 10.0.0.5 (2 of the 3 hosts listed).
-    static func evaluate(_ yaml: String, now: String = "2026-11-28") throws -> PolicyEvaluation {
+    /// Host statistics: 22/TCP on `ssh` hosts (3 unless given), 23/TCP on 2 (no drill-down).
+    /// Drill-down of 22/TCP, captured at `detailAt`: web-1 on 0.0.0.0 and 127.0.0.1, db-1 on
+    /// 10.0.0.5 (2 hosts: with 3 in the statistics, one host is not listed).
+    static func evaluate(
+        _ yaml: String, now: String = "2026-11-28", ssh: Int64 = 3, detailAt: String = "2026-11-28"
+    ) throws
+        -> PolicyEvaluation
+    {
         let detail = F.snapshot(
-            1, at: "2026-11-28",
+            1, at: detailAt,
             [F.host("h1", "web-1", "0.0.0.0"), F.host("h1", "web-1", "127.0.0.1"), F.host("h2", "db-1", "10.0.0.5")])
-        let statistics = F.records([(k(22, .tcp), 3), (k(23, .tcp), 2)])
+        let statistics = F.records([(k(22, .tcp), ssh), (k(23, .tcp), 2)])
         let entries = F.entries(
             [detail], current: [.host: [F.info(10, at: "2026-11-28")]], statistics: [.host: [F.origin("p1"): statistics]])
         let policy = try Policy.parse(yaml, file: "policy.yaml")
@@ -35,15 +40,48 @@ struct DrilldownPolicyTests {
         #expect(F.describe(finding.assets) == ["web-1 0.0.0.0 all-interfaces", "web-1 127.0.0.1 loopback", "db-1 10.0.0.5 specific"])
     }
 
-    /// Only web-1 listens on every interface: 1 host, and only that observation.
+    /// The statistics' 2 hosts are the drill-down's 2: only web-1 listens on every interface, so 1
+    /// host, and only that observation.
     @Test("a rule narrowed by exposure counts only the matching assets")
     func narrowedByExposure() throws {
-        let result = try Self.evaluate("forbid:\n  - ports: [22/tcp]\n    exposure: [all-interfaces]\n    reason: no wide SSH\n")
+        let result = try Self.evaluate(
+            "forbid:\n  - ports: [22/tcp]\n    exposure: [all-interfaces]\n    reason: no wide SSH\n", ssh: 2)
         let finding = try #require(result.findings.first)
         #expect(result.findings.count == 1)
         #expect(finding.num == 1)
         #expect(F.describe(finding.assets) == ["web-1 0.0.0.0 all-interfaces"])
-        #expect(finding.message == "22/TCP is open on 1 host listening on all interfaces (3 in the statistics): no wide SSH (forbidden)")
+        #expect(finding.message == "22/TCP is open on 1 host listening on all interfaces (2 in the statistics): no wide SSH (forbidden)")
+    }
+
+    /// 3 in the statistics, 2 listed: the third host might listen on every interface, so it
+    /// counts as matching: web-1 + 1 = 2. Failing closed: a rule must not pass on what the
+    /// drill-down does not show.
+    @Test("the assets the drill-down does not list count as matching a narrowed rule, and the message says how many")
+    func unlistedCountAsMatching() throws {
+        let result = try Self.evaluate("forbid:\n  - ports: [22/tcp]\n    exposure: [all-interfaces]\n    reason: no wide SSH\n")
+        let finding = try #require(result.findings.first)
+        #expect(result.findings.count == 1 && finding.num == 2)
+        #expect(F.describe(finding.assets) == ["web-1 0.0.0.0 all-interfaces"])
+        #expect(
+            finding.message
+                == "22/TCP is open on 2 hosts listening on all interfaces (3 in the statistics; 1 not in the drill-down, counted as matching): no wide SSH (forbidden)"
+        )
+        // A rule no listed host matches still fires on the unlisted one: db-?0 matches nobody listed.
+        let none = try Self.evaluate("forbid:\n  - ports: [22/tcp]\n    host_names: ['db-?0']\n")
+        #expect(none.findings.map(\.num) == [1] && none.findings.first?.assets == [])
+    }
+
+    /// The drill-down is of 2026-11-27, the statistics of 11-28: web-1 may have moved to another
+    /// address since, so the rule cannot be narrowed and counts the statistics' 2.
+    @Test("a drill-down older than the statistics does not narrow a rule: every one is counted, and the message says why")
+    func olderDrilldownDoesNotNarrow() throws {
+        let result = try Self.evaluate("forbid:\n  - ports: [22/tcp]\n    exposure: [loopback]\n", ssh: 2, detailAt: "2026-11-27")
+        let finding = try #require(result.findings.first)
+        #expect(result.findings.count == 1 && finding.num == 2)
+        #expect(
+            finding.message
+                == "22/TCP is open on 2 hosts (forbidden) (the rule counts only assets listening on loopback, but the drill-down is older than the statistics (assets may have opened, closed or moved since): the narrowing could not be applied and every one is counted)"
+        )
     }
 
     /// `WEB-?` matches web-1 in any letter case; `db-?0` matches nothing; `d?-*` matches db-1.
@@ -51,14 +89,14 @@ struct DrilldownPolicyTests {
         "a rule narrowed by host names counts only the matching hosts",
         arguments: [("WEB-?", ["web-1"]), ("db-?0", []), ("d?-*", ["db-1"]), ("h2", ["db-1"]), ("*", ["db-1", "web-1"])])
     func narrowedByHostNames(_ pattern: String, _ expected: [String]) throws {
-        let result = try Self.evaluate("forbid:\n  - ports: [22/tcp]\n    host_names: ['\(pattern)']\n")
+        let result = try Self.evaluate("forbid:\n  - ports: [22/tcp]\n    host_names: ['\(pattern)']\n", ssh: 2)
         #expect(Self.names(result.findings.first) == expected)
         #expect(result.findings.count == (expected.isEmpty ? 0 : 1))
         #expect(result.findings.first.map { $0.num } == (expected.isEmpty ? nil : Int64(expected.count)))
     }
 
     /// The first rule (loopback on db-*) matches nothing, so it is not raised and the second,
-    /// unnarrowed rule gives the finding with all 3.
+    /// unnarrowed rule gives the finding with all 2.
     @Test("a narrowed rule that matches no asset gives way to the next rule naming the port")
     func narrowedRuleGivesWay() throws {
         let result = try Self.evaluate(
@@ -69,14 +107,15 @@ struct DrilldownPolicyTests {
                 host_names: [db-*]
               - ports: [22]
                 reason: second rule
-            """)
+            """, ssh: 2)
         let finding = try #require(result.findings.first)
         #expect(result.findings.count == 1)
-        #expect(finding.num == 3)
-        #expect(finding.message == "22/TCP is open on 3 hosts: second rule (forbidden)")
+        #expect(finding.num == 2)
+        #expect(finding.message == "22/TCP is open on 2 hosts: second rule (forbidden)")
     }
 
-    /// Hosts carry no container: a container_names rule matches none of them.
+    /// Hosts carry no container: a container_names rule matches none of them, not even the host
+    /// the drill-down does not list.
     @Test("container_names never matches a server")
     func containerNamesOnHosts() throws {
         let result = try Self.evaluate("forbid:\n  - ports: [22/tcp]\n    container_names: ['*']\n")
@@ -95,11 +134,15 @@ struct DrilldownPolicyTests {
         )
     }
 
-    /// Limit 1 over all-interfaces and specific: web-1 (0.0.0.0) and db-1 (10.0.0.5) = 2 > 1.
-    /// Limit 2 over the same: 2 is not over 2, so no finding (the statistics' 3 would be).
-    @Test("a narrowed limit compares the matching assets with its max", arguments: [(1, Int64?(2)), (2, nil)])
-    func narrowedLimit(_ max: Int, _ expected: Int64?) throws {
-        let result = try Self.evaluate("limits:\n  - ports: [22/tcp]\n    max: \(max)\n    exposure: [all-interfaces, specific]\n")
+    /// With 2 in the statistics: limit 1 over all-interfaces and specific: web-1 (0.0.0.0) and
+    /// db-1 (10.0.0.5) = 2 > 1; limit 2: 2 is not over 2, so no finding. With 3 in the statistics
+    /// the unlisted host counts as matching: 3 > 2.
+    @Test(
+        "a narrowed limit compares the matching assets with its max",
+        arguments: [(Int64(2), 1, Int64?(2)), (2, 2, nil), (3, 2, 3)])
+    func narrowedLimit(_ ssh: Int64, _ max: Int, _ expected: Int64?) throws {
+        let result = try Self.evaluate(
+            "limits:\n  - ports: [22/tcp]\n    max: \(max)\n    exposure: [all-interfaces, specific]\n", ssh: ssh)
         #expect(result.findings.first.map { $0.num } == expected)
         #expect(result.findings.allSatisfy { $0.kind == .overLimit })
     }

@@ -201,6 +201,22 @@ struct DrilldownTests {
                 "\(name) is older than the statistics beside it (snapshot 20, 2026-11-28T00:00:00Z): assets may have opened or closed the port since"
             ])
         #expect(entry.assets.first?.displayName == "docker-api")
+        #expect(entry.olderThanStatistics)
+    }
+
+    /// A full ListPortHost of 22/TCP at 00:00 lists db-1 and db-2; a look-up with host_name=web a
+    /// minute later lists nobody. The look-up must not stand for the port: the entry is the full
+    /// one (2 assets, as the statistics say), with no note about a filter.
+    @Test("a newer filtered query does not replace an unfiltered one")
+    func unfilteredOverNewerFiltered() throws {
+        let full = F.snapshot(1, at: "2026-11-28T00:00:00Z", [F.host("h1", "db-1", "0.0.0.0"), F.host("h2", "db-2", "0.0.0.0")])
+        let lookUp = F.snapshot(2, at: "2026-11-28T00:01:00Z", filters: "host_name=web", [])
+        let entries = F.entries(
+            [lookUp, full], current: [.host: [F.info(20, at: "2026-11-28T00:00:00Z")]],
+            statistics: [.host: [F.origin("p1"): F.records([(k(22, .tcp), 2)])]])
+        let entry = try #require(entries.count == 1 ? entries.first : nil, "\(entries)")
+        #expect(F.describe(entry.assets) == ["db-1 0.0.0.0 all-interfaces", "db-2 0.0.0.0 all-interfaces"])
+        #expect(entry.notes.isEmpty && !entry.mismatch && !entry.olderThanStatistics, "\(entry.notes)")
     }
 
     /// A server's ListPorts captured at 18:00 beside host statistics of 00:00 the same day (the
