@@ -96,6 +96,21 @@ struct DrilldownQueryTests {
             (
                 "SELECT day AS captured_at, hid AS host_id, addr AS laddr, port FROM obs",
                 "--query: drill-down rows (columns host_id and laddr) need columns port and type too"
+            ),
+            // An address with a port would otherwise be counted as a specific address, not as
+            // every interface; the JSON reader refuses it too.
+            (
+                "SELECT day AS captured_at, port, proto AS type, hid AS host_id, hname AS host_name, addr || ':22' AS laddr FROM obs WHERE cat = 'host'",
+                "query row 1, column laddr: expected an IPv4 or IPv6 listen address (0.0.0.0, ::, 10.0.0.5), found \"0.0.0.0:22\""
+            ),
+            (
+                "SELECT day AS captured_at, 0 AS port, proto AS type, hid AS host_id, hname AS host_name, addr AS laddr FROM obs WHERE cat = 'host'",
+                "query row 1, column port: expected an integer 1–65535, found 0"
+            ),
+            // SQLite would cut the text at the NUL, and h1<NUL>a and h1<NUL>b would be one server.
+            (
+                "SELECT day AS captured_at, port, proto AS type, hid || char(0) || 'a' AS host_id, hname AS host_name, addr AS laddr FROM obs WHERE cat = 'host'",
+                "query row 1, column host_id: expected text without control characters, found \\u{0} (NUL)"
             )
         ])
     func badRows(query: String, message: String) async throws {

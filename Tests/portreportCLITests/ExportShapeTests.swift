@@ -258,6 +258,24 @@ struct ExportShapeCLITests {
         }
     }
 
+    /// SQLite cuts a text at a NUL: h1<NUL>a and h1<NUL>b were stored as one server h1, and the
+    /// snapshot read "1 of 2 records".
+    @Test("a drill-down record whose text holds a NUL is refused, naming the record's member; store unchanged")
+    func listPortHostNUL() async throws {
+        try await withScratch("drill-nul") { scratch in
+            let before = try await Self.seededStore(scratch)
+            let drill = try scratch.write(
+                "exp/2026-11-28/host/port-hosts-22-tcp-offset-0.json",
+                "{\"total_num\": 2, \"data_list\": [\n{\"host_id\": \"h1\\u0000a\", \"host_name\": \"x\", \"laddr\": \"::\", \"port\": 22, \"type\": \"TCP\"},\n"
+                    + "{\"host_id\": \"h1\\u0000b\", \"host_name\": \"y\", \"laddr\": \"::\", \"port\": 22, \"type\": \"TCP\"}]}\n")
+            let result = try await Self.importing(scratch, [drill])
+            #expect(result.status == 1, "\(result)")
+            #expect(
+                result.err.contains("data_list[0].host_id: expected a host_id without a NUL (U+0000): found at character 3"), "\(result)")
+            try await Self.expectUnchanged(scratch, before)
+        }
+    }
+
     @Test("a drill-down page whose records do not answer the port its name says is refused; store unchanged")
     func listPortHostWrongPort() async throws {
         try await withScratch("drill-port") { scratch in

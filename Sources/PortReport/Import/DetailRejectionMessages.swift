@@ -2,8 +2,33 @@ extension ImportSession {
     /// Adds a drill-down page's records, turning a record the store refuses into an `InputError`
     /// about the page's file: `place` names a record for messages (`data_list[3]`), `line` its
     /// line. Both are asked only when a record is refused.
-    func addDetail(_ page: DetailPage, records: [DetailRecord], place: (Int) -> String, line: (Int) -> Int? = { _ in nil }) throws -> Int? {
+    ///
+    /// Every record is checked here, whatever read it (a page's JSON, a `--query` row, another
+    /// store): its texts hold no NUL or U+FFFD (SQLite would cut a text at the NUL, and two
+    /// assets would become one), its `laddr` is an IPv4 or IPv6 address (its exposure class is
+    /// read from it) and its port is 1–65535. `member` names a record's member for messages
+    /// (`data_list[3].laddr`, `query row 4, column laddr`).
+    func addDetail(
+        _ page: DetailPage, records: [DetailRecord], place: (Int) -> String, member: ((Int, String) -> String)? = nil,
+        line: (Int) -> Int? = { _ in nil }
+    ) throws -> Int? {
         try DetailPage.checkLimits(page)
+        for (index, record) in records.enumerated() {
+            func fail(_ name: String, _ message: String) -> InputError {
+                InputError(file: page.path, line: line(index), place: member?(index, name) ?? "\(place(index)).\(name)", message: message)
+            }
+            for (name, value) in record.texts {
+                if let problem = SnapshotPage.characterProblem(value) { throw fail(name, "expected a \(name) without \(problem)") }
+            }
+            if Exposure(laddr: record.laddr) == nil {
+                throw fail(
+                    "laddr",
+                    "expected an IPv4 or IPv6 listen address (0.0.0.0, ::, 10.0.0.5), found \"\(TerminalText.value(record.laddr))\"")
+            }
+            if !(1...65_535).contains(record.port) {
+                throw fail("port", "expected a port 1–65535, found \(record.port)")
+            }
+        }
         do {
             return try addDetail(page, records: records)
         } catch let rejection as DetailRecordRejection {

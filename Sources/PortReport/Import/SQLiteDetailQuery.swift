@@ -65,8 +65,8 @@ final class DetailQueryRows {
             }
         }
         let portValue = row[port]
-        guard case .integer(let portNumber) = portValue, (0...65_535).contains(portNumber) else {
-            throw fail("port", "an integer 0–65535", portValue)
+        guard case .integer(let portNumber) = portValue, (1...65_535).contains(portNumber) else {
+            throw fail("port", "an integer 1–65535", portValue)
         }
         let typeValue = row[type]
         guard case .text(let typeText) = typeValue, let portType = PortType(lenient: typeText) else {
@@ -141,7 +141,10 @@ final class DetailQueryRows {
             let page = DetailPage(
                 key: key, provenance: group.provenance, path: path, entry: -1, sha256: sha256, size: size, totalNum: group.totalNum,
                 query: query, realPath: realPath)
-            if let added = try session.addDetail(page, records: group.records, place: { "query row \(group.rowNumbers[$0])" }) {
+            if let added = try session.addDetail(
+                page, records: group.records, place: { "query row \(group.rowNumbers[$0])" },
+                member: { "query row \(group.rowNumbers[$0]), column \($1)" })
+            {
                 report.detailRecords += added
                 report.detailPages += 1
             } else {

@@ -32,6 +32,14 @@ struct DetailRecord: Hashable, Sendable {
     var status: VendorStatus?
     var agentID: String
 
+    /// The text members by their vendor names, for checks and messages.
+    var texts: [(name: String, value: String)] {
+        [
+            ("host_id", hostID), ("host_name", hostName), ("host_ip", hostIP), ("container_id", containerID),
+            ("container_name", containerName), ("laddr", laddr), ("path", path), ("agent_id", agentID)
+        ]
+    }
+
     init(
         hostID: String, hostName: String = "", hostIP: String = "", containerID: String = "", containerName: String = "",
         laddr: String, pid: Int64 = 0, path: String = "", port: Int, type: PortType, status: VendorStatus? = nil,
