@@ -51,7 +51,7 @@ import Testing
         let result = try Self.sampleResult()
         let html = try HTMLReportRenderer().render(result)
         let messages = HTMLCheck.parse(html)
-        #expect(messages.filter { !$0.isUnknownSVGTag }.isEmpty, "\(messages.filter { !$0.isUnknownSVGTag })")
+        #expect(messages.filter { !$0.isUnknownHTML5Tag }.isEmpty, "\(messages.filter { !$0.isUnknownHTML5Tag })")
         let (names, byID, text) = Self.elements(html)
         #expect(!names.contains("script"))
         #expect(text.contains(result.headline))
@@ -141,7 +141,7 @@ import Testing
             #expect(!names.contains("script"))
             #expect(!names.contains("marquee"))
             #expect(text.contains("<script>alert(1)</script>") || renderer is EmailHTMLRenderer)
-            #expect(HTMLCheck.parse(html).filter { !$0.isUnknownSVGTag }.isEmpty)
+            #expect(HTMLCheck.parse(html).filter { !$0.isUnknownHTML5Tag }.isEmpty)
         }
         let xhtml = try XHTMLReportRenderer().render(result)
         let tree = try XMLTree(parsing: xhtml, name: "hostile.xhtml")
