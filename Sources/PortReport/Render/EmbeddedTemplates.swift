@@ -35,7 +35,7 @@ enum EmbeddedTemplates {
           <tr t:if="findings"><td style="font-family:Arial,Helvetica,sans-serif;font-size:16px;font-weight:bold;color:#b42318;padding:18px 0 6px 0;">Policy findings</td></tr>
           <tr t:if="findings"><td style="padding:0;">
             <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;">
-              <tr t:repeat="finding in findings"><td style="font-family:Arial,Helvetica,sans-serif;font-size:13px;font-weight:bold;color:#b42318;padding:3px 8px 3px 0;white-space:nowrap;vertical-align:top;" t:text="finding.kind">kind</td><td style="font-family:Arial,Helvetica,sans-serif;font-size:13px;color:#1d2430;padding:3px 0;vertical-align:top;" t:text="finding.message">message</td></tr>
+              <tr t:repeat="finding in findings"><td style="font-family:Arial,Helvetica,sans-serif;font-size:13px;font-weight:bold;color:#b42318;padding:3px 8px 3px 0;white-space:nowrap;vertical-align:top;" t:text="finding.kind">kind</td><td style="font-family:Arial,Helvetica,sans-serif;font-size:13px;color:#1d2430;padding:3px 0;vertical-align:top;"><span t:text="finding.message">message</span><div t:repeat="block in finding.drilldown" style="font-family:Arial,Helvetica,sans-serif;font-size:12px;color:#5b6473;padding:2px 0 0 0;" t:text="block.email">assets</div></td></tr>
             </table>
           </td></tr>
           <tr t:if="waived"><td style="font-family:Arial,Helvetica,sans-serif;font-size:13px;color:#5b6473;padding:8px 0 0 0;">Waived: <span t:repeat="finding in waived"><span t:text="finding.key">port</span> (<span t:text="finding.ticket">ticket</span>, until <span t:text="finding.expires">date</span>) </span></td></tr>

@@ -196,3 +196,81 @@ import Testing
         #expect(text.contains("and 3 more (see the JSON report's drilldown[] or the assets CSV)"))
     }
 }
+
+/// The Markdown and email parts: per finding its assets (a table of at most 10 rows in Markdown,
+/// the count and the first 3 names in the email), on `DrilldownRenderTests.result()` (2375/TCP:
+/// `=cmd` on node-a at 0.0.0.0:2375, `db` on "node, b" at 127.0.0.1:2375; the statistics count 1)
+/// and on the samples (2375/TCP: dind-runner-b only, as its ListPortHost page of 2026-11-28 says).
+@Suite struct DrilldownSummaryTests {
+    static func manyContainers(_ count: Int) -> AnalysisResult {
+        let assets = (0..<count).map { index in
+            DrilldownAsset(
+                category: .container, projectID: "p1", hostID: "h-1", hostName: "node-a", hostIP: "10.0.0.5",
+                containerID: "c-\(index + 10)", containerName: "runner-\(index + 10)", laddr: "10.0.0.5", exposure: .specific, pid: 0,
+                path: "", status: nil)
+        }
+        var result = ReportFixture.result(findingAssets: assets)
+        result.drilldown = [
+            DrilldownEntry(
+                key: ReportFixture.key(2375), category: .container, source: .portHosts, capturedAt: ReportFixture.nov28,
+                totalNum: Int64(count), complete: true, statisticsNum: Int64(count), exposure: ExposureCounts(specific: count),
+                assets: assets, changes: nil, notes: [])
+        ]
+        return result
+    }
+
+    static func markdown(_ result: AnalysisResult) throws -> String {
+        String(decoding: try MarkdownRenderer().render(result), as: UTF8.self)
+    }
+
+    static func email(_ result: AnalysisResult) throws -> String {
+        HTMLRendererTests.elements(try EmailHTMLRenderer().render(result)).text
+    }
+
+    @Test func markdownListsAFindingsAssetsWithTheMismatch() throws {
+        let markdown = try Self.markdown(DrilldownRenderTests.result())
+        let expected = """
+
+            **Assets of 2375/TCP (container)**: 2 containers; statistics num 1, drill-down 2 — **mismatch**: the statistics count 1, the drill-down lists 2.
+
+            | Host | IP | Container | Listen address | Exposure | PID | Path | Status |
+            |---|---|---|---|---|---:|---|---|
+            | node-a | 10.0.0.5 | =cmd (c-9) | 0.0.0.0:2375 | all-interfaces | 4242 | /usr/bin/docker-proxy | danger |
+            | node, b | 10.0.0.4 | db (c-1) | 127.0.0.1:2375 | loopback | — | — | — |
+
+            """
+        #expect(markdown.contains(expected), "\(markdown)")
+    }
+
+    @Test func markdownStopsAtTenRowsAndSaysHowManyMore() throws {
+        let markdown = try Self.markdown(Self.manyContainers(12))
+        #expect(markdown.contains("| node-a | 10.0.0.5 | runner-19 (c-19) |"))
+        #expect(!markdown.contains("runner-20"))
+        #expect(markdown.contains("\n\n_and 2 more (see the JSON report's drilldown[] or the assets CSV)_\n"))
+        #expect(!(try Self.markdown(Self.manyContainers(10))).contains("more (see the JSON"))
+    }
+
+    @Test func emailNamesTheFirstThreeAndCountsTheRest() throws {
+        #expect(
+            try Self.email(DrilldownRenderTests.result()).contains(
+                "Assets: 2 containers: =cmd, db (mismatch: the statistics count 1, the drill-down lists 2)"))
+        let email = try Self.email(Self.manyContainers(12))
+        #expect(email.contains("Assets: 12 containers: runner-10, runner-11, runner-12 and 9 more"), "\(email)")
+        #expect(try Self.email(Self.manyContainers(3)).contains("Assets: 3 containers: runner-10, runner-11, runner-12\n"))
+        #expect(!(try Self.email(ReportFixture.result())).contains("Assets:"))
+    }
+
+    @Test func theSamplesFindingShowsItsContainer() throws {
+        let result = try HTMLRendererTests.sampleResult()
+        let markdown = try Self.markdown(result)
+        #expect(markdown.contains("**Assets of 2375/TCP (container)**: 1 container; statistics num 1, drill-down 1.\n"))
+        #expect(
+            markdown.contains(
+                "| build-42 | 10.20.0.42 | dind-runner-b (c-9b7e22) | 0.0.0.0 | all-interfaces | 91 | /usr/local/bin/dockerd | danger |"))
+        // 6379/TCP's finding is about containers; the only 6379 drill-down is a server's ListPorts.
+        #expect(!markdown.contains("**Assets of 6379/TCP"))
+        let email = try Self.email(result)
+        #expect(email.components(separatedBy: "Assets: ").count == 2)
+        #expect(email.contains("Assets: 1 container: dind-runner-b"))
+    }
+}

@@ -103,8 +103,9 @@ extension ReportView {
         ])
     }
 
-    /// `2 containers: dind-runner-a, dind-runner-b and 3 more (statistics num 4)`: the email's
-    /// line for one finding's assets.
+    /// `Assets: 5 containers: dind-runner-a, dind-runner-b, dind-runner-c and 2 more`: the email's
+    /// line for one finding's assets (the first `emailAssetNames` names, distinct assets
+    /// counted), with a mismatch between the statistics and the drill-down in words.
     static func emailLine(_ entry: DrilldownEntry, assets: [DrilldownAsset]) -> String {
         var names: [String] = []
         var seen = Set<AssetID>()
@@ -112,7 +113,8 @@ extension ReportView {
             names.append(asset.displayName)
         }
         let noun = entry.category == .host ? (names.count == 1 ? "host" : "hosts") : (names.count == 1 ? "container" : "containers")
-        var line = "\(names.count) \(noun): " + names.prefix(emailAssetNames).joined(separator: ", ")
+        guard !names.isEmpty else { return "Assets: none of the \(entry.assetCount) in the drill-down is named by the rule" }
+        var line = "Assets: \(names.count) \(noun): " + names.prefix(emailAssetNames).joined(separator: ", ")
         if names.count > emailAssetNames { line += " and \(names.count - emailAssetNames) more" }
         if let num = entry.statisticsNum, entry.mismatch {
             line += " (mismatch: the statistics count \(num), the drill-down lists \(entry.assetCount))"
