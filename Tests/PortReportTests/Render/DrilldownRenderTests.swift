@@ -15,8 +15,8 @@ import Testing
         category: .container, projectID: "p1", hostID: "h-0", hostName: "node, b", hostIP: "10.0.0.4", containerID: "c-1",
         containerName: "db", laddr: "127.0.0.1:2375", exposure: .loopback, pid: 0, path: "", status: nil)
 
-    static func result() -> AnalysisResult {
-        var result = ReportFixture.result(findingAssets: [onAll, onLoopback])
+    static func result(findingAssets: [DrilldownAsset] = [onAll, onLoopback]) -> AnalysisResult {
+        var result = ReportFixture.result(findingAssets: findingAssets)
         result.drilldown = [
             DrilldownEntry(
                 key: ReportFixture.key(2375), category: .container, source: .portHosts, capturedAt: ReportFixture.nov28, totalNum: 2,
@@ -258,6 +258,19 @@ import Testing
         #expect(email.contains("Assets: 12 containers: runner-10, runner-11, runner-12 and 9 more"), "\(email)")
         #expect(try Self.email(Self.manyContainers(3)).contains("Assets: 3 containers: runner-10, runner-11, runner-12\n"))
         #expect(!(try Self.email(ReportFixture.result())).contains("Assets:"))
+    }
+
+    /// A rule narrowed by exposure counts only its assets: the finding keeps `=cmd` (all
+    /// interfaces) of the two the drill-down lists, and a rule that matched none says so.
+    @Test func aNarrowedFindingShowsOnlyItsAssets() throws {
+        var result = DrilldownRenderTests.result(findingAssets: [DrilldownRenderTests.onAll])
+        let html = HTMLRendererTests.elements(try HTMLReportRenderer().render(result)).text
+        #expect(html.contains("1 container behind 2375/TCP (container), of the 2 the drill-down lists: 1 on all interfaces, 1 on loopback"))
+        #expect(try Self.markdown(result).contains("**Assets of 2375/TCP (container)**: 1 container; statistics num 1, drill-down 2"))
+        #expect(try Self.email(result).contains("Assets: 1 container: =cmd (mismatch"))
+        result = DrilldownRenderTests.result(findingAssets: [])
+        #expect(try Self.email(result).contains("Assets: none of the 2 in the drill-down is named by the rule"))
+        #expect(!(try Self.markdown(result)).contains("| Host | IP |"))
     }
 
     @Test func theSamplesFindingShowsItsContainer() throws {
