@@ -68,7 +68,7 @@ extension ReportView {
         if let num = entry.statisticsNum, entry.mismatch {
             mismatch = "mismatch: the statistics count \(num), the drill-down lists \(entry.assetCount)"
         } else if entry.statisticsNum == nil {
-            mismatch = "the statistics do not list \(entry.key): the drill-down lists \(entry.assetCount)"
+            mismatch = "the statistics of the drill-down's projects do not list \(entry.key): the drill-down lists \(entry.assetCount)"
         }
         let source =
             "\(entry.source == .portHosts ? "ListPortHost" : "ListPorts") captured \(entry.capturedAt.rfc3339), "

@@ -23,7 +23,7 @@ extension MarkdownSections {
             if let num = entry.statisticsNum, entry.mismatch {
                 line += " — **mismatch**: the statistics count \(num), the drill-down lists \(entry.assetCount)"
             } else if entry.statisticsNum == nil {
-                line += " — **mismatch**: the statistics do not list \(finding.key)"
+                line += " — **mismatch**: the statistics of the drill-down's projects do not list \(finding.key)"
             }
             lines += ["", line + "."]
             guard !assets.isEmpty else { continue }
