@@ -3,6 +3,15 @@
 enum EmbeddedTemplates {
     /// File name → content of every default template.
     static let files: [String: String] = [
+        "drilldown.css": #"""
+        /* portreport full report, drill-down parts: inline in the HTML only when the report has drill-down. */
+        tr.drilldown td { background: var(--soft); }
+        details summary { cursor: pointer; }
+        .mismatch { color: var(--danger); }
+        ul.notes { margin: 4px 0; padding-left: 18px; color: var(--muted); font-size: 12px; }
+        table.assets { margin: 4px 0; background: #fff; }
+        .exposure-all-interfaces { color: var(--danger); font-weight: 600; }
+        """# + "\n",
         "email.xhtml": #"""
         <!DOCTYPE html>
         <html xmlns="http://www.w3.org/1999/xhtml" xmlns:t="urn:portreport:template" lang="en">
@@ -26,7 +35,7 @@ enum EmbeddedTemplates {
           <tr t:if="findings"><td style="font-family:Arial,Helvetica,sans-serif;font-size:16px;font-weight:bold;color:#b42318;padding:18px 0 6px 0;">Policy findings</td></tr>
           <tr t:if="findings"><td style="padding:0;">
             <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;">
-              <tr t:repeat="finding in findings"><td style="font-family:Arial,Helvetica,sans-serif;font-size:13px;font-weight:bold;color:#b42318;padding:3px 8px 3px 0;white-space:nowrap;vertical-align:top;" t:text="finding.kind">kind</td><td style="font-family:Arial,Helvetica,sans-serif;font-size:13px;color:#1d2430;padding:3px 0;vertical-align:top;" t:text="finding.message">message</td></tr>
+              <tr t:repeat="finding in findings"><td style="font-family:Arial,Helvetica,sans-serif;font-size:13px;font-weight:bold;color:#b42318;padding:3px 8px 3px 0;white-space:nowrap;vertical-align:top;" t:text="finding.kind">kind</td><td style="font-family:Arial,Helvetica,sans-serif;font-size:13px;color:#1d2430;padding:3px 0;vertical-align:top;"><span t:text="finding.message">message</span><div t:repeat="block in finding.drilldown" style="font-family:Arial,Helvetica,sans-serif;font-size:12px;color:#5b6473;padding:2px 0 0 0;" t:text="block.email">assets</div></td></tr>
             </table>
           </td></tr>
           <tr t:if="waived"><td style="font-family:Arial,Helvetica,sans-serif;font-size:13px;color:#5b6473;padding:8px 0 0 0;">Waived: <span t:repeat="finding in waived"><span t:text="finding.key">port</span> (<span t:text="finding.ticket">ticket</span>, until <span t:text="finding.expires">date</span>) </span></td></tr>
@@ -170,7 +179,7 @@ enum EmbeddedTemplates {
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <meta name="generator" t:attr="content tool_version"/>
         <title t:text="headline">Open ports report</title>
-        <style t:include="report.css"></style>
+        <style t:include="report.css"></style><style t:if="has_drilldown" t:include="drilldown.css"></style>
         </head>
         <body>
         <div class="page">
@@ -245,7 +254,7 @@ enum EmbeddedTemplates {
         <p class="muted">Policy: <span t:text="policy">policy</span></p>
         <table t:if="findings">
           <thead><tr><th>Finding</th><th>Category</th><th>Port</th><th>What</th></tr></thead>
-          <tbody><tr t:repeat="finding in findings" t:attr="id finding.id"><td class="finding-kind" t:text="finding.kind">kind</td><td t:text="finding.category">host</td><td><a t:attr="href finding.href"><code t:text="finding.key">port</code></a></td><td t:text="finding.message">message</td></tr></tbody>
+          <tbody><div t:repeat="finding in findings" t:omit-tag=""><tr t:attr="id finding.id"><td class="finding-kind" t:text="finding.kind">kind</td><td t:text="finding.category">host</td><td><a t:attr="href finding.href"><code t:text="finding.key">port</code></a></td><td t:text="finding.message">message</td></tr><tr class="drilldown" t:repeat="block in finding.drilldown"><td colspan="4"><details><summary><span t:text="block.summary">assets</span> · <span class="muted" t:text="block.counts">counts</span> <strong class="mismatch" t:if="block.mismatch" t:text="block.mismatch">mismatch</strong></summary><p class="muted" t:text="block.source">source</p><ul class="notes" t:if="block.notes"><li t:repeat="note in block.notes" t:text="note">note</li></ul><div class="scroll"><table class="assets"><thead><tr><th>Host</th><th>IP</th><th>Container</th><th>Listen address</th><th>Exposure</th><th class="num">PID</th><th>Path</th><th>Status</th></tr></thead><tbody><tr t:repeat="asset in block.assets" t:attr="id asset.id"><td><a t:attr="href asset.href; title asset.host_id" t:text="asset.name">host</a></td><td class="mono" t:text="asset.host_ip">ip</td><td class="mono" t:text="asset.container">container</td><td class="mono" t:text="asset.laddr">laddr</td><td t:attr="class asset.exposure_class" t:text="asset.exposure">exposure</td><td class="num" t:text="asset.pid">0</td><td class="mono" t:text="asset.path">path</td><td t:attr="class asset.status_class" t:text="asset.status">status</td></tr></tbody></table></div><p class="muted" t:if="block.more" t:text="block.more">more</p></details></td></tr></div></tbody>
         </table>
         <p t:if="not findings">No policy findings.</p>
         <div t:if="waived">
@@ -259,8 +268,18 @@ enum EmbeddedTemplates {
         <p t:if="not dangerous">None of the catalogue's dangerous ports is open, and the vendor rates none as danger.</p>
         <table t:if="dangerous">
           <thead><tr><th>Port</th><th>Service</th><th class="num">Hosts</th><th class="num">Containers</th><th>Vendor status</th><th>Why it matters</th><th class="wide">Source</th></tr></thead>
-          <tbody><tr t:repeat="row in dangerous" t:attr="id row.id"><td><a t:attr="href row.href"><code t:text="row.key">port</code></a></td><td t:text="row.service">svc</td><td class="num" t:text="row.host">0</td><td class="num" t:text="row.container">0</td><td t:attr="class row.status_class" t:text="row.status">status</td><td class="risk" t:text="row.risk">reason</td><td class="wide muted" t:text="row.risk_source">source</td></tr></tbody>
+          <tbody><div t:repeat="row in dangerous" t:omit-tag=""><tr t:attr="id row.id"><td><a t:attr="href row.href"><code t:text="row.key">port</code></a></td><td t:text="row.service">svc</td><td class="num" t:text="row.host">0</td><td class="num" t:text="row.container">0</td><td t:attr="class row.status_class" t:text="row.status">status</td><td class="risk" t:text="row.risk">reason</td><td class="wide muted" t:text="row.risk_source">source</td></tr><tr class="drilldown" t:repeat="block in row.drilldown"><td colspan="7"><details><summary><span t:text="block.summary">assets</span> · <span class="muted" t:text="block.counts">counts</span> <strong class="mismatch" t:if="block.mismatch" t:text="block.mismatch">mismatch</strong></summary><p class="muted" t:text="block.source">source</p><ul class="notes" t:if="block.notes"><li t:repeat="note in block.notes" t:text="note">note</li></ul><div class="scroll"><table class="assets"><thead><tr><th>Host</th><th>IP</th><th>Container</th><th>Listen address</th><th>Exposure</th><th class="num">PID</th><th>Path</th><th>Status</th></tr></thead><tbody><tr t:repeat="asset in block.assets" t:attr="id asset.id"><td><a t:attr="href asset.href; title asset.host_id" t:text="asset.name">host</a></td><td class="mono" t:text="asset.host_ip">ip</td><td class="mono" t:text="asset.container">container</td><td class="mono" t:text="asset.laddr">laddr</td><td t:attr="class asset.exposure_class" t:text="asset.exposure">exposure</td><td class="num" t:text="asset.pid">0</td><td class="mono" t:text="asset.path">path</td><td t:attr="class asset.status_class" t:text="asset.status">status</td></tr></tbody></table></div><p class="muted" t:if="block.more" t:text="block.more">more</p></details></td></tr></div></tbody>
+        </table><div t:if="asset_ranking">
+        <h3 id="assets">Assets by risky ports</h3>
+        <p class="muted">Servers and containers from the drill-down pages with dangerous ports (rated danger by the vendor or in the risk catalogue) or ports of findings open, most such ports first.</p>
+        <div class="scroll">
+        <table>
+          <thead><tr><th class="num">#</th><th>Asset</th><th>Category</th><th>Id</th><th>IP</th><th class="num">Risky ports</th><th class="num">On all interfaces</th><th>Ports</th></tr></thead>
+          <tbody><tr t:repeat="asset in asset_ranking" t:attr="id asset.id"><td class="num" t:text="asset.rank">1</td><td t:text="asset.name">name</td><td t:text="asset.category">host</td><td class="mono" t:text="asset.asset_id">id</td><td class="mono" t:text="asset.host_ip">ip</td><td class="num" t:text="asset.count">0</td><td class="num" t:text="asset.all_interfaces">0</td><td><code t:text="asset.ports">ports</code></td></tr></tbody>
         </table>
+        </div>
+        <p class="muted" t:if="asset_ranking_more" t:text="asset_ranking_more">more</p>
+        </div>
 
         <h2 id="snapshots">Snapshots and provenance</h2>
         <div class="scroll">

@@ -51,7 +51,7 @@ import Testing
         let result = try Self.sampleResult()
         let html = try HTMLReportRenderer().render(result)
         let messages = HTMLCheck.parse(html)
-        #expect(messages.filter { !$0.isUnknownSVGTag }.isEmpty, "\(messages.filter { !$0.isUnknownSVGTag })")
+        #expect(messages.filter { !$0.isUnknownHTML5Tag }.isEmpty, "\(messages.filter { !$0.isUnknownHTML5Tag })")
         let (names, byID, text) = Self.elements(html)
         #expect(!names.contains("script"))
         #expect(text.contains(result.headline))
@@ -141,7 +141,7 @@ import Testing
             #expect(!names.contains("script"))
             #expect(!names.contains("marquee"))
             #expect(text.contains("<script>alert(1)</script>") || renderer is EmailHTMLRenderer)
-            #expect(HTMLCheck.parse(html).filter { !$0.isUnknownSVGTag }.isEmpty)
+            #expect(HTMLCheck.parse(html).filter { !$0.isUnknownHTML5Tag }.isEmpty)
         }
         let xhtml = try XHTMLReportRenderer().render(result)
         let tree = try XMLTree(parsing: xhtml, name: "hostile.xhtml")
@@ -224,5 +224,33 @@ import Testing
             let file = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
             #expect(EmbeddedTemplates.files[name] == file, "\(name) differs from its embedded copy: run templates/embed")
         }
+    }
+}
+
+/// `t:omit-tag`: one repeat making several sibling rows, on a hand-written template.
+@Suite struct TemplateOmitTagTests {
+    static let template = """
+        <html xmlns="http://www.w3.org/1999/xhtml" xmlns:t="urn:portreport:template"><body><table><tbody>\
+        <div t:repeat="row in rows" t:omit-tag=""><tr t:attr="id row.a"><td t:text="row.a">a</td></tr>\
+        <tr t:if="row.b"><td t:text="row.b">b</td></tr></div></tbody></table></body></html>
+        """
+
+    static func filled() throws -> XMLTree {
+        let tree = try XMLTree(parsing: Array(template.utf8), name: "omit.xhtml")
+        let rows: [TemplateValue] = [
+            .record(["a": .text("r1"), "b": .text("x<y")]), .record(["a": .text("r2"), "b": .text("")])
+        ]
+        try TemplateEngine(partials: [:]).fill(tree, with: ["rows": .list(rows)])
+        return tree
+    }
+
+    @Test func eachItemBecomesItsRowsWithoutTheWrapper() throws {
+        let html = String(decoding: try Self.filled().html(), as: UTF8.self).filter { $0 != "\n" }
+        #expect(
+            html.contains(#"<tbody><tr id="r1"><td>r1</td></tr><tr><td>x&lt;y</td></tr><tr id="r2"><td>r2</td></tr></tbody>"#), "\(html)")
+        #expect(!html.contains("div"))
+        let xhtml = String(decoding: try Self.filled().xhtml(), as: UTF8.self)
+        #expect(!xhtml.contains("<div") && !xhtml.contains("urn:portreport:template"), "\(xhtml)")
+        #expect(xhtml.components(separatedBy: "<tr").count - 1 == 3, "\(xhtml)")
     }
 }

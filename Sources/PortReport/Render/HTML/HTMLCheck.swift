@@ -10,6 +10,14 @@ enum HTMLCheck {
         var description: String { "line \(line): \(text)" }
 
         /// libxml2 2.9 knows HTML 4 elements only: inline SVG (valid HTML5) is "invalid" to it.
+        /// An inline SVG element or an HTML5 element (`details`, `summary`) unknown to libxml2 2.9:
+        /// valid HTML5, "invalid" to its HTML 4 parser.
+        var isUnknownHTML5Tag: Bool {
+            isUnknownSVGTag
+                || (code == Int(XML_HTML_UNKNOWN_TAG.rawValue)
+                    && HTMLCheck.html5Elements.contains(where: { text.contains("Tag \($0) invalid") }))
+        }
+
         var isUnknownSVGTag: Bool {
             code == Int(XML_HTML_UNKNOWN_TAG.rawValue)
                 && HTMLCheck.svgElements.contains(where: { text.contains("Tag \($0) invalid") })
@@ -17,6 +25,8 @@ enum HTMLCheck {
     }
 
     static let svgElements = ["svg", "title", "rect", "text", "polyline", "line", "g", "path", "circle"]
+    /// HTML5 elements the full report uses that libxml2 2.9's HTML 4 parser does not know.
+    static let html5Elements = ["details", "summary"]
 
     private final class Collector {
         var messages: [Message] = []

@@ -40,18 +40,28 @@ enum ReportView {
                     trendRecord($0, top: result.top, series: seriesByKey, recent: result.sparklines, claim: claim)
                 }
             })
+        // Drill-down (empty lists without it): asset rows are anchored once, like ports.
+        var entries: [Category: [PortKey: DrilldownEntry]] = [:]
+        for entry in result.drilldown { entries[entry.category, default: [:]][entry.key] = entry }
+        let ranked = Set(result.assetRanking.prefix(htmlAssetRankingRows).map(\.asset))
+        let assetClaims = AnchorClaims()
         root["findings"] = .list(
             result.findings.map { finding in
                 guard case .record(var record) = findingRecord(finding) else { return .null }
                 record["id"] = claim(finding.key)
+                record["drilldown"] = drilldownBlocks(finding: finding, entries: entries, ranked: ranked, claims: assetClaims)
                 return .record(record)
             })
         root["dangerous"] = .list(
             words.dangerousRows.map { row in
                 var record = rowRecord(row, maximumTotal: maximumTotal, series: seriesByKey[row.key])
                 record["id"] = claim(row.key)
+                record["drilldown"] = drilldownBlocks(key: row.key, entries: entries, ranked: ranked, claims: assetClaims)
                 return .record(record)
             })
+        root["has_drilldown"] = .bool(!result.drilldown.isEmpty)
+        root["asset_ranking"] = assetRankingRows(result.assetRanking, claims: assetClaims)
+        root["asset_ranking_more"] = assetRankingMore(result.assetRanking)
         root["waived"] = .list(result.waived.map(findingRecord))
         root["warnings"] = .list(result.warnings.map { .text($0) })
         root["suspect"] = .list(

@@ -38,7 +38,10 @@ indirect enum TemplateValue: Sendable {
 /// - `t:text="path"`: the element's content becomes the value, as text;
 /// - `t:attr="name path; name path"`: attributes set from values (an empty value sets none);
 /// - `t:include="name"`: the element's content becomes the named partial template's root content;
-/// - `t:chart="path"`: the element's content becomes the chart the value describes (inline SVG).
+/// - `t:chart="path"`: the element's content becomes the chart the value describes (inline SVG);
+/// - `t:omit-tag=""`: the element is replaced by its (filled) content, so that one `t:repeat`
+///   can make several sibling rows per item (`<div t:repeat="…" t:omit-tag=""><tr>…</tr><tr>…</tr></div>`
+///   inside a `<tbody>` gives rows only).
 ///
 /// Paths are dotted names (`row.port`) looked up in the repeat variables, then the root record.
 struct TemplateEngine {
@@ -183,7 +186,7 @@ struct TemplateEngine {
         return try lookup(trimmed, scopes, tree: tree, node: node).isTruthy
     }
 
-    static let directives: Set<String> = ["if", "repeat", "attr", "text", "include", "chart"]
+    static let directives: Set<String> = ["if", "repeat", "attr", "text", "include", "chart", "omit-tag"]
 
     private static func isTemplateNamespace(_ href: UnsafePointer<xmlChar>) -> Bool {
         namespace.utf8.withContiguousStorageIfAvailable { expected in
@@ -256,6 +259,10 @@ struct TemplateEngine {
             xmlFreeNode(node)
             return
         }
+        // Read after the repeat, so that each copy keeps the directive and is unwrapped itself.
+        let omitTag = directive(node, "omit-tag") != nil
+        if omitTag { removeDirective(node, "omit-tag") }
+        defer { if omitTag { TemplateEngine.unwrap(node) } }
         if let specification = directive(node, "attr") {
             removeDirective(node, "attr")
             let pairs = specification.split(separator: ";")
@@ -329,6 +336,21 @@ struct TemplateEngine {
         for child in XMLNode.children(node) where XMLNode.isElement(child) {
             try process(child, scopes: &scopes, tree: tree, depth: depth + 1, budget: budget)
         }
+    }
+
+    /// Puts the children of `node` in its place (in order) and frees it (`t:omit-tag`).
+    ///
+    /// A `t:repeat` copy declares the namespaces its subtree uses on itself (libxml2's copy does
+    /// that), so the children's namespace pointers are moved to the declarations in scope at
+    /// their new place before `node` and its declarations are freed.
+    private static func unwrap(_ node: xmlNodePtr) {
+        for child in XMLNode.children(node) {
+            xmlUnlinkNode(child)
+            xmlAddPrevSibling(node, child)
+            if XMLNode.isElement(child) { xmlReconciliateNs(node.pointee.doc, child) }
+        }
+        xmlUnlinkNode(node)
+        xmlFreeNode(node)
     }
 
     /// Removes leftover `t:` namespace declarations (the directives themselves are gone).

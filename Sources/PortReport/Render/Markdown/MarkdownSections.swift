@@ -185,7 +185,7 @@ struct MarkdownSections {
                 E.inline(finding.waiver?.ticket ?? "")
             ]
         }
-        return Self.table(["Kind", "Port", "Category", "Count", "Finding", "Waiver"], "lllrll", rows)
+        return Self.table(["Kind", "Port", "Category", "Count", "Finding", "Waiver"], "lllrll", rows) + findingAssets()
     }
 
     func waived() -> [String] {

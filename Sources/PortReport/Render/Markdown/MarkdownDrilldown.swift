@@ -1,0 +1,48 @@
+/// The drill-down part of the Markdown report (issue 13): under the findings table, per finding
+/// with drill-down, its assets in a table of at most `markdownAssetsPerFinding` rows. Nothing when
+/// no finding has drill-down.
+extension MarkdownSections {
+    /// Most asset rows one finding lists in the Markdown report; the rest are counted ("and M
+    /// more") and are in the JSON report and the assets CSV.
+    static let markdownAssetsPerFinding = 10
+
+    /// Per finding with drill-down: a bold line naming the port, its asset count and the
+    /// statistics num beside it (a mismatch in words), then its asset rows.
+    func findingAssets() -> [String] {
+        var entries: [Category: [PortKey: DrilldownEntry]] = [:]
+        for entry in result.drilldown { entries[entry.category, default: [:]][entry.key] = entry }
+        var lines: [String] = []
+        for finding in result.findings {
+            guard let entry = entries[finding.category]?[finding.key] else { continue }
+            let assets = finding.assets
+            let count = Set(assets.map(\.asset)).count
+            let noun = finding.category == .host ? "host" : "container"
+            let statistics = entry.statisticsNum.map(String.init) ?? "–"
+            var line =
+                "**Assets of \(finding.key) (\(finding.category.rawValue))**: \(Wording.plural(count, noun)); statistics num \(statistics), drill-down \(entry.assetCount)"
+            if let num = entry.statisticsNum, entry.mismatch {
+                line += " — **mismatch**: the statistics count \(num), the drill-down lists \(entry.assetCount)"
+            } else if entry.statisticsNum == nil {
+                line += " — **mismatch**: the statistics of the drill-down's projects do not list \(finding.key)"
+            }
+            lines += ["", line + "."]
+            guard !assets.isEmpty else { continue }
+            let shown = assets.prefix(Self.markdownAssetsPerFinding)
+            let rows = shown.map { asset in
+                [
+                    E.inline(asset.hostName.isEmpty ? asset.hostID : asset.hostName), E.inline(asset.hostIP),
+                    asset.category == .container
+                        ? E.inline(asset.containerName.isEmpty ? asset.containerID : "\(asset.containerName) (\(asset.containerID))") : "",
+                    E.inline(asset.laddr), asset.exposure.rawValue, asset.pid == 0 ? "" : String(asset.pid), E.inline(asset.path),
+                    asset.status?.rawValue ?? ""
+                ]
+            }
+            lines.append("")
+            lines += Self.table(["Host", "IP", "Container", "Listen address", "Exposure", "PID", "Path", "Status"], "lllllrll", rows)
+            if assets.count > shown.count {
+                lines += ["", Self.note("and \(assets.count - shown.count) more (see the JSON report's drilldown[] or the assets CSV)")]
+            }
+        }
+        return lines
+    }
+}
