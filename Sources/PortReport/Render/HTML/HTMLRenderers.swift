@@ -93,12 +93,15 @@ struct XHTMLTemplateRendering {
     let templates: TemplateSet
     let template: String
 
-    /// `attachment`: see `ReportView.make`.
-    func filledTree(_ result: AnalysisResult, attachment: String? = nil) throws(ReportError) -> XMLTree {
+    /// `attachment`: see `ReportView.make`. `bounded`: the lists cut to `HumanReportLimits`
+    /// (the email), each with its `*_more` note.
+    func filledTree(_ result: AnalysisResult, attachment: String? = nil, bounded: Bool = false) throws(ReportError) -> XMLTree {
         let tree = try templates.tree(template)
         var partials = templates.files
         partials[template] = nil
-        try TemplateEngine(partials: partials).fill(tree, with: ReportView.make(result, attachment: attachment))
+        var view = ReportView.make(result, attachment: attachment)
+        if bounded { HumanReportLimits.boundEmailLists(&view) }
+        try TemplateEngine(partials: partials).fill(tree, with: view)
         return tree
     }
 }
@@ -147,6 +150,7 @@ public struct EmailHTMLRenderer: ReportRenderer {
     }
 
     public func render(_ result: AnalysisResult) throws -> [UInt8] {
-        try XHTMLTemplateRendering(templates: templates, template: "email.xhtml").filledTree(result, attachment: attachment).html()
+        try XHTMLTemplateRendering(templates: templates, template: "email.xhtml").filledTree(result, attachment: attachment, bounded: true)
+            .html()
     }
 }

@@ -1,0 +1,47 @@
+/// How many rows each list of the human formats — the Markdown report and the email (its text
+/// part is the Markdown; its HTML part lists findings and warnings) — shows at most, however many
+/// projects and snapshots the store holds. A list cut short ends with "and M more (see the
+/// JSON/CSV)": the JSON report (and the CSV for the ranking) still holds every row. The full HTML
+/// report is not bounded. The README's "Bounded human formats" lists these numbers.
+enum HumanReportLimits {
+    /// Rows of "changes since the previous export", per category: new, gone and changed together.
+    static let changes = 50
+    /// Rows of the per-project table.
+    static let projects = 25
+    /// Rows of the snapshot listing.
+    static let snapshots = 25
+    /// Rows of the provenance table (the input files of the snapshots used).
+    static let provenance = 25
+    /// Rows of the findings, and of the waived findings, each.
+    static let findings = 50
+    /// Warnings listed (with the snapshots in the Markdown, at the end of the email).
+    static let warnings = 20
+
+    /// The first `limit` rows, and how many are left out.
+    static func bounded<Row>(_ rows: [Row], to limit: Int) -> (shown: [Row], more: Int) {
+        let shown = Array(rows.prefix(max(limit, 0)))
+        return (shown, rows.count - shown.count)
+    }
+
+    /// The line that ends a list cut short: `and 12 more snapshots (see the JSON/CSV)`.
+    static func moreNote(_ more: Int, _ what: String) -> String {
+        "and \(more) more \(what) (see the JSON/CSV)"
+    }
+
+    /// The email HTML's lists (`findings`, `waived`, `warnings` of `ReportView.make`) cut to
+    /// their bounds; `findings_more`, `waived_more` and `warnings_more` say what was left out
+    /// (empty when nothing was).
+    static func boundEmailLists(_ view: inout [String: TemplateValue]) {
+        for (key, limit, what) in [
+            ("findings", findings, "findings"), ("waived", findings, "waived findings"), ("warnings", warnings, "warnings")
+        ] {
+            var note = ""
+            if case .list(let items) = view[key] {
+                let (shown, more) = bounded(items, to: limit)
+                view[key] = .list(shown)
+                if more > 0 { note = moreNote(more, what) }
+            }
+            view[key + "_more"] = .text(note)
+        }
+    }
+}
