@@ -28,13 +28,25 @@ enum HumanReportLimits {
         "and \(more) more \(what) (see the JSON/CSV)"
     }
 
-    /// The email HTML's lists (`findings`, `waived`, `warnings` of `ReportView.make`) cut to
-    /// their bounds; `findings_more`, `waived_more` and `warnings_more` say what was left out
-    /// (empty when nothing was).
-    static func boundEmailLists(_ view: inout [String: TemplateValue]) {
-        for (key, limit, what) in [
-            ("findings", findings, "findings"), ("waived", findings, "waived findings"), ("warnings", warnings, "warnings")
-        ] {
+    /// A list of a template view to cut: its key in `ReportView.make`, its bound, and the words
+    /// of its "and M more" note.
+    typealias ViewList = (key: String, limit: Int, what: String)
+
+    /// The email HTML's lists: findings, waived findings and warnings.
+    static let emailLists: [ViewList] = [
+        ("findings", findings, "findings"), ("waived", findings, "waived findings"), ("warnings", warnings, "warnings")
+    ]
+
+    /// The full HTML report's long tables without anchors: per project, snapshots, input files.
+    /// (Its changes are already cut to `--top` per kind; its ports each keep their anchor.)
+    static let reportLists: [ViewList] = [
+        ("projects", projects, "projects"), ("snapshots", snapshots, "snapshots"), ("provenance", provenance, "input files")
+    ]
+
+    /// The `lists` of a template view cut to their bounds; each `KEY_more` says what was left
+    /// out (empty when nothing was).
+    static func boundLists(_ view: inout [String: TemplateValue], _ lists: [ViewList]) {
+        for (key, limit, what) in lists {
             var note = ""
             if case .list(let items) = view[key] {
                 let (shown, more) = bounded(items, to: limit)

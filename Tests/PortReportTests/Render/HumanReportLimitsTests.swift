@@ -108,6 +108,31 @@ import Testing
         #expect(email.contains("and 10 more findings (see the JSON/CSV)"))
     }
 
+    /// The full HTML report cuts its tables without anchors (per project, snapshots, input
+    /// files) to the same bounds; its changes stay cut to `--top` per kind (20 of the 30 new
+    /// and of the 30 gone ports per category: 10 more each), so every open port keeps its anchor.
+    @Test func theHTMLReportCutsItsLongTablesAndKeepsEveryAnchor() throws {
+        let fixture = try OrgStore()
+        let result = try fixture.analyze()
+        let html = String(decoding: try HTMLReportRenderer().render(result), as: UTF8.self)
+        #expect(html.contains("and 5 more projects (see the JSON/CSV)"))
+        #expect(html.contains("and 95 more snapshots (see the JSON/CSV)"))
+        #expect(html.contains("and 95 more input files (see the JSON/CSV)"))
+        #expect(html.components(separatedBy: "and 10 more (see the JSON report)").count - 1 == 4)
+        // The per-project table (up to the end of its body): a row per shown project.
+        let perProject = try #require(html.components(separatedBy: "<h3>Per project</h3>").dropFirst().first)
+        let projectTable = try #require(perProject.components(separatedBy: "</tbody>").first)
+        #expect(projectTable.components(separatedBy: "<td class=\"mono\">p").count - 1 == HumanReportLimits.projects)
+        // Every port open now (22/TCP, each project's host 20000+k and container 40000+k) still
+        // has its anchor: 61 ports.
+        var current = ["tcp-22"]
+        for project in 1...Self.projects { current += ["tcp-\(20_000 + project)", "tcp-\(40_000 + project)"] }
+        #expect(current.count == 61)
+        for anchor in current {
+            #expect(html.contains("id=\"\(anchor)\""), "\(anchor)")
+        }
+    }
+
     @Test func theJSONStillHoldsEveryRow() throws {
         let fixture = try OrgStore()
         let result = try fixture.analyze()
@@ -125,6 +150,8 @@ import Testing
         let email = String(decoding: try EmailHTMLRenderer().render(result), as: UTF8.self)
         #expect(!markdown.contains("(see the JSON/CSV)"))
         #expect(!email.contains("(see the JSON/CSV)"))
+        let html = String(decoding: try HTMLReportRenderer().render(result), as: UTF8.self)
+        #expect(!html.contains("(see the JSON/CSV)"))
     }
 
     @Test func boundedCountsWhatItLeavesOut() {

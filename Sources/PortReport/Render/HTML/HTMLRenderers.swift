@@ -93,14 +93,16 @@ struct XHTMLTemplateRendering {
     let templates: TemplateSet
     let template: String
 
-    /// `attachment`: see `ReportView.make`. `bounded`: the lists cut to `HumanReportLimits`
-    /// (the email), each with its `*_more` note.
-    func filledTree(_ result: AnalysisResult, attachment: String? = nil, bounded: Bool = false) throws(ReportError) -> XMLTree {
+    /// `attachment`: see `ReportView.make`. `bounded`: the lists cut to `HumanReportLimits`,
+    /// each with its `KEY_more` note.
+    func filledTree(
+        _ result: AnalysisResult, attachment: String? = nil, bounded: [HumanReportLimits.ViewList]
+    ) throws(ReportError) -> XMLTree {
         let tree = try templates.tree(template)
         var partials = templates.files
         partials[template] = nil
         var view = ReportView.make(result, attachment: attachment)
-        if bounded { HumanReportLimits.boundEmailLists(&view) }
+        HumanReportLimits.boundLists(&view, bounded)
         try TemplateEngine(partials: partials).fill(tree, with: view)
         return tree
     }
@@ -116,7 +118,9 @@ struct HTMLReportRenderer: ReportRenderer {
     }
 
     func render(_ result: AnalysisResult) throws -> [UInt8] {
-        try XHTMLTemplateRendering(templates: templates, template: "report.xhtml").filledTree(result).html()
+        try XHTMLTemplateRendering(templates: templates, template: "report.xhtml").filledTree(
+            result, bounded: HumanReportLimits.reportLists
+        ).html()
     }
 }
 
@@ -130,7 +134,9 @@ struct XHTMLReportRenderer: ReportRenderer {
     }
 
     func render(_ result: AnalysisResult) throws -> [UInt8] {
-        try XHTMLTemplateRendering(templates: templates, template: "report.xhtml").filledTree(result).xhtml()
+        try XHTMLTemplateRendering(templates: templates, template: "report.xhtml").filledTree(
+            result, bounded: HumanReportLimits.reportLists
+        ).xhtml()
     }
 }
 
@@ -150,7 +156,9 @@ public struct EmailHTMLRenderer: ReportRenderer {
     }
 
     public func render(_ result: AnalysisResult) throws -> [UInt8] {
-        try XHTMLTemplateRendering(templates: templates, template: "email.xhtml").filledTree(result, attachment: attachment, bounded: true)
-            .html()
+        try XHTMLTemplateRendering(templates: templates, template: "email.xhtml").filledTree(
+            result, attachment: attachment, bounded: HumanReportLimits.emailLists
+        )
+        .html()
     }
 }
