@@ -23,7 +23,8 @@ enum ReportBatch {
         let templates = options.templates
         if wanted.contains(.html) && wanted.contains(.xhtml) {
             jobs.append {
-                let tree = try XHTMLTemplateRendering(templates: templates, template: "report.xhtml").filledTree(result)
+                let tree = try XHTMLTemplateRendering(templates: templates, template: "report.xhtml").filledTree(
+                    result, bounded: HumanReportLimits.reportLists)
                 // XHTML first: writing HTML drops the namespaces from the tree.
                 let xhtml = tree.xhtml()
                 return [(.xhtml, xhtml), (.html, tree.html())]

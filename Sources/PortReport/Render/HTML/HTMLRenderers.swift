@@ -93,12 +93,17 @@ struct XHTMLTemplateRendering {
     let templates: TemplateSet
     let template: String
 
-    /// `attachment`: see `ReportView.make`.
-    func filledTree(_ result: AnalysisResult, attachment: String? = nil) throws(ReportError) -> XMLTree {
+    /// `attachment`: see `ReportView.make`. `bounded`: the lists cut to `HumanReportLimits`,
+    /// each with its `KEY_more` note.
+    func filledTree(
+        _ result: AnalysisResult, attachment: String? = nil, bounded: [HumanReportLimits.ViewList]
+    ) throws(ReportError) -> XMLTree {
         let tree = try templates.tree(template)
         var partials = templates.files
         partials[template] = nil
-        try TemplateEngine(partials: partials).fill(tree, with: ReportView.make(result, attachment: attachment))
+        var view = ReportView.make(result, attachment: attachment)
+        HumanReportLimits.boundLists(&view, bounded)
+        try TemplateEngine(partials: partials).fill(tree, with: view)
         return tree
     }
 }
@@ -113,7 +118,9 @@ struct HTMLReportRenderer: ReportRenderer {
     }
 
     func render(_ result: AnalysisResult) throws -> [UInt8] {
-        try XHTMLTemplateRendering(templates: templates, template: "report.xhtml").filledTree(result).html()
+        try XHTMLTemplateRendering(templates: templates, template: "report.xhtml").filledTree(
+            result, bounded: HumanReportLimits.reportLists
+        ).html()
     }
 }
 
@@ -127,7 +134,9 @@ struct XHTMLReportRenderer: ReportRenderer {
     }
 
     func render(_ result: AnalysisResult) throws -> [UInt8] {
-        try XHTMLTemplateRendering(templates: templates, template: "report.xhtml").filledTree(result).xhtml()
+        try XHTMLTemplateRendering(templates: templates, template: "report.xhtml").filledTree(
+            result, bounded: HumanReportLimits.reportLists
+        ).xhtml()
     }
 }
 
@@ -147,6 +156,9 @@ public struct EmailHTMLRenderer: ReportRenderer {
     }
 
     public func render(_ result: AnalysisResult) throws -> [UInt8] {
-        try XHTMLTemplateRendering(templates: templates, template: "email.xhtml").filledTree(result, attachment: attachment).html()
+        try XHTMLTemplateRendering(templates: templates, template: "email.xhtml").filledTree(
+            result, attachment: attachment, bounded: HumanReportLimits.emailLists
+        )
+        .html()
     }
 }

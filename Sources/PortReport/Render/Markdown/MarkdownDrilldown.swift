@@ -12,7 +12,8 @@ extension MarkdownSections {
         var entries: [Category: [PortKey: DrilldownEntry]] = [:]
         for entry in result.drilldown { entries[entry.category, default: [:]][entry.key] = entry }
         var lines: [String] = []
-        for finding in result.findings {
+        // The findings the table above shows: the Markdown stays bounded (HumanReportLimits).
+        for finding in result.findings.prefix(HumanReportLimits.findings) {
             guard let entry = entries[finding.category]?[finding.key] else { continue }
             let assets = finding.assets
             let count = Set(assets.map(\.asset)).count

@@ -49,6 +49,18 @@ struct MarkdownSections {
 
     static func note(_ text: String) -> String { "_" + text + "_" }
 
+    /// A table of at most `limit` rows (`HumanReportLimits`); when rows are left out, it ends
+    /// with "and M more `what` (see the JSON/CSV)".
+    static func boundedTable(_ header: [String], _ align: String, _ rows: [[String]], limit: Int, what: String) -> [String] {
+        let (shown, more) = HumanReportLimits.bounded(rows, to: limit)
+        return table(header, align, shown) + moreLines(more, what)
+    }
+
+    /// The "and M more" note as lines to append after a list, or none when nothing was left out.
+    static func moreLines(_ more: Int, _ what: String) -> [String] {
+        more > 0 ? ["", note(HumanReportLimits.moreNote(more, what))] : []
+    }
+
     // MARK: Key figures
 
     func keyFigures() -> [String] {
@@ -135,9 +147,9 @@ struct MarkdownSections {
                     row.container.map { String($0.id) } ?? "", String(row.containerInstances)
                 ]
             }
-            lines += Self.table(
+            lines += Self.boundedTable(
                 ["Project", "Enterprise project", "Host snapshot", "Host instances", "Container snapshot", "Container instances"], "llrrrr",
-                rows)
+                rows, limit: HumanReportLimits.projects, what: "projects")
         }
         return lines
     }
@@ -159,15 +171,19 @@ struct MarkdownSections {
             }
             lines.append(head)
             lines.append("")
-            // New and gone in full; changed ports up to `top` rows (by size of the change).
+            // New, gone, then changed ports up to `top` (by size of the change); all of them
+            // together at most `HumanReportLimits.changes` rows.
             let changedShown = trend.changed.prefix(max(result.top, 0))
             let rows = trend.new.map { ("new", $0) } + trend.gone.map { ("gone", $0) } + changedShown.map { ("changed", $0) }
+            let (shown, cut) = HumanReportLimits.bounded(rows, to: HumanReportLimits.changes)
             lines += Self.table(
                 ["Change", "Port", "Before", "After", "Delta"], "llrrr",
-                rows.map { kind, change in
+                shown.map { kind, change in
                     [kind, change.key.description, String(change.before), String(change.after), V.signed(change.delta)]
                 })
-            if trend.changed.count > changedShown.count {
+            if cut > 0 {
+                lines += Self.moreLines(trend.new.count + trend.gone.count + trend.changed.count - shown.count, "changes")
+            } else if trend.changed.count > changedShown.count {
                 lines.append("")
                 lines.append(Self.note("\(trend.changed.count - changedShown.count) smaller changes are in the JSON report."))
             }
@@ -185,7 +201,9 @@ struct MarkdownSections {
                 E.inline(finding.waiver?.ticket ?? "")
             ]
         }
-        return Self.table(["Kind", "Port", "Category", "Count", "Finding", "Waiver"], "lllrll", rows) + findingAssets()
+        return Self.boundedTable(
+            ["Kind", "Port", "Category", "Count", "Finding", "Waiver"], "lllrll", rows, limit: HumanReportLimits.findings, what: "findings")
+            + findingAssets()
     }
 
     func waived() -> [String] {
@@ -197,13 +215,17 @@ struct MarkdownSections {
                 E.inline(finding.message)
             ]
         }
-        return Self.table(["Kind", "Port", "Category", "Count", "Ticket", "Reason", "Expires", "Finding"], "lllrllll", rows)
+        return Self.boundedTable(
+            ["Kind", "Port", "Category", "Count", "Ticket", "Reason", "Expires", "Finding"], "lllrllll", rows,
+            limit: HumanReportLimits.findings, what: "waived findings")
     }
 
     // MARK: Snapshots and provenance
 
     func snapshots() -> [String] {
-        var lines: [String] = result.warnings.map { "- **Warning:** " + E.inline($0) }
+        let (warnings, moreWarnings) = HumanReportLimits.bounded(result.warnings, to: HumanReportLimits.warnings)
+        var lines: [String] = warnings.map { "- **Warning:** " + E.inline($0) }
+        if moreWarnings > 0 { lines.append("- " + HumanReportLimits.moreNote(moreWarnings, "warnings")) }
         if !lines.isEmpty { lines.append("") }
         guard !result.snapshots.isEmpty else { return lines + [Self.note("No snapshots in scope.")] }
         var currentIDs = Set<Int64>()
@@ -218,9 +240,9 @@ struct MarkdownSections {
                 String(info.records), info.totalNum.map { String($0) } ?? "", state, role
             ]
         }
-        var table = Self.table(
+        var table = Self.boundedTable(
             ["Snapshot", "Category", "Project", "Enterprise project", "Captured", "Records", "API total", "State", "Role"],
-            "rllllrrll", rows)
+            "rllllrrll", rows, limit: HumanReportLimits.snapshots, what: "snapshots")
         if let historyNote = words.historyNote {
             table += ["", Self.note(historyNote)]
         }
@@ -249,7 +271,9 @@ struct MarkdownSections {
         if rows.isEmpty {
             lines.append(Self.note("No input files recorded for the snapshots used."))
         } else {
-            lines += Self.table(["Snapshot", "Captured", "Input file", "Part", "SHA-256", "Bytes", "Records"], "rllllrr", rows)
+            lines += Self.boundedTable(
+                ["Snapshot", "Captured", "Input file", "Part", "SHA-256", "Bytes", "Records"], "rllllrr", rows,
+                limit: HumanReportLimits.provenance, what: "input files")
         }
         return lines
     }
