@@ -47,12 +47,42 @@ struct DrilldownComputation {
     private struct Slot: Hashable {
         let category: Category
         let key: PortKey
+
+        /// A statistics origin that drill-down of another origin was paired with.
+        struct Pairing: Hashable {
+            let category: Category
+            let origin: Origin
+        }
+    }
+
+    /// The origin of the statistics a drill-down origin is compared with: its own when the
+    /// statistics have it; else, when one of the two does not give the enterprise project (a page
+    /// saved without it, a HAR URL without `enterprise_project_id`, which the API reads as `0`),
+    /// the one statistics origin of the same project that can be it. Nil when none or several
+    /// can: then the drill-down stands alone and its notes say the statistics do not list it.
+    private func statisticsOrigin(for origin: Origin, in category: Category) -> Origin? {
+        guard let known = statistics[category], !origin.projectID.isEmpty else { return nil }
+        if known[origin] != nil { return origin }
+        let candidates = known.keys.filter {
+            $0.projectID == origin.projectID && (origin.enterpriseProjectID.isEmpty || $0.enterpriseProjectID.isEmpty)
+        }
+        return candidates.count == 1 ? candidates.first : nil
     }
 
     func entries() -> [DrilldownEntry] {
         var byQuery: [DetailKey: [DetailSnapshot]] = [:]
-        for snapshot in details where categories.contains(snapshot.key.category) {
-            if let cutoff, snapshot.key.capturedAt > cutoff { continue }
+        var paired: [Slot.Pairing: Origin] = [:]
+        for original in details where categories.contains(original.key.category) {
+            if let cutoff, original.key.capturedAt > cutoff { continue }
+            var snapshot = original
+            if let origin = statisticsOrigin(for: original.key.origin, in: original.key.category), origin != original.key.origin {
+                var key = original.key
+                key.enterpriseProjectID = origin.enterpriseProjectID
+                snapshot = DetailSnapshot(
+                    id: original.id, key: key, totalNum: original.totalNum, complete: original.complete, note: original.note,
+                    records: original.records)
+                paired[Slot.Pairing(category: key.category, origin: origin)] = original.key.origin
+            }
             var query = snapshot.key
             query.capturedAt = Timestamp(secondsSinceEpoch: 0)
             byQuery[query, default: []].append(snapshot)
@@ -105,15 +135,24 @@ struct DrilldownComputation {
                     uses.append(Use(origin: origin, states: states, kind: .hostPorts))
                 }
             }
-            result.append(entry(slot, uses: uses, hostNames: hostNames))
+            let pairings = uses.compactMap { use in
+                paired[Slot.Pairing(category: slot.category, origin: use.origin)].map { (drilldown: $0, statistics: use.origin) }
+            }
+            result.append(entry(slot, uses: uses, hostNames: hostNames, pairings: pairings))
         }
         return result
     }
 
-    private func entry(_ slot: Slot, uses: [Use], hostNames: [String: (name: String, ip: String)]) -> DrilldownEntry {
+    private func entry(
+        _ slot: Slot, uses: [Use], hostNames: [String: (name: String, ip: String)], pairings: [(drilldown: Origin, statistics: Origin)]
+    ) -> DrilldownEntry {
         let category = slot.category, key = slot.key
         var assets: [DrilldownAsset] = []
-        var notes: [String] = []
+        var notes: [String] = pairings.map { pairing in
+            func words(_ enterprise: String) -> String { enterprise.isEmpty ? "not given" : enterprise }
+            return
+                "the drill-down\(Self.project(pairing.drilldown)) has enterprise project \(words(pairing.drilldown.enterpriseProjectID)), the statistics \(words(pairing.statistics.enterpriseProjectID)) (the project's only statistics; the API reads a query without one as 0): compared as one"
+        }
         var totalNum: Int64? = 0
         var complete = true
         var statisticsNum: Int64?
@@ -187,7 +226,10 @@ struct DrilldownComputation {
         let missing = (statistics[category] ?? [:]).filter { !usedOrigins.contains($0.key) && ($0.value[key]?.num ?? 0) > 0 }
         if !missing.isEmpty {
             let num = missing.values.compactMap { $0[key]?.num }.saturatingSum()
-            let names = missing.keys.sorted().map { $0.projectID.isEmpty ? "unknown" : $0.projectID }
+            let names = missing.keys.sorted().map {
+                ($0.projectID.isEmpty ? "unknown" : $0.projectID)
+                    + ($0.enterpriseProjectID.isEmpty ? "" : " enterprise project \($0.enterpriseProjectID)")
+            }
             notes.append(
                 "\(Wording.plural(names.count, "project")) without drill-down for \(key) (\(names.joined(separator: ", "))): their \(num) in the statistics are not listed"
             )

@@ -204,6 +204,40 @@ struct DrilldownTests {
         #expect(entry.olderThanStatistics)
     }
 
+    /// Drill-down of project p1 saved without an enterprise project; the statistics of p1 are of
+    /// enterprise project 0 (a HAR URL without enterprise_project_id, which the API reads as 0,
+    /// or `--enterprise-project 0`). They are one project's: the entry compares the 2 listed with
+    /// the statistics' 2 and says why it paired them. With a second enterprise project of p1 in
+    /// the statistics the pairing would be a guess: it is not made.
+    @Test("drill-down without an enterprise project is compared with its project's only statistics, and says so")
+    func pairsAnUnknownEnterpriseProject() throws {
+        let detail = F.snapshot(1, at: "2026-11-28", [F.host("h1", "db-1", "0.0.0.0"), F.host("h2", "db-2", "10.0.0.5")])
+        func info(_ id: Int64, _ enterprise: String) -> SnapshotInfo {
+            SnapshotInfo(
+                id: id, projectID: "p1", enterpriseProjectID: enterprise, category: .host, capturedAt: F.time("2026-11-28"), records: 1,
+                totalNum: 1, complete: true, partial: false, filters: "", note: "")
+        }
+        let zero = Origin(projectID: "p1", enterpriseProjectID: "0")
+        let entry = try #require(
+            F.entries([detail], current: [.host: [info(20, "0")]], statistics: [.host: [zero: F.records([(k(22, .tcp), 2)])]]).first)
+        #expect(entry.statisticsNum == 2 && !entry.mismatch)
+        #expect(
+            entry.notes == [
+                "the drill-down, project p1 has enterprise project not given, the statistics 0 (the project's only statistics; the API reads a query without one as 0): compared as one"
+            ])
+        let other = Origin(projectID: "p1", enterpriseProjectID: "ep-2")
+        let two = try #require(
+            F.entries(
+                [detail], current: [.host: [info(20, "0"), info(21, "ep-2")]],
+                statistics: [.host: [zero: F.records([(k(22, .tcp), 2)]), other: F.records([(k(22, .tcp), 1)])]]
+            ).first)
+        #expect(two.statisticsNum == nil)
+        #expect(
+            two.notes.contains(
+                "2 projects without drill-down for 22/TCP (p1 enterprise project 0, p1 enterprise project ep-2): their 3 in the statistics are not listed"
+            ), "\(two.notes)")
+    }
+
     /// A full ListPortHost of 22/TCP at 00:00 lists db-1 and db-2; a look-up with host_name=web a
     /// minute later lists nobody. The look-up must not stand for the port: the entry is the full
     /// one (2 assets, as the statistics say), with no note about a filter.
