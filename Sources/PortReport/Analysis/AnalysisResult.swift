@@ -27,6 +27,8 @@ public struct AnalysisResult: Sendable {
     var sources: [Int64: [SnapshotSummary.Source]]
     /// The policy the findings come from (a file path, or the built-in policy).
     let policySource: String
+    /// True when that is the built-in baseline (`check`/`report` without `--policy`).
+    var policyBaseline = false
     /// For ports a report shows in its trends but that have no series: their total over the
     /// last `sparklineLength` capture times, oldest first (for sparklines, not in the JSON).
     let sparklines: [PortKey: [Int64]]

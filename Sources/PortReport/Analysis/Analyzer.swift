@@ -71,6 +71,7 @@ struct AnalysisComputation {
             movers: movers, findings: evaluation.findings, waived: evaluation.waived, headline: headline, sources: [:],
             policySource: policy.source, sparklines: sparklines, suspect: suspect)
         result.drilldown = drilldown
+        result.policyBaseline = policy.isBaseline
         result.assetRanking = AssetRanking.make(
             entries: drilldown, findings: evaluation.findings + evaluation.waived, statistics: aggregates)
         result.sources = try reader.sources(of: result.reportedSnapshots.filter(\.used).map(\.info.id).sorted())

@@ -98,7 +98,7 @@ extension Policy {
         guard let root else { return policy }
         let reader = PolicyReader(file: file)
         guard let mapping = root.mapping else {
-            throw reader.fail(root, "expected a mapping with forbid, limits, allow, new_ports, new_dangerous, waivers")
+            throw reader.fail(root, "expected a mapping with forbid, limits, allow, new_ports, new_dangerous, vendor_danger, waivers")
         }
         for (keyNode, value) in mapping {
             guard let key = keyNode.string else { throw reader.fail(keyNode, "expected a name") }
@@ -134,6 +134,9 @@ extension Policy {
             case "new_dangerous":
                 guard let flag = value.bool else { throw reader.fail(value, "expected true or false") }
                 policy.newDangerous = flag
+            case "vendor_danger":
+                guard value.string == "forbid" else { throw reader.fail(value, "expected vendor_danger: forbid (or leave it out)") }
+                policy.forbidVendorDanger = true
             case "waivers":
                 policy.waivers = try reader.list(value, "waivers") { (item: Node) throws(PolicyError) -> Waiver in
                     let fields = try reader.fields(
@@ -166,7 +169,8 @@ extension Policy {
                         validUntil: day.endOfDay, assets: try reader.patterns(fields["assets"], "assets") ?? [])
                 }
             default:
-                throw reader.fail(keyNode, "unknown setting '\(key)': expected forbid, limits, allow, new_ports, new_dangerous or waivers")
+                throw reader.fail(
+                    keyNode, "unknown setting '\(key)': expected forbid, limits, allow, new_ports, new_dangerous, vendor_danger or waivers")
             }
         }
         return policy

@@ -89,6 +89,15 @@ struct PolicyEvaluation {
                     }
                 }
             }
+            if policy.forbidVendorDanger {
+                let taken = Set(raw.lazy.filter { $0.finding.kind == .forbidden && $0.finding.category == category }.map(\.finding.key))
+                for key in keys where !taken.contains(key) {
+                    guard let value = aggregate[key], value.status == .danger, value.num > 0 else { continue }
+                    add(
+                        .forbidden, key, category, value.num,
+                        "\(key) is open \(Wording.on(value.num, category)): the vendor rates it danger (forbidden)")
+                }
+            }
             // The strictest limit that names a port (and that it breaks, when rules are narrowed) is
             // the one it is held to.
             let limits = policy.limits.enumerated().filter { $0.element.category == nil || $0.element.category == category }

@@ -176,6 +176,7 @@ public struct JSONReportRenderer: ReportRenderer {
             }
             w.array("findings") { w in for finding in result.findings { w.elementObject { w in Self.finding(&w, finding) } } }
             w.array("waived") { w in for finding in result.waived { w.elementObject { w in Self.finding(&w, finding) } } }
+            Self.findingHistory(&w, result)
         }
         return w.finish()
     }
@@ -288,5 +289,16 @@ public struct JSONReportRenderer: ReportRenderer {
         w.string("status", asset.status?.rawValue)
         text("project_id", asset.projectID)
         w.string("anchor", asset.anchor)
+    }
+}
+
+extension JSONReportRenderer {
+    /// The members issue 14 adds after `waived`: the policy used (and whether it is the built-in
+    /// baseline).
+    static func findingHistory(_ w: inout JSONWriter, _ result: AnalysisResult) {
+        w.object("policy") { w in
+            w.string("source", result.policySource)
+            w.bool("baseline", result.policyBaseline)
+        }
     }
 }

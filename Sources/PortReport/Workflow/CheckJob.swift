@@ -5,7 +5,7 @@ import Foundation
 public struct CheckJob {
     var storePath: String
     public var scope = AnalysisScope()
-    /// A policy file; nil for the built-in policy.
+    /// A policy file; nil for the built-in baseline (`Policy.baseline`).
     public var policyPath: String?
     /// The report's time; nil for the newest capture in scope.
     public var now: Timestamp?
@@ -45,7 +45,8 @@ public struct CheckJob {
     /// `ExitStatus.findings` when any finding fails.
     public func run(console: any Console) throws -> Int32 {
         let store = try Store.openForReading(storePath)
-        let policy = try policyPath.map { try Policy.load(path: $0) } ?? .builtIn
+        let policy = try policyPath.map { try Policy.load(path: $0) } ?? .baseline
+        if policy.isBaseline { console.report(Diagnostic(.warning, Policy.baselineNotice)) }
         let result = try Analyzer(store: store).analyze(scope: scope, policy: policy, now: now)
         // A suspect snapshot is a finding here, not a warning as well.
         let suspectMessages = Set(result.suspect.map(\.message))

@@ -7,8 +7,10 @@ struct CheckCommand: ParsableCommand {
         abstract: "Evaluate the policy: exit 0 when clean, 3 with findings, 1 on error.",
         discussion: """
             Prints a one-line headline, then the findings (waived ones apart). Without --policy, \
-            the built-in policy makes a dangerous port that is new since the previous export a \
-            finding; a snapshot the figures use that looks like a filtered export is a suspect \
+            the built-in baseline applies (and is named on the second line): a port the vendor \
+            rates danger, or a clear-text or unauthenticated remote-access port (21, 23, 69/udp, \
+            512-514, 2375, 5900, 10250), is forbidden, and a catalogue port new since the \
+            previous export is a finding; a snapshot the figures use that looks like a filtered export is a suspect \
             finding. --fail-on picks which kinds of finding make the exit status 3: \
             \(Finding.Kind.allCases.map(\.rawValue).joined(separator: ", ")) (default: all).
             """

@@ -51,7 +51,8 @@ struct ScopeOptions: ParsableArguments {
 struct PolicyOptions: ParsableArguments {
     @Option(
         name: .long,
-        help: ArgumentHelp("Policy file (YAML; see samples/policy.yaml). Default: new dangerous ports are findings.", valueName: "file"))
+        help: ArgumentHelp(
+            "Policy file (YAML; see samples/policy.yaml). Default: the built-in baseline (see the README).", valueName: "file"))
     var policy: String?
 
     @Option(
