@@ -22,13 +22,13 @@ struct PolicyEvaluation {
         for entry in drilldown { entries[entry.category, default: [:]][entry.key] = entry }
         func add(
             _ kind: Finding.Kind, _ key: PortKey, _ category: Category, _ num: Int64, _ message: String,
-            assets: [DrilldownAsset]? = nil, limit: Int64? = nil
+            assets: [DrilldownAsset]? = nil, limit: Int64? = nil, threshold: Int64? = nil, heldWhileDanger: Bool = false
         ) {
             let assets = assets ?? entries[category]?[key]?.assets ?? []
-            raw.append(
-                Raw(
-                    finding: Finding(kind: kind, key: key, category: category, num: num, message: message, waiver: nil, assets: assets),
-                    limit: limit))
+            var finding = Finding(kind: kind, key: key, category: category, num: num, message: message, waiver: nil, assets: assets)
+            finding.threshold = threshold ?? limit ?? 0
+            finding.heldWhileDanger = heldWhileDanger
+            raw.append(Raw(finding: finding, limit: limit))
         }
         /// What a narrowed rule counts for `key`: the matching assets and their number, with words
         /// for the message; nil when the port has no drill-down data (the rule then counts `num`).
@@ -95,7 +95,7 @@ struct PolicyEvaluation {
                     guard let value = aggregate[key], value.status == .danger, value.num > 0 else { continue }
                     add(
                         .forbidden, key, category, value.num,
-                        "\(key) is open \(Wording.on(value.num, category)): the vendor rates it danger (forbidden)")
+                        "\(key) is open \(Wording.on(value.num, category)): the vendor rates it danger (forbidden)", heldWhileDanger: true)
                 }
             }
             // The strictest limit that names a port (and that it breaks, when rules are narrowed) is
@@ -156,7 +156,8 @@ struct PolicyEvaluation {
                     if let minimum = policy.newPorts, change.after >= minimum {
                         add(
                             .newPort, change.key, category, change.after,
-                            "\(change.key) is new since \(since), open \(Wording.on(change.after, category)) (at least \(minimum))")
+                            "\(change.key) is new since \(since), open \(Wording.on(change.after, category)) (at least \(minimum))",
+                            threshold: minimum.saturatingSubtracting(1))
                     }
                     let status = aggregates[category]?[change.key]?.status
                     let risk = RiskCatalogue.entry(port: change.key.port, type: change.key.type)
@@ -273,6 +274,8 @@ extension Finding {
             kind: kind, key: key, category: category, num: num ?? self.num, message: message ?? self.message,
             waiver: waiver ?? self.waiver)
         copy.assets = assets ?? self.assets
+        copy.threshold = threshold
+        copy.heldWhileDanger = heldWhileDanger
         return copy
     }
 }

@@ -245,6 +245,10 @@ public struct JSONReportRenderer: ReportRenderer {
         }
         // Empty when no drill-down exists for the port (or, under a narrowed rule, none matches).
         w.array("assets") { w in for asset in finding.assets { w.elementObject { w in Self.asset(&w, asset) } } }
+        w.string("id", finding.id)
+        w.string("first_seen", finding.age?.firstSeen.rfc3339)
+        w.int("age_days", finding.age?.ageDays)
+        w.string("state", finding.age?.state.rawValue)
     }
 
     /// One `drilldown[]` entry: the members issue 13 lists, then what says how far to trust them.
@@ -294,11 +298,34 @@ public struct JSONReportRenderer: ReportRenderer {
 
 extension JSONReportRenderer {
     /// The members issue 14 adds after `waived`: the policy used (and whether it is the built-in
-    /// baseline).
+    /// baseline), the findings resolved in the window and the mean time to close per kind.
     static func findingHistory(_ w: inout JSONWriter, _ result: AnalysisResult) {
         w.object("policy") { w in
             w.string("source", result.policySource)
             w.bool("baseline", result.policyBaseline)
+        }
+        w.int("resolved_window_days", result.history.resolvedWindowDays)
+        w.array("resolved") { w in
+            for item in result.resolved {
+                w.elementObject { w in
+                    w.string("id", item.id)
+                    w.string("kind", item.kind.rawValue)
+                    key(&w, item.key)
+                    w.string("category", item.category.rawValue)
+                    w.string("first_seen", item.firstSeen.rfc3339)
+                    w.string("resolved_at", item.resolvedAt.rfc3339)
+                    w.int("days_open", item.daysOpen)
+                }
+            }
+        }
+        w.array("time_to_close") { w in
+            for row in result.timeToClose {
+                w.elementObject { w in
+                    w.string("kind", row.kind.rawValue)
+                    w.int("resolved", row.resolved)
+                    w.fraction("mean_days_open", row.meanDaysOpen)
+                }
+            }
         }
     }
 }

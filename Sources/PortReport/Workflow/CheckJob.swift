@@ -9,6 +9,8 @@ public struct CheckJob {
     public var policyPath: String?
     /// The report's time; nil for the newest capture in scope.
     public var now: Timestamp?
+    /// The finding history's windows (`--resolved-window`).
+    public var history = HistoryOptions()
     /// The kinds of finding that fail the check (the others are printed as notes).
     public var failingKinds = Set(Finding.Kind.allCases)
 
@@ -47,7 +49,7 @@ public struct CheckJob {
         let store = try Store.openForReading(storePath)
         let policy = try policyPath.map { try Policy.load(path: $0) } ?? .baseline
         if policy.isBaseline { console.report(Diagnostic(.warning, Policy.baselineNotice)) }
-        let result = try Analyzer(store: store).analyze(scope: scope, policy: policy, now: now)
+        let result = try Analyzer(store: store).analyze(scope: scope, policy: policy, now: now, history: history)
         // A suspect snapshot is a finding here, not a warning as well.
         let suspectMessages = Set(result.suspect.map(\.message))
         for warning in result.warnings where !suspectMessages.contains(warning) { console.report(Diagnostic(.warning, warning)) }

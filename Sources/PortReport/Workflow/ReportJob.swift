@@ -26,6 +26,8 @@ public struct ReportJob {
     public var policyPath: String?
     /// The report's time; nil for the newest capture in scope.
     public var now: Timestamp?
+    /// The finding history's windows (`--resolved-window`).
+    public var history = HistoryOptions()
     /// A directory whose templates replace the built-in ones of the same name.
     public var templatesDirectory: String?
     /// The message's addresses, subject and attachment, for `eml` (templates come from
@@ -117,7 +119,7 @@ public struct ReportJob {
     /// Analyse → render → check → write.
     private func report(policy: Policy, options: RenderOptions, console: any Console) throws {
         let store = try Store.openForReading(storePath)
-        let result = try Analyzer(store: store).analyze(scope: scope, top: top, policy: policy, now: now)
+        let result = try Analyzer(store: store).analyze(scope: scope, top: top, policy: policy, now: now, history: history)
         if policy.isBaseline { console.report(Diagnostic(.warning, Policy.baselineNotice)) }
         for warning in result.warnings { console.report(Diagnostic(.warning, warning)) }
         let rendered = try ReportBatch.render(targets.map(\.format), result, options: options)

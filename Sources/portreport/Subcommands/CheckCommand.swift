@@ -36,6 +36,7 @@ struct CheckCommand: ParsableCommand {
             job.scope = scopeOptions.scope
             job.policyPath = policyOptions.policy
             job.now = policyOptions.time
+            job.history = policyOptions.history
             if let failOn { job.failingKinds = try CheckJob.kinds(failOn).get() }
             status = try job.run(console: StandardStreams())
         } catch {

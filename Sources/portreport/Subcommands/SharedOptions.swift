@@ -62,7 +62,15 @@ struct PolicyOptions: ParsableArguments {
             valueName: "time"))
     var now: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp("How many days back resolved[] lists findings that no longer hold (default 30).", valueName: "days"))
+    var resolvedWindow: Int64 = 30
+
     func validate() throws {
+        guard (0...36_500).contains(resolvedWindow) else {
+            throw ValidationError("--resolved-window expects a number of days from 0 to 36500, not \(resolvedWindow)")
+        }
         if let now, TimeArgument.now(now) == nil, Timestamp.isOutOfRange(now) {
             throw ValidationError("--now expects a time \(Timestamp.validRangeDescription), not '\(now)'")
         }
@@ -71,4 +79,11 @@ struct PolicyOptions: ParsableArguments {
     }
 
     var time: Timestamp? { ReportClock().reportTime(now: now.flatMap(TimeArgument.now)) }
+
+    /// The finding history's windows.
+    var history: HistoryOptions {
+        var options = HistoryOptions()
+        options.resolvedWindowDays = resolvedWindow
+        return options
+    }
 }
