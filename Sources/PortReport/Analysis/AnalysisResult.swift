@@ -231,6 +231,14 @@ struct FindingAge: Sendable, Equatable {
     let state: State
 }
 
+/// A waived finding whose waiver expires within `--expiring-within` days of the report's time.
+struct ExpiringWaiver: Sendable, Equatable {
+    let finding: Finding
+    let waiver: Waiver
+    /// Whole days from the report's time to the end of the expiry day.
+    let daysLeft: Int64
+}
+
 /// A finding that held and no longer does, resolved within the report's window.
 struct ResolvedFinding: Sendable, Equatable {
     let kind: Finding.Kind

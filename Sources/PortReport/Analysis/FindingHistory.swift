@@ -152,3 +152,17 @@ extension AnalysisResult {
         }
     }
 }
+
+extension AnalysisResult {
+    /// The waived findings whose waiver expires within `history.expiringWithinDays` days of the
+    /// report's time (an expired one is an `expired-waiver` finding instead), soonest first, then
+    /// in the order of `waived`.
+    var expiring: [ExpiringWaiver] {
+        let rows = waived.compactMap { finding -> ExpiringWaiver? in
+            guard let waiver = finding.waiver, waiver.validUntil >= generatedAt else { return nil }
+            let days = Timestamp.wholeDays(from: generatedAt, to: waiver.validUntil)
+            return days <= history.expiringWithinDays ? ExpiringWaiver(finding: finding, waiver: waiver, daysLeft: days) : nil
+        }
+        return rows.enumerated().sorted { ($0.element.daysLeft, $0.offset) < ($1.element.daysLeft, $1.offset) }.map(\.element)
+    }
+}

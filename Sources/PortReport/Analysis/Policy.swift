@@ -153,6 +153,8 @@ public struct Waiver: Sendable, Equatable {
     /// Patterns on host and container ids and names: the waiver covers only those assets' part of
     /// a finding. Empty: the whole finding.
     var assets: [GlobPattern] = []
+    /// Who answers for it (`owner:`), as written; nil when the file names nobody.
+    public internal(set) var owner: String?
 
     func covers(_ finding: Finding) -> Bool {
         (category == nil || category == finding.category) && (kinds?.contains(finding.kind) ?? true)

@@ -140,7 +140,7 @@ extension Policy {
             case "waivers":
                 policy.waivers = try reader.list(value, "waivers") { (item: Node) throws(PolicyError) -> Waiver in
                     let fields = try reader.fields(
-                        item, allowed: ["ports", "category", "kinds", "assets", "reason", "ticket", "expires"],
+                        item, allowed: ["ports", "category", "kinds", "assets", "reason", "ticket", "expires", "owner"],
                         required: ["ports", "reason", "ticket", "expires"])
                     var kinds: Set<Finding.Kind>?
                     if let kindsNode = fields["kinds"] {
@@ -163,10 +163,17 @@ extension Policy {
                     else {
                         throw reader.fail(item, "a waiver needs a reason and a ticket")
                     }
-                    return Waiver(
+                    var waiver = Waiver(
                         ports: try reader.ports(fields["ports"]), category: try reader.category(fields["category"]), kinds: kinds,
                         reason: reason, ticket: ticket, expiresOn: expiresText,
                         validUntil: day.endOfDay, assets: try reader.patterns(fields["assets"], "assets") ?? [])
+                    if let ownerNode = fields["owner"] {
+                        guard let owner = try reader.text(ownerNode), !owner.isEmpty else {
+                            throw reader.fail(ownerNode, "expected owner as a name, such as a team or a person")
+                        }
+                        waiver.owner = owner
+                    }
+                    return waiver
                 }
             default:
                 throw reader.fail(

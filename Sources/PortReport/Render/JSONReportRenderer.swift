@@ -239,6 +239,7 @@ public struct JSONReportRenderer: ReportRenderer {
                 w.string("ticket", waiver.ticket)
                 w.string("reason", waiver.reason)
                 w.string("expires", waiver.expiresOn)
+                w.string("owner", waiver.owner)
             }
         } else {
             w.string("waiver", nil)
@@ -315,6 +316,20 @@ extension JSONReportRenderer {
                     w.string("first_seen", item.firstSeen.rfc3339)
                     w.string("resolved_at", item.resolvedAt.rfc3339)
                     w.int("days_open", item.daysOpen)
+                }
+            }
+        }
+        w.int("expiring_within_days", result.history.expiringWithinDays)
+        w.array("expiring") { w in
+            for item in result.expiring {
+                w.elementObject { w in
+                    w.string("kind", item.finding.kind.rawValue)
+                    key(&w, item.finding.key)
+                    w.string("category", item.finding.category.rawValue)
+                    w.string("ticket", item.waiver.ticket)
+                    w.string("owner", item.waiver.owner)
+                    w.string("expires", item.waiver.expiresOn)
+                    w.int("days_left", item.daysLeft)
                 }
             }
         }

@@ -67,9 +67,17 @@ struct PolicyOptions: ParsableArguments {
         help: ArgumentHelp("How many days back resolved[] lists findings that no longer hold (default 30).", valueName: "days"))
     var resolvedWindow: Int64 = 30
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp("List waivers that expire within this many days in expiring[] (default 14).", valueName: "days"))
+    var expiringWithin: Int64 = 14
+
     func validate() throws {
         guard (0...36_500).contains(resolvedWindow) else {
             throw ValidationError("--resolved-window expects a number of days from 0 to 36500, not \(resolvedWindow)")
+        }
+        guard (0...36_500).contains(expiringWithin) else {
+            throw ValidationError("--expiring-within expects a number of days from 0 to 36500, not \(expiringWithin)")
         }
         if let now, TimeArgument.now(now) == nil, Timestamp.isOutOfRange(now) {
             throw ValidationError("--now expects a time \(Timestamp.validRangeDescription), not '\(now)'")
@@ -84,6 +92,7 @@ struct PolicyOptions: ParsableArguments {
     var history: HistoryOptions {
         var options = HistoryOptions()
         options.resolvedWindowDays = resolvedWindow
+        options.expiringWithinDays = expiringWithin
         return options
     }
 }

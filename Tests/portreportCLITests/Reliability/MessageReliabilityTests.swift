@@ -72,7 +72,7 @@ struct FailOnReliabilityTests {
             let first = result.err.lines.first ?? ""
             #expect(
                 first.hasPrefix(
-                    "error: --fail-on expects one or more kinds of finding, comma-separated, among forbidden, over-limit, not-allowed, new-port, new-dangerous, expired-waiver, suspect; '"
+                    "error: --fail-on expects one or more kinds of finding, comma-separated, among forbidden, over-limit, not-allowed, new-port, new-dangerous, expired-waiver, suspect, expiring-waiver; '"
                 ), "\(result)")
             #expect(result.err.contains("Usage: portreport check"), "the usage hint follows: \(result)")
             #expect(try StoreInspection.dump(store) == before)
