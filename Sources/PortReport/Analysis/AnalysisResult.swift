@@ -202,6 +202,8 @@ public struct Finding: Sendable, Equatable {
     /// Raised because the vendor rates the port danger (`vendor_danger: forbid`): it holds only
     /// while the vendor does.
     var heldWhileDanger = false
+    /// The control ids of the policy rule that raised it (`controls:`), as written.
+    var controls: [String] = []
     /// Since when it holds; nil when the history cannot tell (a suspect snapshot).
     var age: FindingAge?
 

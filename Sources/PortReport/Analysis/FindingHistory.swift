@@ -166,3 +166,14 @@ extension AnalysisResult {
         return rows.enumerated().sorted { ($0.element.daysLeft, $0.offset) < ($1.element.daysLeft, $1.offset) }.map(\.element)
     }
 }
+
+extension AnalysisResult {
+    /// The report read by control: each control id a policy rule names (sorted by its text), with
+    /// the ids of the findings and of the waived findings that carry it, in their lists' order.
+    var byControl: [(control: String, findings: [String], waived: [String])] {
+        var findingIDs: [String: [String]] = [:], waivedIDs: [String: [String]] = [:]
+        for finding in findings { for control in finding.controls { findingIDs[control, default: []].append(finding.id) } }
+        for finding in waived { for control in finding.controls { waivedIDs[control, default: []].append(finding.id) } }
+        return Set(findingIDs.keys).union(waivedIDs.keys).sorted().map { ($0, findingIDs[$0] ?? [], waivedIDs[$0] ?? []) }
+    }
+}

@@ -51,6 +51,8 @@ public struct Policy: Sendable {
         let reason: String?
         /// Counts only the drill-down assets that match; nil: every asset (the statistics' num).
         var assets: AssetFilter? = nil
+        /// The user's own control ids (`controls: [...]`), as written; its findings carry them.
+        var controls: [String] = []
     }
 
     struct Limit: Sendable {
@@ -60,6 +62,8 @@ public struct Policy: Sendable {
         let reason: String?
         /// Counts only the drill-down assets that match; nil: every asset (the statistics' num).
         var assets: AssetFilter? = nil
+        /// The user's own control ids (`controls: [...]`), as written; its findings carry them.
+        var controls: [String] = []
     }
 
     var forbid: [Forbid] = []

@@ -106,20 +106,22 @@ extension Policy {
             case "forbid":
                 policy.forbid = try reader.list(value, "forbid") { (item: Node) throws(PolicyError) -> Forbid in
                     let fields = try reader.fields(
-                        item, allowed: ["ports", "category", "reason", "exposure", "host_names", "container_names"], required: ["ports"])
+                        item, allowed: ["ports", "category", "reason", "exposure", "host_names", "container_names", "controls"],
+                        required: ["ports"])
                     return Forbid(
                         ports: try reader.ports(fields["ports"]), category: try reader.category(fields["category"]),
-                        reason: try reader.text(fields["reason"]), assets: try reader.assetFilter(fields))
+                        reason: try reader.text(fields["reason"]), assets: try reader.assetFilter(fields),
+                        controls: try reader.controls(fields["controls"]))
                 }
             case "limits":
                 policy.limits = try reader.list(value, "limits") { (item: Node) throws(PolicyError) -> Limit in
                     let fields = try reader.fields(
-                        item, allowed: ["ports", "category", "max", "reason", "exposure", "host_names", "container_names"],
+                        item, allowed: ["ports", "category", "max", "reason", "exposure", "host_names", "container_names", "controls"],
                         required: ["ports", "max"])
                     return Limit(
                         ports: try reader.ports(fields["ports"]), category: try reader.category(fields["category"]),
                         max: try reader.count(fields["max"], "max"), reason: try reader.text(fields["reason"]),
-                        assets: try reader.assetFilter(fields))
+                        assets: try reader.assetFilter(fields), controls: try reader.controls(fields["controls"]))
                 }
             case "allow":
                 guard let allowMapping = value.mapping else { throw reader.fail(value, "expected host: [...] and/or container: [...]") }
@@ -351,6 +353,20 @@ private final class PolicyReader {
         guard let node else { return nil }
         guard let text = node.string, let category = Category(rawValue: text) else { throw fail(node, "expected host or container") }
         return category
+    }
+
+    /// `controls: [...]`: the user's control ids, each a non-empty text, in the order written
+    /// (one written twice counts once); empty when the rule has none.
+    func controls(_ node: Node?) throws(PolicyError) -> [String] {
+        guard let node else { return [] }
+        let ids = try list(node, "controls") { (item: Node) throws(PolicyError) -> String in
+            guard let text = item.string, !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw fail(item, "expected a control id, such as \"PCI DSS 4.0 1.2.1\"")
+            }
+            return text
+        }
+        var seen = Set<String>()
+        return ids.filter { seen.insert($0).inserted }
     }
 
     func text(_ node: Node?) throws(PolicyError) -> String? {

@@ -22,12 +22,14 @@ struct PolicyEvaluation {
         for entry in drilldown { entries[entry.category, default: [:]][entry.key] = entry }
         func add(
             _ kind: Finding.Kind, _ key: PortKey, _ category: Category, _ num: Int64, _ message: String,
-            assets: [DrilldownAsset]? = nil, limit: Int64? = nil, threshold: Int64? = nil, heldWhileDanger: Bool = false
+            assets: [DrilldownAsset]? = nil, limit: Int64? = nil, threshold: Int64? = nil, heldWhileDanger: Bool = false,
+            controls: [String] = []
         ) {
             let assets = assets ?? entries[category]?[key]?.assets ?? []
             var finding = Finding(kind: kind, key: key, category: category, num: num, message: message, waiver: nil, assets: assets)
             finding.threshold = threshold ?? limit ?? 0
             finding.heldWhileDanger = heldWhileDanger
+            finding.controls = controls
             raw.append(Raw(finding: finding, limit: limit))
         }
         /// What a narrowed rule counts for `key`: the matching assets and their number, with words
@@ -61,20 +63,22 @@ struct PolicyEvaluation {
             func forbidFinding(_ rule: Policy.Forbid, _ key: PortKey, _ num: Int64) -> Bool {
                 let reason = rule.reason.map { ": \($0)" } ?? ""
                 guard let filter = rule.assets else {
-                    add(.forbidden, key, category, num, "\(key) is open \(Wording.on(num, category))\(reason) (forbidden)")
+                    add(
+                        .forbidden, key, category, num, "\(key) is open \(Wording.on(num, category))\(reason) (forbidden)",
+                        controls: rule.controls)
                     return true
                 }
                 guard let (assets, count) = narrowed(filter, key, category) else {
                     add(
                         .forbidden, key, category, num,
-                        "\(key) is open \(Wording.on(num, category))\(reason) (forbidden)\(cannotNarrow(filter))")
+                        "\(key) is open \(Wording.on(num, category))\(reason) (forbidden)\(cannotNarrow(filter))", controls: rule.controls)
                     return true
                 }
                 guard count > 0 else { return false }
                 add(
                     .forbidden, key, category, count,
                     narrowedWords(filter, key, category, count: count, num: num) + "\(reason) (forbidden)",
-                    assets: assets)
+                    assets: assets, controls: rule.controls)
                 return true
             }
             if let index = PortRuleIndex(forbid.map(\.ports)) {
@@ -110,7 +114,7 @@ struct PolicyEvaluation {
                     add(
                         .overLimit, key, category, num,
                         "\(key) is open \(Wording.on(num, category)), over the limit of \(rule.max)\(reason)",
-                        limit: rule.max)
+                        limit: rule.max, controls: rule.controls)
                     return true
                 }
                 guard let (assets, count) = narrowed(filter, key, category) else {
@@ -118,7 +122,7 @@ struct PolicyEvaluation {
                     add(
                         .overLimit, key, category, num,
                         "\(key) is open \(Wording.on(num, category)), over the limit of \(rule.max)\(reason)\(cannotNarrow(filter))",
-                        limit: rule.max)
+                        limit: rule.max, controls: rule.controls)
                     return true
                 }
                 guard count > rule.max else { return false }
@@ -126,7 +130,7 @@ struct PolicyEvaluation {
                     .overLimit, key, category, count,
                     narrowedWords(filter, key, category, count: count, num: num) + ", over the limit of \(rule.max)\(reason)",
                     assets: assets,
-                    limit: rule.max)
+                    limit: rule.max, controls: rule.controls)
                 return true
             }
             if let index = PortRuleIndex(limits.map(\.ports)) {
@@ -203,7 +207,7 @@ struct PolicyEvaluation {
                     Finding(
                         kind: .expiredWaiver, key: finding.key, category: finding.category, num: finding.num,
                         message: "waiver \(waiver.ticket) for \(finding.key) (\(waiver.reason)) expired on \(waiver.expiresOn)",
-                        waiver: waiver, assets: finding.assets))
+                        waiver: waiver, assets: finding.assets, controls: finding.controls))
             }
         }
         for item in raw {
@@ -276,6 +280,7 @@ extension Finding {
         copy.assets = assets ?? self.assets
         copy.threshold = threshold
         copy.heldWhileDanger = heldWhileDanger
+        copy.controls = controls
         return copy
     }
 }

@@ -250,6 +250,7 @@ public struct JSONReportRenderer: ReportRenderer {
         w.string("first_seen", finding.age?.firstSeen.rfc3339)
         w.int("age_days", finding.age?.ageDays)
         w.string("state", finding.age?.state.rawValue)
+        w.array("controls") { w in for control in finding.controls { w.element(control) } }
     }
 
     /// One `drilldown[]` entry: the members issue 13 lists, then what says how far to trust them.
@@ -316,6 +317,15 @@ extension JSONReportRenderer {
                     w.string("first_seen", item.firstSeen.rfc3339)
                     w.string("resolved_at", item.resolvedAt.rfc3339)
                     w.int("days_open", item.daysOpen)
+                }
+            }
+        }
+        w.array("controls") { w in
+            for row in result.byControl {
+                w.elementObject { w in
+                    w.string("control", row.control)
+                    w.array("findings") { w in for id in row.findings { w.element(id) } }
+                    w.array("waived") { w in for id in row.waived { w.element(id) } }
                 }
             }
         }
