@@ -46,6 +46,8 @@ public struct AnalysisResult: Sendable {
     var resolved: [ResolvedFinding] = []
     /// The windows the finding history was computed for.
     var history = HistoryOptions()
+    /// The previous export's time when no figure changed since it (`Heartbeat`); nil otherwise.
+    var unchangedSince: Timestamp?
     /// How many capture times a sparkline shows at most.
     static let sparklineLength = 60
 

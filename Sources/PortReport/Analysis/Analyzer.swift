@@ -62,8 +62,9 @@ struct AnalysisComputation {
         let series = try makeSeries(reasons, timelines: timelines, used: &used)
         let sparklines = try makeSparklines(trends: trends, besides: reasons, timelines: timelines, used: &used)
         let movers = try makeMovers(timelines: timelines, used: &used)
+        let unchangedSince = Heartbeat.unchangedSince(trends: trends, aggregates: aggregates)
         let headline =
-            Plausibility.headlinePrefix(suspect)
+            Plausibility.headlinePrefix(suspect) + Heartbeat.headlinePrefix(unchangedSince)
             + Headline.make(
                 findings: evaluation.findings, aggregates: aggregates, current: selection.current, trends: trends, policy: policy)
 
@@ -80,6 +81,7 @@ struct AnalysisComputation {
         result.drilldown = drilldown
         result.policyBaseline = policy.isBaseline
         result.resolved = aged.resolved
+        result.unchangedSince = unchangedSince
         result.history = history
         result.assetRanking = AssetRanking.make(
             entries: drilldown, findings: evaluation.findings + evaluation.waived, statistics: aggregates)

@@ -177,3 +177,24 @@ extension AnalysisResult {
         return Set(findingIDs.keys).union(waivedIDs.keys).sorted().map { ($0, findingIDs[$0] ?? [], waivedIDs[$0] ?? []) }
     }
 }
+
+/// The heartbeat: a report on figures that did not change since the previous export says so, so
+/// that a daily mail with nothing new still shows the job ran and what it compared.
+enum Heartbeat {
+    /// The time compared with (the earliest previous export of the categories) when every
+    /// category with figures has a previous export and nothing is new, gone or changed since;
+    /// nil otherwise.
+    static func unchangedSince(trends: [Category: CategoryTrend], aggregates: [Category: Aggregate]) -> Timestamp? {
+        guard !aggregates.isEmpty else { return nil }
+        var since: [Timestamp] = []
+        for category in aggregates.keys {
+            guard let trend = trends[category], trend.new.isEmpty, trend.gone.isEmpty, trend.changed.isEmpty else { return nil }
+            since.append(trend.from)
+        }
+        return since.min()
+    }
+
+    static func headlinePrefix(_ since: Timestamp?) -> String {
+        since.map { "No change since \($0.rfc3339): " } ?? ""
+    }
+}

@@ -306,6 +306,7 @@ extension JSONReportRenderer {
             w.string("source", result.policySource)
             w.bool("baseline", result.policyBaseline)
         }
+        w.string("unchanged_since", result.unchangedSince?.rfc3339)
         w.int("resolved_window_days", result.history.resolvedWindowDays)
         w.array("resolved") { w in
             for item in result.resolved {
