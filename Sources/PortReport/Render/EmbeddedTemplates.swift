@@ -119,7 +119,7 @@ enum EmbeddedTemplates {
         "report.md": #"""
         {{! portreport Markdown report layout. Lines like this one are comments and are left out.}}
         {{! Section placeholders stand alone on their line: headline, key_figures, ranking, breakdown,}}
-        {{! trends, findings, waived, snapshots, provenance. Inline placeholders go anywhere in a line:}}
+        {{! trends, findings, waived, history, snapshots, provenance. Inline placeholders go anywhere in a line:}}
         {{! generated_at, newest_capture, top, tool_version, policy, scope. Reorder, retitle or drop}}
         {{! sections freely; an unknown placeholder is an error that names this file and the line.}}
         # Open ports report
@@ -153,6 +153,10 @@ enum EmbeddedTemplates {
         ### Waived findings
 
         {{waived}}
+
+        ### Since when, resolved, expiring, by control
+
+        {{history}}
 
         ## Snapshots
 
