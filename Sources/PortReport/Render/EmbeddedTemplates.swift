@@ -259,6 +259,21 @@ enum EmbeddedTemplates {
           <tbody><tr t:repeat="finding in waived"><td class="finding-kind" t:text="finding.kind">kind</td><td><code t:text="finding.key">port</code></td><td t:text="finding.message">message</td><td t:text="finding.ticket">ticket</td><td t:text="finding.reason">reason</td><td t:text="finding.expires">date</td></tr></tbody>
         </table>
         </div>
+        <div t:if="resolved">
+        <h3>Resolved in the last <span t:text="resolved_window">30</span> days</h3>
+        <p class="muted">Mean time to close: <span t:text="time_to_close">days</span></p>
+        <table>
+          <thead><tr><th>Finding</th><th>Category</th><th>Port</th><th>First seen</th><th>Resolved</th><th class="num">Days open</th></tr></thead>
+          <tbody><tr t:repeat="item in resolved"><td class="finding-kind" t:text="item.kind">kind</td><td t:text="item.category">host</td><td><code t:text="item.key">port</code></td><td t:text="item.first_seen">time</td><td t:text="item.resolved_at">time</td><td class="num" t:text="item.days_open">0</td></tr></tbody>
+        </table>
+        </div>
+        <div t:if="expiring">
+        <h3>Waivers expiring within <span t:text="expiring_within">14</span> days</h3>
+        <table>
+          <thead><tr><th>Finding</th><th>Port</th><th>Ticket</th><th>Owner</th><th>Expires</th><th class="num">Days left</th></tr></thead>
+          <tbody><tr t:repeat="item in expiring"><td class="finding-kind" t:text="item.kind">kind</td><td><code t:text="item.key">port</code></td><td t:text="item.ticket">ticket</td><td t:text="item.owner">owner</td><td t:text="item.expires">date</td><td class="num" t:text="item.days_left">0</td></tr></tbody>
+        </table>
+        </div>
         <h3>Dangerous ports open</h3>
         <p t:if="not dangerous">None of the catalogue's dangerous ports is open, and the vendor rates none as danger.</p>
         <table t:if="dangerous">
