@@ -30,6 +30,8 @@ enum EmbeddedTemplates {
             </table>
           </td></tr>
           <tr t:if="waived"><td style="font-family:Arial,Helvetica,sans-serif;font-size:13px;color:#5b6473;padding:8px 0 0 0;">Waived: <span t:repeat="finding in waived"><span t:text="finding.key">port</span> (<span t:text="finding.ticket">ticket</span>, until <span t:text="finding.expires">date</span>) </span></td></tr>
+          <tr t:if="expiring"><td style="font-family:Arial,Helvetica,sans-serif;font-size:13px;color:#5b6473;padding:8px 0 0 0;">Expiring within <span t:text="expiring_within">14</span> days: <span t:repeat="item in expiring"><span t:text="item.key">port</span> (<span t:text="item.ticket">ticket</span>, <span t:text="item.owner">owner</span>, <span t:text="item.days_left">0</span> days left) </span></td></tr>
+          <tr t:if="resolved"><td style="font-family:Arial,Helvetica,sans-serif;font-size:13px;color:#5b6473;padding:8px 0 0 0;">Resolved in the last <span t:text="resolved_window">30</span> days: <span t:repeat="item in resolved"><span t:text="item.kind">kind</span> <span t:text="item.key">port</span> (<span t:text="item.days_open">0</span> days open) </span>· mean time to close: <span t:text="time_to_close">days</span></td></tr>
           <tr><td style="font-family:Arial,Helvetica,sans-serif;font-size:16px;font-weight:bold;color:#1d2430;padding:18px 0 6px 0;">Top <span t:text="top">20</span> open ports</td></tr>
           <tr><td style="padding:0;">
             <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;">

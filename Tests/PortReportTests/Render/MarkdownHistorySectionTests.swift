@@ -52,3 +52,16 @@ struct HTMLHistoryTests {
         #expect(html.contains("<td>B</td>"), "B is still listed among the waived findings")
     }
 }
+
+@Suite("Render: the email's history lines")
+struct EmailHistoryTests {
+    @Test("the email names resolved findings and expiring waivers in one line each")
+    func lines() throws {
+        let s = try HistoryFixture.build()
+        let resolved = String(decoding: try EmailHTMLRenderer().render(try HistoryFixture.analyze(s)), as: UTF8.self)
+        #expect(resolved.contains("<span>over-limit</span> <span>22/TCP</span> (<span>15</span> days open)"))
+        #expect(resolved.contains("mean time to close: <span>over-limit 9.5 days (2)</span>"))
+        let expiring = String(decoding: try EmailHTMLRenderer().render(try ExpiringWaiverTests.expiring(s)), as: UTF8.self)
+        #expect(expiring.contains("<span>21/TCP</span> (<span>A</span>, <span>net-team</span>, <span>14</span> days left)"))
+    }
+}
