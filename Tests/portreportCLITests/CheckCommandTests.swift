@@ -80,21 +80,62 @@ struct CheckCommandTests {
         }
     }
 
-    @Test("without --policy, a new dangerous port (23/TCP, Telnet) fails the check")
+    @Test("without --policy, a new dangerous port (6379/TCP, Redis: in the catalogue, not forbidden by the baseline) fails the check")
     func builtInPolicy() async throws {
         try await withScratch("check") { scratch in
             try await makeStore(
                 scratch,
                 [
                     ("2026-11-01", "host", [(22, "TCP", 50)]),
-                    ("2026-11-08", "host", [(22, "TCP", 50), (23, "TCP", 2)])
+                    ("2026-11-08", "host", [(22, "TCP", 50), (6379, "TCP", 2)])
                 ])
             let result = try await CLI.run(["check", "--store", scratch.store])
             #expect(result.status == 3, "\(result)")
-            let headline = result.out.lines.first ?? ""
-            #expect(
-                headline.contains("1 new dangerous TCP port") && headline.contains("2026-11-01") && headline.contains("23/TCP"), "\(result)"
+            #expect(result.out.lines.first == "1 new dangerous TCP port since 2026-11-01: 6379/TCP on 2 hosts", "\(result)")
+        }
+    }
+
+    @Test("a waiver that expires within --expiring-within days is listed with its owner, and fails only with --fail-on expiring-waiver")
+    func expiringWaiver() async throws {
+        try await withScratch("check") { scratch in
+            try await makeStore(scratch, [("2026-11-01", "host", [(22, "TCP", 5), (23, "TCP", 1)])])
+            // Valid to the end of 11-10: from 11-01T00:00Z that is 9 whole days.
+            let policy = try scratch.write(
+                "policy.yaml",
+                "forbid:\n  - ports: [23/tcp]\nwaivers:\n  - ports: [23/tcp]\n    reason: old switch\n    ticket: SEC-1\n    owner: alice\n    expires: 2026-11-10\n"
             )
+            let line = "note: [expiring-waiver] host: waiver SEC-1, owner alice for 23/TCP [forbidden] expires on 2026-11-10, in 9 days"
+            let listed = try await CLI.run(["check", "--store", scratch.store, "--policy", policy])
+            #expect(listed.status == 0, "\(listed)")
+            #expect(listed.out.lines.contains(line), "\(listed)")
+            #expect(listed.out.contains("until 2026-11-10, owner alice"), "\(listed)")
+            let failing = try await CLI.run(["check", "--store", scratch.store, "--policy", policy, "--fail-on", "Expiring-Waiver"])
+            #expect(failing.status == 3, "\(failing)")
+            #expect(failing.out.lines.contains("finding:" + line.dropFirst("note:".count)), "\(failing)")
+            let narrower = try await CLI.run(
+                ["check", "--store", scratch.store, "--policy", policy, "--fail-on", "expiring-waiver", "--expiring-within", "8"])
+            #expect(narrower.status == 0, "\(narrower)")
+            #expect(!narrower.out.contains("expiring-waiver"), "\(narrower)")
+        }
+    }
+
+    @Test("without --policy, the baseline makes an open Docker API (2375/TCP) a finding, and says it was used")
+    func baselineDockerAPI() async throws {
+        try await withScratch("check") { scratch in
+            try await makeStore(scratch, [("2026-11-01", "container", [(80, "TCP", 5), (2375, "TCP", 1)])])
+            let result = try await CLI.run(["check", "--store", scratch.store])
+            #expect(result.status == 3, "\(result)")
+            #expect(result.out.lines.first == "1 forbidden TCP port open: 2375/TCP in 1 container", "\(result)")
+            #expect(result.err.contains("warning: no --policy given: the built-in baseline was used"), "\(result)")
+            let report = try await CLI.run(["report", "--store", scratch.store, "--format", "json"])
+            #expect(report.out.contains("\"source\": \"built-in baseline"), "\(report)")
+            #expect(report.out.contains("\"baseline\": true"), "\(report)")
+            #expect(report.err.contains("warning: no --policy given"), "\(report)")
+            // A policy file replaces the baseline: nothing forbids 2375 here.
+            let policy = try scratch.write("policy.yaml", "forbid:\n  - ports: [23/tcp]\n")
+            let replaced = try await CLI.run(["check", "--store", scratch.store, "--policy", policy])
+            #expect(replaced.status == 0, "\(replaced)")
+            #expect(!replaced.err.contains("baseline"), "\(replaced)")
         }
     }
 

@@ -120,16 +120,17 @@ struct SuspectSnapshotTests {
             // A finding, not a warning as well.
             #expect(!failing.err.contains("is suspect"), "\(failing)")
 
-            // Without --fail-on every kind fails, suspect included. The 32 ports were open
-            // before, so the built-in policy (new dangerous ports) finds nothing else.
+            // Without --fail-on every kind fails, suspect included (the baseline also forbids
+            // the ports rated danger).
             let byDefault = try await CLI.run(["check", "--store", scratch.store])
             #expect(byDefault.status == 3 && !byDefault.signalled, "\(byDefault)")
             #expect(byDefault.out.contains("finding: " + line), "\(byDefault)")
 
-            let other = try await CLI.run(["check", "--store", scratch.store, "--fail-on", "new-dangerous,forbidden"])
+            let other = try await CLI.run(["check", "--store", scratch.store, "--fail-on", "new-dangerous,over-limit"])
             #expect(other.status == 0 && !other.signalled, "\(other)")
             #expect(other.out.contains("note: " + line), "\(other)")
             #expect(!other.out.contains("finding:"), "\(other)")
+            #expect(other.out.contains("note: [forbidden]"), "the baseline's findings are notes here: \(other)")
         }
     }
 

@@ -27,6 +27,8 @@ public struct AnalysisResult: Sendable {
     var sources: [Int64: [SnapshotSummary.Source]]
     /// The policy the findings come from (a file path, or the built-in policy).
     let policySource: String
+    /// True when that is the built-in baseline (`check`/`report` without `--policy`).
+    var policyBaseline = false
     /// For ports a report shows in its trends but that have no series: their total over the
     /// last `sparklineLength` capture times, oldest first (for sparklines, not in the JSON).
     let sparklines: [PortKey: [Int64]]
@@ -39,6 +41,13 @@ public struct AnalysisResult: Sendable {
     var drilldown: [DrilldownEntry] = []
     /// Assets with dangerous ports or ports of findings open, most such ports first.
     var assetRanking: [AssetRisk] = []
+    /// Findings that held and no longer do, resolved in the last `history.resolvedWindowDays`
+    /// days, by resolution time, kind, category, port.
+    var resolved: [ResolvedFinding] = []
+    /// The windows the finding history was computed for.
+    var history = HistoryOptions()
+    /// The previous export's time when no figure changed since it (`Heartbeat`); nil otherwise.
+    var unchangedSince: Timestamp?
     /// How many capture times a sparkline shows at most.
     static let sparklineLength = 60
 
@@ -188,4 +197,78 @@ public struct Finding: Sendable, Equatable {
     /// The assets behind it, when drill-down data exists for its port (under a rule narrowed by
     /// exposure or names: only the matching ones); empty otherwise.
     var assets: [DrilldownAsset] = []
+    /// It holds at a time while its port's statistics figure there is above this: 0 for most
+    /// kinds, the limit for `over-limit`, the minimum less one for `new-port`
+    /// (`FindingHistory` follows it back through the snapshots).
+    var threshold: Int64 = 0
+    /// Raised because the vendor rates the port danger (`vendor_danger: forbid`): it holds only
+    /// while the vendor does.
+    var heldWhileDanger = false
+    /// The control ids of the policy rule that raised it (`controls:`), as written.
+    var controls: [String] = []
+    /// Since when it holds; nil when the history cannot tell (a suspect snapshot).
+    var age: FindingAge?
+
+    /// Stable across imports and reports: kind, category, port and type (`forbidden:host:23/TCP`).
+    var id: String { Finding.id(kind, category, key) }
+
+    static func id(_ kind: Kind, _ category: Category, _ key: PortKey) -> String {
+        "\(kind.rawValue):\(category.rawValue):\(key.port)/\(key.type.rawValue)"
+    }
+}
+
+/// Since when a finding holds: the first snapshot time of the unbroken run of its category's
+/// snapshot times in which it held, up to the newest.
+struct FindingAge: Sendable, Equatable {
+    enum State: String, Sendable {
+        /// It began at the newest time and never held before.
+        case new
+        /// It held at the time before the newest too.
+        case persisting
+        /// It began at the newest time, and held before, then stopped.
+        case reopened
+    }
+
+    let firstSeen: Timestamp
+    /// Whole days from `firstSeen` to the report's time (0 or more).
+    let ageDays: Int64
+    let state: State
+}
+
+/// A waived finding whose waiver expires within `--expiring-within` days of the report's time.
+struct ExpiringWaiver: Sendable, Equatable {
+    let finding: Finding
+    let waiver: Waiver
+    /// Whole days from the report's time to the end of the expiry day.
+    let daysLeft: Int64
+}
+
+/// A finding that held and no longer does, resolved within the report's window.
+struct ResolvedFinding: Sendable, Equatable {
+    let kind: Finding.Kind
+    let key: PortKey
+    let category: Category
+    /// The first time of the last run of snapshot times in which it held.
+    let firstSeen: Timestamp
+    /// The first snapshot time after that run: it no longer held.
+    let resolvedAt: Timestamp
+    var id: String { Finding.id(kind, category, key) }
+    /// Whole days from `firstSeen` to `resolvedAt`.
+    var daysOpen: Int64 { Timestamp.wholeDays(from: firstSeen, to: resolvedAt) }
+}
+
+extension Timestamp {
+    /// Whole days from one time to a later one; 0 when `to` is not later.
+    static func wholeDays(from: Timestamp, to: Timestamp) -> Int64 {
+        max(0, to.secondsSinceEpoch.saturatingSubtracting(from.secondsSinceEpoch) / 86_400)
+    }
+}
+
+/// The windows of the finding history, in days: `--resolved-window` (how far back `resolved[]`
+/// reaches) and `--expiring-within` (which waivers `expiring[]` lists).
+public struct HistoryOptions: Sendable, Equatable {
+    public var resolvedWindowDays: Int64 = 30
+    public var expiringWithinDays: Int64 = 14
+
+    public init() {}
 }

@@ -10,9 +10,11 @@ public struct Analyzer {
     /// Analyses the snapshots in `scope`. `now` is the report's time (for waiver expiry and
     /// `generated_at`); by default the newest capture time in scope, so that the same store and
     /// flags give the same output.
-    public func analyze(scope: AnalysisScope, top: Int = 20, policy: Policy = .builtIn, now: Timestamp? = nil) throws -> AnalysisResult {
+    public func analyze(
+        scope: AnalysisScope, top: Int = 20, policy: Policy = .builtIn, now: Timestamp? = nil, history: HistoryOptions = HistoryOptions()
+    ) throws -> AnalysisResult {
         try store.withAnalysisReader { reader in
-            try AnalysisComputation(reader: reader, scope: scope, top: top, policy: policy, now: now).run()
+            try AnalysisComputation(reader: reader, scope: scope, top: top, policy: policy, now: now, history: history).run()
         }
     }
 }
@@ -29,6 +31,7 @@ struct AnalysisComputation {
     let top: Int
     let policy: Policy
     let now: Timestamp?
+    let history: HistoryOptions
 
     func run() throws -> AnalysisResult {
         let infos = try reader.snapshots(in: scope)
@@ -59,18 +62,27 @@ struct AnalysisComputation {
         let series = try makeSeries(reasons, timelines: timelines, used: &used)
         let sparklines = try makeSparklines(trends: trends, besides: reasons, timelines: timelines, used: &used)
         let movers = try makeMovers(timelines: timelines, used: &used)
+        let unchangedSince = Heartbeat.unchangedSince(trends: trends, aggregates: aggregates)
         let headline =
-            Plausibility.headlinePrefix(suspect)
+            Plausibility.headlinePrefix(suspect) + Heartbeat.headlinePrefix(unchangedSince)
             + Headline.make(
                 findings: evaluation.findings, aggregates: aggregates, current: selection.current, trends: trends, policy: policy)
+
+        let aged = findingAges(
+            try makeFindingHistory(timelines), findings: evaluation.findings, waived: evaluation.waived, generatedAt: generatedAt,
+            windowDays: history.resolvedWindowDays)
 
         let listed = infos.map { ListedSnapshot(info: $0, used: used.contains($0.id)) }
         var result = AnalysisResult(
             generatedAt: generatedAt, scope: scope, top: top, snapshots: listed, current: selection.current, warnings: warnings,
             ranking: ranking, breakdown: breakdown, perProject: perProject, trends: trends, series: series,
-            movers: movers, findings: evaluation.findings, waived: evaluation.waived, headline: headline, sources: [:],
+            movers: movers, findings: aged.findings, waived: aged.waived, headline: headline, sources: [:],
             policySource: policy.source, sparklines: sparklines, suspect: suspect)
         result.drilldown = drilldown
+        result.policyBaseline = policy.isBaseline
+        result.resolved = aged.resolved
+        result.unchangedSince = unchangedSince
+        result.history = history
         result.assetRanking = AssetRanking.make(
             entries: drilldown, findings: evaluation.findings + evaluation.waived, statistics: aggregates)
         result.sources = try reader.sources(of: result.reportedSnapshots.filter(\.used).map(\.info.id).sorted())

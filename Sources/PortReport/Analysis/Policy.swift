@@ -51,6 +51,8 @@ public struct Policy: Sendable {
         let reason: String?
         /// Counts only the drill-down assets that match; nil: every asset (the statistics' num).
         var assets: AssetFilter? = nil
+        /// The user's own control ids (`controls: [...]`), as written; its findings carry them.
+        var controls: [String] = []
     }
 
     struct Limit: Sendable {
@@ -60,6 +62,8 @@ public struct Policy: Sendable {
         let reason: String?
         /// Counts only the drill-down assets that match; nil: every asset (the statistics' num).
         var assets: AssetFilter? = nil
+        /// The user's own control ids (`controls: [...]`), as written; its findings carry them.
+        var controls: [String] = []
     }
 
     var forbid: [Forbid] = []
@@ -68,16 +72,48 @@ public struct Policy: Sendable {
     /// Minimum num for a new port to be a finding; nil: new ports are not findings.
     var newPorts: Int64?
     var newDangerous = false
+    /// `vendor_danger: forbid`: every port the vendor rates `danger` is a forbidden finding (the
+    /// forbid rules, when one names the port, give its reason instead).
+    var forbidVendorDanger = false
     var waivers: [Waiver] = []
     /// Where it came from, for reports.
     var source: String
+    /// True for `baseline`, the policy `check` and `report` use when given no `--policy`.
+    public internal(set) var isBaseline = false
 
-    /// Without a policy file: only new dangerous ports are findings.
+    /// The analysis's default (library callers and tests): only new dangerous ports are findings.
     public static let builtIn: Policy = {
         var policy = Policy(source: "built-in (new dangerous ports only)")
         policy.newDangerous = true
         return policy
     }()
+
+    /// The catalogue's clear-text or unauthenticated remote-access services, forbidden by the
+    /// baseline (the README lists them): each is a `RiskCatalogue` entry.
+    static let baselineRemoteAccess: [String] = [
+        "21/tcp", "23/tcp", "69/udp", "512-514/tcp", "2375/tcp", "5900/tcp", "10250/tcp"
+    ]
+
+    /// What `check` and `report` use without `--policy`: the ports the vendor rates danger and the
+    /// catalogue's remote-access services are forbidden, and a catalogue port new since the
+    /// previous export is a new-dangerous finding. A policy file replaces all of it.
+    public static let baseline: Policy = {
+        var policy = Policy(source: "built-in baseline (vendor danger; clear-text or unauthenticated remote access)")
+        policy.isBaseline = true
+        policy.forbid = [
+            Forbid(
+                ports: baselineRemoteAccess.compactMap(portSpec), category: nil,
+                reason: "clear-text or unauthenticated remote access (built-in baseline)")
+        ]
+        policy.forbidVendorDanger = true
+        policy.newDangerous = true
+        return policy
+    }()
+
+    /// The warning `check` and `report` give when they use the baseline: a default is never silent.
+    static let baselineNotice =
+        "no --policy given: the built-in baseline was used (ports the vendor rates danger, and FTP, Telnet, TFTP, "
+        + "rexec/rlogin/rsh, the Docker API, VNC and the kubelet API, are forbidden); a policy file replaces it"
 
     init(source: String) {
         self.source = source
@@ -121,6 +157,8 @@ public struct Waiver: Sendable, Equatable {
     /// Patterns on host and container ids and names: the waiver covers only those assets' part of
     /// a finding. Empty: the whole finding.
     var assets: [GlobPattern] = []
+    /// Who answers for it (`owner:`), as written; nil when the file names nobody.
+    public internal(set) var owner: String?
 
     func covers(_ finding: Finding) -> Bool {
         (category == nil || category == finding.category) && (kinds?.contains(finding.kind) ?? true)

@@ -98,7 +98,7 @@ extension Policy {
         guard let root else { return policy }
         let reader = PolicyReader(file: file)
         guard let mapping = root.mapping else {
-            throw reader.fail(root, "expected a mapping with forbid, limits, allow, new_ports, new_dangerous, waivers")
+            throw reader.fail(root, "expected a mapping with forbid, limits, allow, new_ports, new_dangerous, vendor_danger, waivers")
         }
         for (keyNode, value) in mapping {
             guard let key = keyNode.string else { throw reader.fail(keyNode, "expected a name") }
@@ -106,20 +106,22 @@ extension Policy {
             case "forbid":
                 policy.forbid = try reader.list(value, "forbid") { (item: Node) throws(PolicyError) -> Forbid in
                     let fields = try reader.fields(
-                        item, allowed: ["ports", "category", "reason", "exposure", "host_names", "container_names"], required: ["ports"])
+                        item, allowed: ["ports", "category", "reason", "exposure", "host_names", "container_names", "controls"],
+                        required: ["ports"])
                     return Forbid(
                         ports: try reader.ports(fields["ports"]), category: try reader.category(fields["category"]),
-                        reason: try reader.text(fields["reason"]), assets: try reader.assetFilter(fields))
+                        reason: try reader.text(fields["reason"]), assets: try reader.assetFilter(fields),
+                        controls: try reader.controls(fields["controls"]))
                 }
             case "limits":
                 policy.limits = try reader.list(value, "limits") { (item: Node) throws(PolicyError) -> Limit in
                     let fields = try reader.fields(
-                        item, allowed: ["ports", "category", "max", "reason", "exposure", "host_names", "container_names"],
+                        item, allowed: ["ports", "category", "max", "reason", "exposure", "host_names", "container_names", "controls"],
                         required: ["ports", "max"])
                     return Limit(
                         ports: try reader.ports(fields["ports"]), category: try reader.category(fields["category"]),
                         max: try reader.count(fields["max"], "max"), reason: try reader.text(fields["reason"]),
-                        assets: try reader.assetFilter(fields))
+                        assets: try reader.assetFilter(fields), controls: try reader.controls(fields["controls"]))
                 }
             case "allow":
                 guard let allowMapping = value.mapping else { throw reader.fail(value, "expected host: [...] and/or container: [...]") }
@@ -134,10 +136,13 @@ extension Policy {
             case "new_dangerous":
                 guard let flag = value.bool else { throw reader.fail(value, "expected true or false") }
                 policy.newDangerous = flag
+            case "vendor_danger":
+                guard value.string == "forbid" else { throw reader.fail(value, "expected vendor_danger: forbid (or leave it out)") }
+                policy.forbidVendorDanger = true
             case "waivers":
                 policy.waivers = try reader.list(value, "waivers") { (item: Node) throws(PolicyError) -> Waiver in
                     let fields = try reader.fields(
-                        item, allowed: ["ports", "category", "kinds", "assets", "reason", "ticket", "expires"],
+                        item, allowed: ["ports", "category", "kinds", "assets", "reason", "ticket", "expires", "owner"],
                         required: ["ports", "reason", "ticket", "expires"])
                     var kinds: Set<Finding.Kind>?
                     if let kindsNode = fields["kinds"] {
@@ -160,13 +165,21 @@ extension Policy {
                     else {
                         throw reader.fail(item, "a waiver needs a reason and a ticket")
                     }
-                    return Waiver(
+                    var waiver = Waiver(
                         ports: try reader.ports(fields["ports"]), category: try reader.category(fields["category"]), kinds: kinds,
                         reason: reason, ticket: ticket, expiresOn: expiresText,
                         validUntil: day.endOfDay, assets: try reader.patterns(fields["assets"], "assets") ?? [])
+                    if let ownerNode = fields["owner"] {
+                        guard let owner = try reader.text(ownerNode), !owner.isEmpty else {
+                            throw reader.fail(ownerNode, "expected owner as a name, such as a team or a person")
+                        }
+                        waiver.owner = owner
+                    }
+                    return waiver
                 }
             default:
-                throw reader.fail(keyNode, "unknown setting '\(key)': expected forbid, limits, allow, new_ports, new_dangerous or waivers")
+                throw reader.fail(
+                    keyNode, "unknown setting '\(key)': expected forbid, limits, allow, new_ports, new_dangerous, vendor_danger or waivers")
             }
         }
         return policy
@@ -340,6 +353,20 @@ private final class PolicyReader {
         guard let node else { return nil }
         guard let text = node.string, let category = Category(rawValue: text) else { throw fail(node, "expected host or container") }
         return category
+    }
+
+    /// `controls: [...]`: the user's control ids, each a non-empty text, in the order written
+    /// (one written twice counts once); empty when the rule has none.
+    func controls(_ node: Node?) throws(PolicyError) -> [String] {
+        guard let node else { return [] }
+        let ids = try list(node, "controls") { (item: Node) throws(PolicyError) -> String in
+            guard let text = item.string, !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw fail(item, "expected a control id, such as \"PCI DSS 4.0 1.2.1\"")
+            }
+            return text
+        }
+        var seen = Set<String>()
+        return ids.filter { seen.insert($0).inserted }
     }
 
     func text(_ node: Node?) throws(PolicyError) -> String? {

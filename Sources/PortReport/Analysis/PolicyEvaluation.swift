@@ -22,13 +22,15 @@ struct PolicyEvaluation {
         for entry in drilldown { entries[entry.category, default: [:]][entry.key] = entry }
         func add(
             _ kind: Finding.Kind, _ key: PortKey, _ category: Category, _ num: Int64, _ message: String,
-            assets: [DrilldownAsset]? = nil, limit: Int64? = nil
+            assets: [DrilldownAsset]? = nil, limit: Int64? = nil, threshold: Int64? = nil, heldWhileDanger: Bool = false,
+            controls: [String] = []
         ) {
             let assets = assets ?? entries[category]?[key]?.assets ?? []
-            raw.append(
-                Raw(
-                    finding: Finding(kind: kind, key: key, category: category, num: num, message: message, waiver: nil, assets: assets),
-                    limit: limit))
+            var finding = Finding(kind: kind, key: key, category: category, num: num, message: message, waiver: nil, assets: assets)
+            finding.threshold = threshold ?? limit ?? 0
+            finding.heldWhileDanger = heldWhileDanger
+            finding.controls = controls
+            raw.append(Raw(finding: finding, limit: limit))
         }
         /// What a narrowed rule counts for `key` with `num` in the statistics. It fails closed:
         /// the assets the drill-down does not list (`num` minus the assets it lists: servers
@@ -72,21 +74,24 @@ struct PolicyEvaluation {
             func forbidFinding(_ rule: Policy.Forbid, _ key: PortKey, _ num: Int64) -> Bool {
                 let reason = rule.reason.map { ": \($0)" } ?? ""
                 guard let filter = rule.assets else {
-                    add(.forbidden, key, category, num, "\(key) is open \(Wording.on(num, category))\(reason) (forbidden)")
+                    add(
+                        .forbidden, key, category, num, "\(key) is open \(Wording.on(num, category))\(reason) (forbidden)",
+                        controls: rule.controls)
                     return true
                 }
                 let narrowing = narrowed(filter, key, category, num: num)
                 guard case .applied(let assets, let count, let unlisted) = narrowing else {
                     add(
                         .forbidden, key, category, num,
-                        "\(key) is open \(Wording.on(num, category))\(reason) (forbidden)\(cannotNarrow(filter, narrowing.why))")
+                        "\(key) is open \(Wording.on(num, category))\(reason) (forbidden)\(cannotNarrow(filter, narrowing.why))",
+                        controls: rule.controls)
                     return true
                 }
                 guard count > 0 else { return false }
                 add(
                     .forbidden, key, category, count,
                     narrowedWords(filter, key, category, count: count, unlisted: unlisted, num: num) + "\(reason) (forbidden)",
-                    assets: assets)
+                    assets: assets, controls: rule.controls)
                 return true
             }
             if let index = PortRuleIndex(forbid.map(\.ports)) {
@@ -101,6 +106,15 @@ struct PolicyEvaluation {
                     }
                 }
             }
+            if policy.forbidVendorDanger {
+                let taken = Set(raw.lazy.filter { $0.finding.kind == .forbidden && $0.finding.category == category }.map(\.finding.key))
+                for key in keys where !taken.contains(key) {
+                    guard let value = aggregate[key], value.status == .danger, value.num > 0 else { continue }
+                    add(
+                        .forbidden, key, category, value.num,
+                        "\(key) is open \(Wording.on(value.num, category)): the vendor rates it danger (forbidden)", heldWhileDanger: true)
+                }
+            }
             // The strictest limit that names a port (and that it breaks, when rules are narrowed) is
             // the one it is held to.
             let limits = policy.limits.enumerated().filter { $0.element.category == nil || $0.element.category == category }
@@ -113,7 +127,7 @@ struct PolicyEvaluation {
                     add(
                         .overLimit, key, category, num,
                         "\(key) is open \(Wording.on(num, category)), over the limit of \(rule.max)\(reason)",
-                        limit: rule.max)
+                        limit: rule.max, controls: rule.controls)
                     return true
                 }
                 let narrowing = narrowed(filter, key, category, num: num)
@@ -122,7 +136,7 @@ struct PolicyEvaluation {
                     add(
                         .overLimit, key, category, num,
                         "\(key) is open \(Wording.on(num, category)), over the limit of \(rule.max)\(reason)\(cannotNarrow(filter, narrowing.why))",
-                        limit: rule.max)
+                        limit: rule.max, controls: rule.controls)
                     return true
                 }
                 guard count > rule.max else { return false }
@@ -131,7 +145,7 @@ struct PolicyEvaluation {
                     narrowedWords(filter, key, category, count: count, unlisted: unlisted, num: num)
                         + ", over the limit of \(rule.max)\(reason)",
                     assets: assets,
-                    limit: rule.max)
+                    limit: rule.max, controls: rule.controls)
                 return true
             }
             if let index = PortRuleIndex(limits.map(\.ports)) {
@@ -161,7 +175,8 @@ struct PolicyEvaluation {
                     if let minimum = policy.newPorts, change.after >= minimum {
                         add(
                             .newPort, change.key, category, change.after,
-                            "\(change.key) is new since \(since), open \(Wording.on(change.after, category)) (at least \(minimum))")
+                            "\(change.key) is new since \(since), open \(Wording.on(change.after, category)) (at least \(minimum))",
+                            threshold: minimum.saturatingSubtracting(1))
                     }
                     let status = aggregates[category]?[change.key]?.status
                     let risk = RiskCatalogue.entry(port: change.key.port, type: change.key.type)
@@ -207,7 +222,7 @@ struct PolicyEvaluation {
                     Finding(
                         kind: .expiredWaiver, key: finding.key, category: finding.category, num: finding.num,
                         message: "waiver \(waiver.ticket) for \(finding.key) (\(waiver.reason)) expired on \(waiver.expiresOn)",
-                        waiver: waiver, assets: finding.assets))
+                        waiver: waiver, assets: finding.assets, controls: finding.controls))
             }
         }
         for item in raw {
@@ -278,6 +293,9 @@ extension Finding {
             kind: kind, key: key, category: category, num: num ?? self.num, message: message ?? self.message,
             waiver: waiver ?? self.waiver)
         copy.assets = assets ?? self.assets
+        copy.threshold = threshold
+        copy.heldWhileDanger = heldWhileDanger
+        copy.controls = controls
         return copy
     }
 }

@@ -40,6 +40,8 @@ enum EmbeddedTemplates {
           </td></tr>
           <tr t:if="findings_more"><td style="font-family:Arial,Helvetica,sans-serif;font-size:13px;color:#5b6473;padding:3px 0;" t:text="findings_more">and M more findings</td></tr>
           <tr t:if="waived"><td style="font-family:Arial,Helvetica,sans-serif;font-size:13px;color:#5b6473;padding:8px 0 0 0;">Waived: <span t:repeat="finding in waived"><span t:text="finding.key">port</span> (<span t:text="finding.ticket">ticket</span>, until <span t:text="finding.expires">date</span>) </span><span t:if="waived_more" t:text="waived_more">and M more</span></td></tr>
+          <tr t:if="expiring"><td style="font-family:Arial,Helvetica,sans-serif;font-size:13px;color:#5b6473;padding:8px 0 0 0;">Expiring within <span t:text="expiring_within">14</span> days: <span t:repeat="item in expiring"><span t:text="item.key">port</span> (<span t:text="item.ticket">ticket</span>, <span t:text="item.owner">owner</span>, <span t:text="item.days_left">0</span> days left) </span><span t:if="expiring_more" t:text="expiring_more">and M more</span></td></tr>
+          <tr t:if="resolved"><td style="font-family:Arial,Helvetica,sans-serif;font-size:13px;color:#5b6473;padding:8px 0 0 0;">Resolved in the last <span t:text="resolved_window">30</span> days: <span t:repeat="item in resolved"><span t:text="item.kind">kind</span> <span t:text="item.key">port</span> (<span t:text="item.days_open">0</span> days open) </span><span t:if="resolved_more" t:text="resolved_more">and M more </span>· mean time to close: <span t:text="time_to_close">days</span></td></tr>
           <tr><td style="font-family:Arial,Helvetica,sans-serif;font-size:16px;font-weight:bold;color:#1d2430;padding:18px 0 6px 0;">Top <span t:text="top">20</span> open ports</td></tr>
           <tr><td style="padding:0;">
             <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;">
@@ -129,7 +131,7 @@ enum EmbeddedTemplates {
         "report.md": #"""
         {{! portreport Markdown report layout. Lines like this one are comments and are left out.}}
         {{! Section placeholders stand alone on their line: headline, key_figures, ranking, breakdown,}}
-        {{! trends, findings, waived, snapshots, provenance. Inline placeholders go anywhere in a line:}}
+        {{! trends, findings, waived, history, snapshots, provenance. Inline placeholders go anywhere in a line:}}
         {{! generated_at, newest_capture, top, tool_version, policy, scope. Reorder, retitle or drop}}
         {{! sections freely; an unknown placeholder is an error that names this file and the line.}}
         # Open ports report
@@ -163,6 +165,10 @@ enum EmbeddedTemplates {
         ### Waived findings
 
         {{waived}}
+
+        ### Since when, resolved, expiring, by control
+
+        {{history}}
 
         ## Snapshots
 
@@ -264,6 +270,21 @@ enum EmbeddedTemplates {
         <table>
           <thead><tr><th>Finding</th><th>Port</th><th>What</th><th>Ticket</th><th>Reason</th><th>Expires</th></tr></thead>
           <tbody><tr t:repeat="finding in waived"><td class="finding-kind" t:text="finding.kind">kind</td><td><code t:text="finding.key">port</code></td><td t:text="finding.message">message</td><td t:text="finding.ticket">ticket</td><td t:text="finding.reason">reason</td><td t:text="finding.expires">date</td></tr></tbody>
+        </table>
+        </div>
+        <div t:if="resolved">
+        <h3>Resolved in the last <span t:text="resolved_window">30</span> days</h3>
+        <p class="muted">Mean time to close: <span t:text="time_to_close">days</span></p>
+        <table>
+          <thead><tr><th>Finding</th><th>Category</th><th>Port</th><th>First seen</th><th>Resolved</th><th class="num">Days open</th></tr></thead>
+          <tbody><tr t:repeat="item in resolved"><td class="finding-kind" t:text="item.kind">kind</td><td t:text="item.category">host</td><td><code t:text="item.key">port</code></td><td t:text="item.first_seen">time</td><td t:text="item.resolved_at">time</td><td class="num" t:text="item.days_open">0</td></tr></tbody>
+        </table>
+        </div>
+        <div t:if="expiring">
+        <h3>Waivers expiring within <span t:text="expiring_within">14</span> days</h3>
+        <table>
+          <thead><tr><th>Finding</th><th>Port</th><th>Ticket</th><th>Owner</th><th>Expires</th><th class="num">Days left</th></tr></thead>
+          <tbody><tr t:repeat="item in expiring"><td class="finding-kind" t:text="item.kind">kind</td><td><code t:text="item.key">port</code></td><td t:text="item.ticket">ticket</td><td t:text="item.owner">owner</td><td t:text="item.expires">date</td><td class="num" t:text="item.days_left">0</td></tr></tbody>
         </table>
         </div>
         <h3>Dangerous ports open</h3>

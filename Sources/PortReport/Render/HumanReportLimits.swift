@@ -34,7 +34,8 @@ enum HumanReportLimits {
 
     /// The email HTML's lists: findings, waived findings and warnings.
     static let emailLists: [ViewList] = [
-        ("findings", findings, "findings"), ("waived", findings, "waived findings"), ("warnings", warnings, "warnings")
+        ("findings", findings, "findings"), ("waived", findings, "waived findings"), ("warnings", warnings, "warnings"),
+        ("expiring", findings, "expiring waivers"), ("resolved", findings, "resolved findings")
     ]
 
     /// The full HTML report's long tables without anchors: per project, snapshots, input files.

@@ -176,6 +176,7 @@ public struct JSONReportRenderer: ReportRenderer {
             }
             w.array("findings") { w in for finding in result.findings { w.elementObject { w in Self.finding(&w, finding) } } }
             w.array("waived") { w in for finding in result.waived { w.elementObject { w in Self.finding(&w, finding) } } }
+            Self.findingHistory(&w, result)
         }
         return w.finish()
     }
@@ -238,12 +239,18 @@ public struct JSONReportRenderer: ReportRenderer {
                 w.string("ticket", waiver.ticket)
                 w.string("reason", waiver.reason)
                 w.string("expires", waiver.expiresOn)
+                w.string("owner", waiver.owner)
             }
         } else {
             w.string("waiver", nil)
         }
         // Empty when no drill-down exists for the port (or, under a narrowed rule, none matches).
         w.array("assets") { w in for asset in finding.assets { w.elementObject { w in Self.asset(&w, asset) } } }
+        w.string("id", finding.id)
+        w.string("first_seen", finding.age?.firstSeen.rfc3339)
+        w.int("age_days", finding.age?.ageDays)
+        w.string("state", finding.age?.state.rawValue)
+        w.array("controls") { w in for control in finding.controls { w.element(control) } }
     }
 
     /// One `drilldown[]` entry: the members issue 13 lists, then what says how far to trust them.
@@ -288,5 +295,63 @@ public struct JSONReportRenderer: ReportRenderer {
         w.string("status", asset.status?.rawValue)
         text("project_id", asset.projectID)
         w.string("anchor", asset.anchor)
+    }
+}
+
+extension JSONReportRenderer {
+    /// The members issue 14 adds after `waived`: the policy used (and whether it is the built-in
+    /// baseline), the findings resolved in the window and the mean time to close per kind.
+    static func findingHistory(_ w: inout JSONWriter, _ result: AnalysisResult) {
+        w.object("policy") { w in
+            w.string("source", result.policySource)
+            w.bool("baseline", result.policyBaseline)
+        }
+        w.string("unchanged_since", result.unchangedSince?.rfc3339)
+        w.int("resolved_window_days", result.history.resolvedWindowDays)
+        w.array("resolved") { w in
+            for item in result.resolved {
+                w.elementObject { w in
+                    w.string("id", item.id)
+                    w.string("kind", item.kind.rawValue)
+                    key(&w, item.key)
+                    w.string("category", item.category.rawValue)
+                    w.string("first_seen", item.firstSeen.rfc3339)
+                    w.string("resolved_at", item.resolvedAt.rfc3339)
+                    w.int("days_open", item.daysOpen)
+                }
+            }
+        }
+        w.array("controls") { w in
+            for row in result.byControl {
+                w.elementObject { w in
+                    w.string("control", row.control)
+                    w.array("findings") { w in for id in row.findings { w.element(id) } }
+                    w.array("waived") { w in for id in row.waived { w.element(id) } }
+                }
+            }
+        }
+        w.int("expiring_within_days", result.history.expiringWithinDays)
+        w.array("expiring") { w in
+            for item in result.expiring {
+                w.elementObject { w in
+                    w.string("kind", item.finding.kind.rawValue)
+                    key(&w, item.finding.key)
+                    w.string("category", item.finding.category.rawValue)
+                    w.string("ticket", item.waiver.ticket)
+                    w.string("owner", item.waiver.owner)
+                    w.string("expires", item.waiver.expiresOn)
+                    w.int("days_left", item.daysLeft)
+                }
+            }
+        }
+        w.array("time_to_close") { w in
+            for row in result.timeToClose {
+                w.elementObject { w in
+                    w.string("kind", row.kind.rawValue)
+                    w.int("resolved", row.resolved)
+                    w.fraction("mean_days_open", row.meanDaysOpen)
+                }
+            }
+        }
     }
 }

@@ -5,12 +5,19 @@ import Foundation
 public struct CheckJob {
     var storePath: String
     public var scope = AnalysisScope()
-    /// A policy file; nil for the built-in policy.
+    /// A policy file; nil for the built-in baseline (`Policy.baseline`).
     public var policyPath: String?
     /// The report's time; nil for the newest capture in scope.
     public var now: Timestamp?
+    /// The finding history's windows (`--resolved-window`).
+    public var history = HistoryOptions()
     /// The kinds of finding that fail the check (the others are printed as notes).
     public var failingKinds = Set(Finding.Kind.allCases)
+    /// `--fail-on expiring-waiver`: a waiver that expires within `--expiring-within` days fails
+    /// the check too (not by default: it is not a finding yet).
+    public var failOnExpiring = false
+    /// The `--fail-on` name of waivers about to expire; not a kind of finding.
+    public static let expiringWaiver = "expiring-waiver"
 
     public init(storePath: String) {
         self.storePath = storePath
@@ -22,7 +29,7 @@ public struct CheckJob {
     public static func kinds(_ text: String) -> Result<Set<Finding.Kind>, UsageError> {
         let expected =
             "--fail-on expects one or more kinds of finding, comma-separated, among "
-            + Finding.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+            + (Finding.Kind.allCases.map(\.rawValue) + [expiringWaiver]).joined(separator: ", ")
         let words = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         if words.allSatisfy(\.isEmpty) {
             return .failure(UsageError("\(expected); '\(TerminalText.value(text))' names none"))
@@ -32,6 +39,7 @@ public struct CheckJob {
             if word.isEmpty {
                 return .failure(UsageError("\(expected); '\(TerminalText.value(text))' holds an empty one"))
             }
+            if word.lowercased() == expiringWaiver { continue }
             guard let kind = Finding.Kind(rawValue: word.lowercased()) else {
                 return .failure(UsageError("\(expected); '\(TerminalText.value(word))' is not one"))
             }
@@ -40,13 +48,19 @@ public struct CheckJob {
         return .success(kinds)
     }
 
+    /// Whether a `--fail-on` value names `expiring-waiver` (in any letter case).
+    public static func namesExpiring(_ text: String) -> Bool {
+        text.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces).lowercased() == expiringWaiver }
+    }
+
     /// Prints the headline, the findings (`finding:` for those that fail, `note:` for the
     /// others; then one `suspect` finding per suspect snapshot the figures use) and the waived ones, each on one line (`TerminalText.line`); returns
     /// `ExitStatus.findings` when any finding fails.
     public func run(console: any Console) throws -> Int32 {
         let store = try Store.openForReading(storePath)
-        let policy = try policyPath.map { try Policy.load(path: $0) } ?? .builtIn
-        let result = try Analyzer(store: store).analyze(scope: scope, policy: policy, now: now)
+        let policy = try policyPath.map { try Policy.load(path: $0) } ?? .baseline
+        if policy.isBaseline { console.report(Diagnostic(.warning, Policy.baselineNotice)) }
+        let result = try Analyzer(store: store).analyze(scope: scope, policy: policy, now: now, history: history)
         // A suspect snapshot is a finding here, not a warning as well.
         let suspectMessages = Set(result.suspect.map(\.message))
         for warning in result.warnings where !suspectMessages.contains(warning) { console.report(Diagnostic(.warning, warning)) }
@@ -68,11 +82,21 @@ public struct CheckJob {
             if let waiver = finding.waiver {
                 console.write(
                     TerminalText.line(
-                        "waived: [\(finding.kind.rawValue)] \(finding.category.rawValue): \(finding.message) — \(waiver.ticket), \(waiver.reason), until \(waiver.expiresOn)"
+                        "waived: [\(finding.kind.rawValue)] \(finding.category.rawValue): \(finding.message) — \(waiver.ticket), \(waiver.reason), until \(waiver.expiresOn)\(waiver.owner.map { ", owner \($0)" } ?? "")"
                     ))
             }
         }
-        let failing = result.findings.contains(where: { failingKinds.contains($0.kind) }) || (suspectFails && !result.suspect.isEmpty)
+        let expiring = result.expiring
+        for item in expiring {
+            let owner = item.waiver.owner.map { ", owner \($0)" } ?? ""
+            console.write(
+                TerminalText.line(
+                    "\(failOnExpiring ? "finding" : "note"): [\(Self.expiringWaiver)] \(item.finding.category.rawValue): waiver \(item.waiver.ticket)\(owner) for \(item.finding.key) [\(item.finding.kind.rawValue)] expires on \(item.waiver.expiresOn), in \(Wording.plural(Int(item.daysLeft), "day"))"
+                ))
+        }
+        let failing =
+            result.findings.contains(where: { failingKinds.contains($0.kind) }) || (suspectFails && !result.suspect.isEmpty)
+            || (failOnExpiring && !expiring.isEmpty)
         return failing ? ExitStatus.findings : 0
     }
 }

@@ -22,10 +22,12 @@ public struct ReportJob {
     public var scope = AnalysisScope()
     /// How many ranking rows the reports show and draw series for.
     public var top = 20
-    /// A policy file; nil for the built-in policy.
+    /// A policy file; nil for the built-in baseline (`Policy.baseline`).
     public var policyPath: String?
     /// The report's time; nil for the newest capture in scope.
     public var now: Timestamp?
+    /// The finding history's windows (`--resolved-window`).
+    public var history = HistoryOptions()
     /// A directory whose templates replace the built-in ones of the same name.
     public var templatesDirectory: String?
     /// The message's addresses, subject and attachment, for `eml` (templates come from
@@ -69,7 +71,7 @@ public struct ReportJob {
         // ends. What was imported is durable before (the commit synced the log).
         // The policy and the templates are read before the import too: a report they would
         // refuse imports nothing.
-        let policy = try policyPath.map { try Policy.load(path: $0) } ?? .builtIn
+        let policy = try policyPath.map { try Policy.load(path: $0) } ?? .baseline
         var options = renderOptions
         if let templatesDirectory { options.templates = try TemplateSet.overriding(with: templatesDirectory) }
         let closing = DispatchGroup()
@@ -117,7 +119,8 @@ public struct ReportJob {
     /// Analyse → render → check → write.
     private func report(policy: Policy, options: RenderOptions, console: any Console) throws {
         let store = try Store.openForReading(storePath)
-        let result = try Analyzer(store: store).analyze(scope: scope, top: top, policy: policy, now: now)
+        let result = try Analyzer(store: store).analyze(scope: scope, top: top, policy: policy, now: now, history: history)
+        if policy.isBaseline { console.report(Diagnostic(.warning, Policy.baselineNotice)) }
         for warning in result.warnings { console.report(Diagnostic(.warning, warning)) }
         let rendered = try ReportBatch.render(targets.map(\.format), result, options: options)
         var outputs: [(bytes: [UInt8], path: String)] = []

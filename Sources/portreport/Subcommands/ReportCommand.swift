@@ -89,6 +89,7 @@ struct ReportCommand: ParsableCommand {
             job.top = top
             job.policyPath = policyOptions.policy
             job.now = policyOptions.time
+            job.history = policyOptions.history
             job.templatesDirectory = templates
             job.renderOptions.from = from
             job.renderOptions.to = to

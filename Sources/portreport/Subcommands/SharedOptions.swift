@@ -51,7 +51,8 @@ struct ScopeOptions: ParsableArguments {
 struct PolicyOptions: ParsableArguments {
     @Option(
         name: .long,
-        help: ArgumentHelp("Policy file (YAML; see samples/policy.yaml). Default: new dangerous ports are findings.", valueName: "file"))
+        help: ArgumentHelp(
+            "Policy file (YAML; see samples/policy.yaml). Default: the built-in baseline (see the README).", valueName: "file"))
     var policy: String?
 
     @Option(
@@ -61,7 +62,23 @@ struct PolicyOptions: ParsableArguments {
             valueName: "time"))
     var now: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp("How many days back resolved[] lists findings that no longer hold (default 30).", valueName: "days"))
+    var resolvedWindow: Int64 = 30
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("List waivers that expire within this many days in expiring[] (default 14).", valueName: "days"))
+    var expiringWithin: Int64 = 14
+
     func validate() throws {
+        guard (0...36_500).contains(resolvedWindow) else {
+            throw ValidationError("--resolved-window expects a number of days from 0 to 36500, not \(resolvedWindow)")
+        }
+        guard (0...36_500).contains(expiringWithin) else {
+            throw ValidationError("--expiring-within expects a number of days from 0 to 36500, not \(expiringWithin)")
+        }
         if let now, TimeArgument.now(now) == nil, Timestamp.isOutOfRange(now) {
             throw ValidationError("--now expects a time \(Timestamp.validRangeDescription), not '\(now)'")
         }
@@ -70,4 +87,12 @@ struct PolicyOptions: ParsableArguments {
     }
 
     var time: Timestamp? { ReportClock().reportTime(now: now.flatMap(TimeArgument.now)) }
+
+    /// The finding history's windows.
+    var history: HistoryOptions {
+        var options = HistoryOptions()
+        options.resolvedWindowDays = resolvedWindow
+        options.expiringWithinDays = expiringWithin
+        return options
+    }
 }

@@ -273,7 +273,8 @@ struct DrilldownPolicyTests {
             BadPolicy(
                 yaml: "allow:\n  host: [22]\nnew_ports: 1\nforbid:\n  - ports: [22]\n    hosts: [a]\n",
                 message:
-                    "policy.yaml:6: unknown field 'hosts': expected category, container_names, exposure, host_names, ports, reason")
+                    "policy.yaml:6: unknown field 'hosts': expected category, container_names, controls, exposure, host_names, ports, reason"
+            )
         ])
     func badPolicies(_ example: BadPolicy) {
         #expect(throws: PolicyError.self) { try Policy.parse(example.yaml, file: "policy.yaml") }

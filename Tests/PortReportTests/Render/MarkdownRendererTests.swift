@@ -285,7 +285,7 @@ struct MarkdownRendererTests {
             lines.filter { $0.hasPrefix("#") } == [
                 "# Open ports report", "## Key figures", "## Top 10 open ports", "## Hosts versus containers",
                 "## Changes since the previous export", "## Policy findings", "### Waived findings",
-                "## Snapshots", "## Provenance"
+                "### Since when, resolved, expiring, by control", "## Snapshots", "## Provenance"
             ])
         // Each table's rows have as many cells as its header.
         var width: Int?

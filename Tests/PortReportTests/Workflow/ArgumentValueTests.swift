@@ -54,13 +54,16 @@ struct ArgumentValueTests {
     func failOn() throws {
         #expect(try CheckJob.kinds("forbidden, new-dangerous").get() == [.forbidden, .newDangerous])
         #expect(try CheckJob.kinds("Forbidden,NEW-DANGEROUS").get() == [.forbidden, .newDangerous])
+        // expiring-waiver is no kind of finding: accepted, and said apart.
+        #expect(try CheckJob.kinds("forbidden, Expiring-Waiver").get() == [.forbidden])
+        #expect(CheckJob.namesExpiring("forbidden, Expiring-Waiver") && !CheckJob.namesExpiring("forbidden"))
         guard case .failure(let error) = CheckJob.kinds("nope") else {
             Issue.record("'nope' was accepted")
             return
         }
         #expect(
             error.message
-                == "--fail-on expects one or more kinds of finding, comma-separated, among forbidden, over-limit, not-allowed, new-port, new-dangerous, expired-waiver, suspect; 'nope' is not one"
+                == "--fail-on expects one or more kinds of finding, comma-separated, among forbidden, over-limit, not-allowed, new-port, new-dangerous, expired-waiver, suspect, expiring-waiver; 'nope' is not one"
         )
     }
 

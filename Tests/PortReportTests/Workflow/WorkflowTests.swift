@@ -101,8 +101,12 @@ struct WorkflowTests {
         job.paths = [Fixtures.sample("exports/2026-11-25")]
         #expect(throws: ReportError.self) { try job.run(console: RecordingConsole()) }
         let console = RecordingConsole()
-        #expect(try CheckJob(storePath: store).run(console: console) == 0)
         // Only the first export is in the store: nothing is new since a previous one.
+        let policy = directory.appendingPathComponent("policy.yaml").path
+        try Data("new_dangerous: true\n".utf8).write(to: URL(fileURLWithPath: policy))
+        var check = CheckJob(storePath: store)
+        check.policyPath = policy
+        #expect(try check.run(console: console) == 0)
         #expect(console.lines.count == 1, "\(console.lines)")
     }
 

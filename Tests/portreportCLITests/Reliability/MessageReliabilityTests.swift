@@ -72,7 +72,7 @@ struct FailOnReliabilityTests {
             let first = result.err.lines.first ?? ""
             #expect(
                 first.hasPrefix(
-                    "error: --fail-on expects one or more kinds of finding, comma-separated, among forbidden, over-limit, not-allowed, new-port, new-dangerous, expired-waiver, suspect; '"
+                    "error: --fail-on expects one or more kinds of finding, comma-separated, among forbidden, over-limit, not-allowed, new-port, new-dangerous, expired-waiver, suspect, expiring-waiver; '"
                 ), "\(result)")
             #expect(result.err.contains("Usage: portreport check"), "the usage hint follows: \(result)")
             #expect(try StoreInspection.dump(store) == before)
@@ -82,7 +82,7 @@ struct FailOnReliabilityTests {
     @Test(
         "--fail-on takes any letter case",
         arguments: [
-            ("FORBIDDEN,New-Dangerous", Int32(3)), ("New-Port, NEW-DANGEROUS ", 3), ("Forbidden", 0), ("EXPIRED-WAIVER,over-LIMIT", 0)
+            ("FORBIDDEN,New-Dangerous", Int32(3)), ("New-Port, NEW-DANGEROUS ", 3), ("Not-Allowed", 0), ("EXPIRED-WAIVER,over-LIMIT", 0)
         ])
     func anyCase(value: String, status: Int32) async throws {
         try await withScratch("fail-on") { scratch in
@@ -290,9 +290,10 @@ struct HostileValueReliabilityTests {
         try await withScratch("project") { scratch in
             let store = try await Self.storeWithProject(scratch, value)
             let before = try StoreInspection.dump(store)
+            // The seeded store has ports the built-in baseline forbids: check exits 3 (findings).
             let runs = [
-                (["check", "--store", store], Int32(0)),
-                (["check", "--store", store, "--project", value.text], 0),
+                (["check", "--store", store], Int32(3)),
+                (["check", "--store", store, "--project", value.text], 3),
                 (["check", "--store", store, "--project", value.text + "-other"], 1),
                 (["diff", "--store", store, "1", "2"], 0),
                 (["diff", "--store", store, value.text, "2"], 1),

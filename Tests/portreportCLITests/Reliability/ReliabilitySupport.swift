@@ -87,6 +87,9 @@ enum ReliabilityMessages {
     /// standard error naming `file` (as `file:line:` when `line` is given) and mentioning each of
     /// `mentions`, printable, saying nothing twice; besides it only the documented closing line
     /// `nothing was imported: …`.
+    /// What `check` and `report` print on standard error when given no `--policy`.
+    static let baselineWarning = "warning: no --policy given: the built-in baseline was used"
+
     static func expectCleanFailure(
         _ result: RunResult, file: String, line: Int? = nil, mentions: [String] = [],
         status: Int32 = 1, allowedOtherLines: [String] = ["nothing was imported:"],

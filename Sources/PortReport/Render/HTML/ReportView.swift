@@ -111,6 +111,7 @@ enum ReportView {
                         "host": .text(String(row.hostInstances)), "container": .text(String(row.containerInstances))
                     ])
                 } : [])
+        root.merge(historyValues(result)) { _, new in new }
         return root
     }
 

@@ -29,6 +29,8 @@ struct MarkdownRenderer: ReportRenderer {
         case trends
         case findings
         case waived
+        /// Since when findings hold, what was resolved, waivers about to expire, by control.
+        case history
         case snapshots
         case provenance
     }

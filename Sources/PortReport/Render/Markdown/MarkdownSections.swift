@@ -30,6 +30,7 @@ struct MarkdownSections {
         case .trends: return trends()
         case .findings: return findings()
         case .waived: return waived()
+        case .history: return history()
         case .snapshots: return snapshots()
         case .provenance: return provenance()
         }
