@@ -88,7 +88,9 @@ struct DrilldownComputation {
             byQuery[query, default: []].append(snapshot)
         }
         var portHosts: [Slot: [Origin: QueryState]] = [:]
-        var hostPorts: [Slot: [Origin: [QueryState]]] = [:]
+        // Per server, one ListPorts query: a server asked about twice (`host_id=h1`, and
+        // `host_id=h1&port=22`) must not list its assets twice; the choice is `prefer`'s.
+        var hostPorts: [Slot: [Origin: [String: QueryState]]] = [:]
         // Names and addresses ListPortHost gives for a host, for ListPorts records (which have none).
         var hostNames: [String: (name: String, ip: String)] = [:]
         for (_, snapshots) in byQuery.sorted(by: { Self.order($0.key, $1.key) }) {
@@ -119,7 +121,9 @@ struct DrilldownComputation {
                 }
             case .hostPorts:
                 for portKey in recordKeys {
-                    hostPorts[Slot(category: key.category, key: portKey), default: [:]][key.origin, default: []].append(state)
+                    let slot = Slot(category: key.category, key: portKey)
+                    if let other = hostPorts[slot]?[key.origin]?[key.hostID], !Self.prefer(newest, over: other.snapshot) { continue }
+                    hostPorts[slot, default: [:]][key.origin, default: [:]][key.hostID] = state
                 }
             }
         }
@@ -132,7 +136,7 @@ struct DrilldownComputation {
                 if let state = portHosts[slot]?[origin] {
                     uses.append(Use(origin: origin, states: [state], kind: .portHosts))
                 } else if let states = hostPorts[slot]?[origin] {
-                    uses.append(Use(origin: origin, states: states, kind: .hostPorts))
+                    uses.append(Use(origin: origin, states: states.sorted { $0.key < $1.key }.map(\.value), kind: .hostPorts))
                 }
             }
             let pairings = uses.compactMap { use in
@@ -204,8 +208,9 @@ struct DrilldownComputation {
                 since.append(previous.key.capturedAt)
                 let before = assetsOf(previous)
                 let beforeIDs = Set(before.map(\.asset)), nowIDs = Set(now.map(\.asset))
-                opened += now.filter { !beforeIDs.contains($0.asset) }
-                closed += before.filter { !nowIDs.contains($0.asset) }
+                // Per asset, not per listen address: a server on 0.0.0.0 and :: opened the port once.
+                opened += Self.onePerAsset(now.filter { !beforeIDs.contains($0.asset) })
+                closed += Self.onePerAsset(before.filter { !nowIDs.contains($0.asset) })
                 if !snapshot.complete || !previous.complete {
                     notes.append(
                         "\(name) or the one before it (snapshot \(previous.id), \(previous.key.capturedAt.rfc3339)) is incomplete: the opened and closed assets may include assets on missing pages"
@@ -293,6 +298,12 @@ struct DrilldownComputation {
         return a.key < b.key
     }
 
+    /// The first observation of each asset, in `assetOrder` (so the widest exposure).
+    private static func onePerAsset(_ assets: [DrilldownAsset]) -> [DrilldownAsset] {
+        var seen = Set<AssetID>()
+        return assets.sorted(by: assetOrder).filter { seen.insert($0.asset).inserted }
+    }
+
     /// All-interfaces first, then by name, id, address and project.
     static func assetOrder(_ a: DrilldownAsset, _ b: DrilldownAsset) -> Bool {
         if a.exposure != b.exposure { return a.exposure < b.exposure }
@@ -328,7 +339,9 @@ enum AssetRanking {
             ports[holder, default: []].insert(key)
             if asset.exposure == .allInterfaces { wide[holder, default: []].insert(key) }
         }
-        for entry in entries {
+        // A port the current statistics do not list (closed since the drill-down, or of projects
+        // whose statistics are not in scope) is no risk the assets have open now.
+        for entry in entries where (entry.statisticsNum ?? 0) > 0 {
             let rated =
                 statistics[entry.category]?[entry.key]?.status == .danger
                 || RiskCatalogue.entry(port: entry.key.port, type: entry.key.type) != nil

@@ -377,4 +377,51 @@ struct DrilldownTests {
         #expect(ranking.map(\.allInterfaces) == [1, 1, 0])
         #expect(ranking.map(\.anchor) == ["asset-host-h1", "asset-container-c1", "asset-host-h2"])
     }
+
+    /// A ListPorts of h1, and a look-up of h1 filtered by port=22 a minute later: one server
+    /// asked about, listed once (from the unfiltered query), not twice.
+    @Test("a server asked about twice by ListPorts is listed once")
+    func oneListPortsQueryPerServer() throws {
+        let full = F.snapshot(
+            1, at: "2026-11-28T00:00:00Z", kind: .hostPorts, port: nil, type: nil, hostID: "h1",
+            [
+                DetailRecord(hostID: "h1", laddr: "0.0.0.0", port: 22, type: .tcp),
+                DetailRecord(hostID: "h1", laddr: "::", port: 80, type: .tcp)
+            ])
+        let lookUp = F.snapshot(
+            2, at: "2026-11-28T00:01:00Z", kind: .hostPorts, port: nil, type: nil, hostID: "h1", filters: "port=22",
+            [DetailRecord(hostID: "h1", laddr: "0.0.0.0", port: 22, type: .tcp)])
+        let entries = F.entries(
+            [full, lookUp], current: [.host: [F.info(10, at: "2026-11-28")]],
+            statistics: [.host: [F.origin("p1"): F.records([(k(22, .tcp), 1), (k(80, .tcp), 1)])]])
+        let ssh = try #require(entries.first { $0.key == k(22, .tcp) })
+        #expect(ssh.assets.map(\.laddr) == ["0.0.0.0"])
+        #expect(ssh.notes == ["from ListPorts of 1 server asked about, project p1 (h1): other servers with 22/TCP open are not listed"])
+    }
+
+    /// The day before, 22/TCP was on h2 only; now h1 listens on 0.0.0.0 and on ::. h1 opened the
+    /// port once (its widest address first), h2 closed it.
+    @Test("changes are per asset: a server on two addresses opened the port once")
+    func changesPerAsset() throws {
+        let before = F.snapshot(1, at: "2026-11-27", [F.host("h2", "db-2", "10.0.0.5")])
+        let now = F.snapshot(2, at: "2026-11-28", [F.host("h1", "web-1", "0.0.0.0"), F.host("h1", "web-1", "::")])
+        let entry = try #require(
+            F.entries(
+                [before, now], current: [.host: [F.info(10, at: "2026-11-28")]],
+                statistics: [.host: [F.origin("p1"): F.records([(k(22, .tcp), 1)])]]
+            ).first)
+        #expect(F.describe(entry.changes?.opened ?? []) == ["web-1 0.0.0.0 all-interfaces"])
+        #expect(F.describe(entry.changes?.closed ?? []) == ["db-2 10.0.0.5 specific"])
+    }
+
+    /// 23/TCP was on old-telnet in a drill-down; the current statistics no longer list 23/TCP.
+    /// The catalogue rates 23/TCP dangerous, but the port is not open now: old-telnet is not ranked.
+    @Test("asset ranking leaves out ports the current statistics do not list")
+    func assetRankingLeavesOutClosedPorts() throws {
+        let entries = F.entries(
+            [F.snapshot(1, at: "2026-11-01", port: 23, [F.host("h9", "old-telnet", "0.0.0.0", port: 23)])],
+            current: [.host: [F.info(10, at: "2026-12-01")]], statistics: [.host: [F.origin("p1"): F.records([(k(22, .tcp), 4)])]])
+        #expect(entries.map(\.key) == [k(23, .tcp)])
+        #expect(AssetRanking.make(entries: entries, findings: [], statistics: [:]).isEmpty)
+    }
 }
