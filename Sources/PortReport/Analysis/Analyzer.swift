@@ -93,14 +93,15 @@ struct AnalysisComputation {
     /// (the reader leaves later ones out) and `--now` when given, beside each project's current
     /// statistics.
     private func makeDrilldown(_ selection: CurrentSelection) throws -> [DrilldownEntry] {
-        let details = try reader.detailSnapshots(in: scope)
+        let cutoff = [scope.asOf, now].compactMap { $0 }.min()
+        let details = try reader.detailSnapshots(in: scope, cutoff: cutoff)
         guard !details.isEmpty else { return [] }
         var statistics: [Category: [Origin: Aggregate]] = [:]
         for (category, snapshots) in selection.current {
             for snapshot in snapshots { statistics[category, default: [:]][snapshot.origin] = try reader.records(of: snapshot.id) }
         }
         return DrilldownComputation(
-            details: details, cutoff: [scope.asOf, now].compactMap { $0 }.min(), categories: scope.categories,
+            details: details, cutoff: cutoff, categories: scope.categories,
             current: selection.current, statistics: statistics
         ).entries()
     }

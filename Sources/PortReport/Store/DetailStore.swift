@@ -319,15 +319,18 @@ extension ImportSession {
 }
 
 extension AnalysisReader {
-    /// Every drill-down snapshot in `scope` (project, enterprise project, category, captured at or
-    /// before `asOf`), oldest first, with its records sorted by observation.
-    func detailSnapshots(in scope: AnalysisScope) throws -> [DetailSnapshot] {
-        try DetailReading.snapshots(db, scope: scope)
+    /// The drill-down snapshots in `scope` (project, enterprise project, category, captured at or
+    /// before `asOf`) that the analysis can use: per query, the newest `newestPerQuery` captured at
+    /// or before `cutoff` (the one used and the one its changes are against), oldest first, with
+    /// their records sorted by observation. Only those snapshots' observations are read, so a
+    /// report's cost does not grow with the drill-down history.
+    func detailSnapshots(in scope: AnalysisScope, cutoff: Timestamp?, newestPerQuery: Int = 2) throws -> [DetailSnapshot] {
+        try DetailReading.snapshots(db, scope: scope, cutoff: cutoff, newestPerQuery: newestPerQuery)
     }
 }
 
 enum DetailReading {
-    static func snapshots(_ db: Database, scope: AnalysisScope) throws -> [DetailSnapshot] {
+    static func snapshots(_ db: Database, scope: AnalysisScope, cutoff: Timestamp?, newestPerQuery: Int) throws -> [DetailSnapshot] {
         // A store of schema 2 or 3 read where it cannot be upgraded has no drill-down data.
         guard try db.tableExists("detail_snapshot") else { return [] }
         let (whereClause, arguments) = AnalysisReader.whereClause(scope)
@@ -343,7 +346,23 @@ enum DetailReading {
                 SELECT host_id, host_name, host_ip, container_id, container_name, laddr, pid, path, port, type, status, agent_id
                 FROM observation WHERE detail_snapshot_id = ?
                 """)
-        return try rows.map { row in
+        // Per query (every key column but the capture time), the newest rows at the cutoff: the
+        // rows come oldest first, ties by id, as the analysis orders them.
+        struct Query: Hashable {
+            let values: [DatabaseValue]
+        }
+        var kept: [Query: [Int]] = [:]
+        for (index, row) in rows.enumerated() {
+            if let cutoff {
+                let capturedText: String = row[4]
+                if let capturedAt = Timestamp(rfc3339: capturedText), capturedAt > cutoff { continue }
+            }
+            let query = Query(values: [1, 2, 3, 5, 6, 7, 8, 9].map { row[$0] as DatabaseValue })
+            kept[query, default: []].append(index)
+            if let count = kept[query]?.count, count > max(newestPerQuery, 1) { kept[query]?.removeFirst() }
+        }
+        let used = kept.values.flatMap { $0 }.sorted().map { rows[$0] }
+        return try used.map { row in
             let id: Int64 = row[0]
             func damaged(_ what: String) -> ReportError { ReportError("drill-down snapshot \(id) is damaged (\(what))") }
             let categoryText: String = row[3]

@@ -27,8 +27,12 @@ struct DetailStoreTests {
         hostID: "h2", hostName: "db-1", hostIP: "10.0.0.2", containerID: "c2", containerName: "sidecar", laddr: "127.0.0.1", pid: 7,
         path: "/bin/socat", port: 2375, type: .tcp, status: .danger, agentID: "a2")
 
-    func read(_ store: Store, scope: AnalysisScope = AnalysisScope()) throws -> [DetailSnapshot] {
-        try store.withAnalysisReader { reader in try reader.detailSnapshots(in: scope) }
+    func read(
+        _ store: Store, scope: AnalysisScope = AnalysisScope(), cutoff: Timestamp? = nil, newest: Int = .max
+    ) throws
+        -> [DetailSnapshot]
+    {
+        try store.withAnalysisReader { reader in try reader.detailSnapshots(in: scope, cutoff: cutoff, newestPerQuery: newest) }
     }
 
     @Test("two pages of one query make one snapshot; a repeated record is kept once; complete when the records reach total_num")
@@ -189,6 +193,36 @@ struct DetailStoreTests {
         // The asset table holds each asset once: container c1 (twice observed) and host h1.
         let assets = try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM asset") }
         #expect(assets == 2)
+    }
+
+    /// 2375/TCP asked on four days (day 0 … day 3) and 23/TCP on day 0. A report at day 2 uses,
+    /// per query, the newest two at or before it: 2375 of day 1 and day 2, and 23 of day 0; day 0
+    /// of 2375 (history) and day 3 (after the cutoff) are not read.
+    @Test("the analysis reads per query only the newest two snapshots at the report's time")
+    func newestPerQuery() throws {
+        let store = try Store.inMemory()
+        let day = { (n: Int64) in Timestamp(secondsSinceEpoch: 1_800_000_000 + n * 86_400) }
+        var telnet = web
+        telnet.port = 23
+        try store.importSession(importedAt: time) { session in
+            for n: Int64 in 0...3 {
+                try session.input {
+                    _ = try session.addDetail(page("d\(n).json", sha256: "d\(n)", key: key(at: day(n)), totalNum: 1), records: [web])
+                }
+            }
+            try session.input {
+                _ = try session.addDetail(page("t.json", sha256: "tt", key: key(port: 23), totalNum: 1), records: [telnet])
+            }
+            _ = try session.finishDetails()
+            return .commit
+        }
+        let used = try read(store, cutoff: day(2), newest: 2)
+        #expect(
+            used.map { "\($0.key.port ?? 0) \($0.key.capturedAt.rfc3339)" } == [
+                "23 \(day(0).rfc3339)", "2375 \(day(1).rfc3339)", "2375 \(day(2).rfc3339)"
+            ])
+        #expect(used.allSatisfy { $0.records.count == 1 })
+        #expect(try read(store).count == 5)
     }
 
     @Test("a page with no total_num is of unknown completeness")
