@@ -161,6 +161,7 @@ struct DrilldownComputation {
         var complete = true
         var statisticsNum: Int64?
         var opened: [DrilldownAsset] = [], closed: [DrilldownAsset] = []
+        var exposureChanged: [ExposureChange] = []
         var since: [Timestamp] = []
         var unreadable: [String] = []
         var capturedAt = Timestamp(secondsSinceEpoch: 0)
@@ -211,6 +212,13 @@ struct DrilldownComputation {
                 // Per asset, not per listen address: a server on 0.0.0.0 and :: opened the port once.
                 opened += Self.onePerAsset(now.filter { !beforeIDs.contains($0.asset) })
                 closed += Self.onePerAsset(before.filter { !nowIDs.contains($0.asset) })
+                let classesBefore = Dictionary(grouping: before, by: \.asset).mapValues { Set($0.map(\.exposure)) }
+                for asset in Self.onePerAsset(now) {
+                    let after = Set(now.filter { $0.asset == asset.asset }.map(\.exposure))
+                    if let earlier = classesBefore[asset.asset], earlier != after {
+                        exposureChanged.append(ExposureChange(asset: asset, before: earlier.sorted(), after: after.sorted()))
+                    }
+                }
                 if !snapshot.complete || !previous.complete {
                     notes.append(
                         "\(name) or the one before it (snapshot \(previous.id), \(previous.key.capturedAt.rfc3339)) is incomplete: the opened and closed assets may include assets on missing pages"
@@ -260,7 +268,9 @@ struct DrilldownComputation {
         }
         let changes =
             since.min().map {
-                AssetChanges(since: $0, opened: opened.sorted(by: Self.assetOrder), closed: closed.sorted(by: Self.assetOrder))
+                AssetChanges(
+                    since: $0, opened: opened.sorted(by: Self.assetOrder), closed: closed.sorted(by: Self.assetOrder),
+                    exposureChanged: exposureChanged.sorted { Self.assetOrder($0.asset, $1.asset) })
             }
         if Set(since).count > 1, let earliest = since.min() {
             notes.append(

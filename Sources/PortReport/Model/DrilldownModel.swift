@@ -73,6 +73,17 @@ struct AssetChanges: Sendable, Equatable {
     let since: Timestamp
     let opened: [DrilldownAsset]
     let closed: [DrilldownAsset]
+    /// Assets in both snapshots whose exposure classes differ (a server that moved from
+    /// `127.0.0.1` to `0.0.0.0` opened nothing, yet is now reachable from everywhere).
+    var exposureChanged: [ExposureChange] = []
+}
+
+/// One asset's listen-address classes before and after.
+struct ExposureChange: Sendable, Equatable {
+    /// The asset as it is now (its widest observation).
+    let asset: DrilldownAsset
+    let before: [Exposure]
+    let after: [Exposure]
 }
 
 /// What the drill-down pages say about one port/type in one category at the report's time.

@@ -273,6 +273,15 @@ public struct JSONReportRenderer: ReportRenderer {
                 w.string("since", changes.since.rfc3339)
                 w.array("opened") { w in for asset in changes.opened { w.elementObject { w in Self.asset(&w, asset) } } }
                 w.array("closed") { w in for asset in changes.closed { w.elementObject { w in Self.asset(&w, asset) } } }
+                w.array("exposure_changed") { w in
+                    for change in changes.exposureChanged {
+                        w.elementObject { w in
+                            Self.asset(&w, change.asset)
+                            w.array("exposure_before") { w in for exposure in change.before { w.element(exposure.rawValue) } }
+                            w.array("exposure_after") { w in for exposure in change.after { w.element(exposure.rawValue) } }
+                        }
+                    }
+                }
             }
         } else {
             w.string("changes", nil)

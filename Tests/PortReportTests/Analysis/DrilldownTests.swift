@@ -424,4 +424,30 @@ struct DrilldownTests {
         #expect(entries.map(\.key) == [k(23, .tcp)])
         #expect(AssetRanking.make(entries: entries, findings: [], statistics: [:]).isEmpty)
     }
+
+    /// web-1 listened on 127.0.0.1 and now on 0.0.0.0; db-2 on 10.0.0.5 before and now also on
+    /// 127.0.0.1; app-3 on :: both times. Nothing opened or closed, but web-1 went from loopback
+    /// to every interface and db-2 gained loopback; app-3 did not change.
+    @Test("changes name the assets whose exposure classes changed")
+    func exposureChanges() throws {
+        let before = F.snapshot(
+            1, at: "2026-11-27", [F.host("h1", "web-1", "127.0.0.1"), F.host("h2", "db-2", "10.0.0.5"), F.host("h3", "app-3", "::")])
+        let now = F.snapshot(
+            2, at: "2026-11-28",
+            [
+                F.host("h1", "web-1", "0.0.0.0"), F.host("h2", "db-2", "10.0.0.5"), F.host("h2", "db-2", "127.0.0.1"),
+                F.host("h3", "app-3", "::")
+            ])
+        let entry = try #require(
+            F.entries(
+                [before, now], current: [.host: [F.info(10, at: "2026-11-28")]],
+                statistics: [.host: [F.origin("p1"): F.records([(k(22, .tcp), 3)])]]
+            ).first)
+        let changes = try #require(entry.changes)
+        #expect(changes.opened.isEmpty && changes.closed.isEmpty)
+        #expect(
+            changes.exposureChanged.map { "\($0.asset.displayName) \($0.before.map(\.rawValue)) -> \($0.after.map(\.rawValue))" } == [
+                "web-1 [\"loopback\"] -> [\"all-interfaces\"]", "db-2 [\"specific\"] -> [\"loopback\", \"specific\"]"
+            ])
+    }
 }
