@@ -33,6 +33,10 @@ struct DrilldownSampleTests {
                 environment: ["SOURCE_DATE_EPOCH": "1800000000"])
             #expect(imported.status == 0, "\(imported)")
             #expect(imported.out.lines.filter { $0.hasPrefix("stored drill-down snapshot") }.count == 4, "\(imported)")
+            // The totals line counts the drill-down records too (it said "0 records added" for a
+            // day of drill-down pages alone): one per asset row of the truth.
+            let records = newest.map { ($0["assets"] as? [Any])?.count ?? 0 }.reduce(0, +)
+            #expect(imported.out.contains("; 4 drill-down snapshots (\(records) drill-down records added) → "), "\(imported)")
             let report = try await CLI.run(["report", "--store", scratch.store, "--format", "json"])
             #expect(report.status == 0, "\(report)")
             let root = try #require(try JSONSerialization.jsonObject(with: Data(report.out.utf8)) as? [String: Any])

@@ -135,7 +135,8 @@ enum ImportSummary {
             "\(what) drill-down snapshot \(snapshot.id): \(key.queryDescription) \(key.capturedAt.rfc3339), \(project), \(snapshot.records)\(total) record\(snapshot.totalNum == nil && snapshot.records == 1 ? "" : "s") (\(state))"
     }
 
-    /// `12 files read, 2135 records added: 6 new snapshots, 0 merged, 0 already imported → STORE`.
+    /// `12 files read, 2135 records added: 6 new snapshots, 0 merged, 0 already imported → STORE`
+    /// (`; 4 drill-down snapshots (7 drill-down records added)` before the arrow when there are).
     static func totals(_ report: ImportReport, storePath: String) -> String {
         let stored = report.snapshots.filter { $0.outcome == .stored }.count
         let merged = report.snapshots.filter { $0.outcome == .merged }.count
@@ -148,7 +149,8 @@ enum ImportSummary {
         }
         if !report.drillDown.isEmpty {
             let count = report.drillDown.count
-            text += "; \(count) drill-down snapshot\(count == 1 ? "" : "s")"
+            let records = report.detailRecords
+            text += "; \(count) drill-down snapshot\(count == 1 ? "" : "s") (\(records) drill-down record\(records == 1 ? "" : "s") added)"
         }
         if !report.skipped.isEmpty { text += "; \(report.skipped.count) input\(report.skipped.count == 1 ? "" : "s") skipped" }
         return text + " → \(storePath)"
