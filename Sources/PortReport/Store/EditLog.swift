@@ -255,6 +255,15 @@ extension Store {
         return try edits().filter { editIDs.contains($0.id) }
     }
 
+    /// Each relabelled id with the edit recorded for it, or unchanged when nothing changed.
+    private func outcomes(_ results: [(snapshotID: Int64, editID: Int64?)]) throws(StoreError) -> [RelabelOutcome] {
+        let edits = try edits()
+        return results.map { snapshotID, editID in
+            guard let editID, let edit = edits.first(where: { $0.id == editID }) else { return .unchanged(snapshotID: snapshotID) }
+            return .relabelled(edit)
+        }
+    }
+
     /// Gives the snapshots `ids` the values of `change`, with a digest for the new key and
     /// `relabel (edit N)` as the provenance of each value changed, and logs each, in one
     /// transaction. An id the store does not have, or a new key that another snapshot has,
@@ -337,11 +346,7 @@ extension Store {
             }
             return results
         }
-        let edits = try edits()
-        return results.map { snapshotID, editID in
-            guard let editID, let edit = edits.first(where: { $0.id == editID }) else { return .unchanged(snapshotID: snapshotID) }
-            return .relabelled(edit)
-        }
+        return try outcomes(results)
     }
 
     /// `project X, enterprise project 0, host, 2026-11-28T00:00:00Z, filters port=22`, as
@@ -487,11 +492,7 @@ extension Store {
             }
             return results
         }
-        let edits = try edits()
-        return results.map { snapshotID, editID in
-            guard let editID, let edit = edits.first(where: { $0.id == editID }) else { return .unchanged(snapshotID: snapshotID) }
-            return .relabelled(edit)
-        }
+        return try outcomes(results)
     }
 
     /// The drill-down snapshot's row (with `digest` '' and `record_count`), or the error that
