@@ -261,8 +261,8 @@ enum EmbeddedTemplates {
         <h2 id="risk">Dangerous ports and policy findings</h2>
         <p class="muted">Policy: <span t:text="policy">policy</span></p>
         <table t:if="findings">
-          <thead><tr><th>Finding</th><th>Category</th><th>Port</th><th>What</th></tr></thead>
-          <tbody><div t:repeat="finding in findings" t:omit-tag=""><tr t:attr="id finding.id"><td class="finding-kind" t:text="finding.kind">kind</td><td t:text="finding.category">host</td><td><a t:attr="href finding.href"><code t:text="finding.key">port</code></a></td><td t:text="finding.message">message</td></tr><tr class="drilldown" t:repeat="block in finding.drilldown"><td colspan="4"><details><summary><span t:text="block.summary">assets</span> · <span class="muted" t:text="block.counts">counts</span> <strong class="mismatch" t:if="block.mismatch" t:text="block.mismatch">mismatch</strong></summary><p class="muted" t:text="block.source">source</p><ul class="notes" t:if="block.notes"><li t:repeat="note in block.notes" t:text="note">note</li></ul><div class="scroll"><table class="assets"><thead><tr><th>Host</th><th>IP</th><th>Container</th><th>Listen address</th><th>Exposure</th><th class="num">PID</th><th>Path</th><th>Status</th></tr></thead><tbody><tr t:repeat="asset in block.assets" t:attr="id asset.id"><td><a t:attr="href asset.href; title asset.host_id" t:text="asset.name">host</a></td><td class="mono" t:text="asset.host_ip">ip</td><td class="mono" t:text="asset.container">container</td><td class="mono" t:text="asset.laddr">laddr</td><td t:attr="class asset.exposure_class" t:text="asset.exposure">exposure</td><td class="num" t:text="asset.pid">0</td><td class="mono" t:text="asset.path">path</td><td t:attr="class asset.status_class" t:text="asset.status">status</td></tr></tbody></table></div><p class="muted" t:if="block.more" t:text="block.more">more</p></details></td></tr></div></tbody>
+          <thead><tr><th>Finding</th><th>Category</th><th>Port</th><th>What</th><th>Since</th></tr></thead>
+          <tbody><div t:repeat="finding in findings" t:omit-tag=""><tr t:attr="id finding.id"><td class="finding-kind" t:text="finding.kind">kind</td><td t:text="finding.category">host</td><td><a t:attr="href finding.href"><code t:text="finding.key">port</code></a></td><td t:text="finding.message">message</td><td class="muted" t:text="finding.since">since</td></tr><tr class="drilldown" t:repeat="block in finding.drilldown"><td colspan="5"><details><summary><span t:text="block.summary">assets</span> · <span class="muted" t:text="block.counts">counts</span> <strong class="mismatch" t:if="block.mismatch" t:text="block.mismatch">mismatch</strong></summary><p class="muted" t:text="block.source">source</p><ul class="notes" t:if="block.notes"><li t:repeat="note in block.notes" t:text="note">note</li></ul><div class="scroll"><table class="assets"><thead><tr><th>Host</th><th>IP</th><th>Container</th><th>Listen address</th><th>Exposure</th><th class="num">PID</th><th>Path</th><th>Status</th></tr></thead><tbody><tr t:repeat="asset in block.assets" t:attr="id asset.id"><td><a t:attr="href asset.href; title asset.host_id" t:text="asset.name">host</a></td><td class="mono" t:text="asset.host_ip">ip</td><td class="mono" t:text="asset.container">container</td><td class="mono" t:text="asset.laddr">laddr</td><td t:attr="class asset.exposure_class" t:text="asset.exposure">exposure</td><td class="num" t:text="asset.pid">0</td><td class="mono" t:text="asset.path">path</td><td t:attr="class asset.status_class" t:text="asset.status">status</td></tr></tbody></table></div><p class="muted" t:if="block.more" t:text="block.more">more</p></details></td></tr></div></tbody>
         </table>
         <p t:if="not findings">No policy findings.</p>
         <div t:if="waived">
@@ -285,6 +285,14 @@ enum EmbeddedTemplates {
         <table>
           <thead><tr><th>Finding</th><th>Port</th><th>Ticket</th><th>Owner</th><th>Expires</th><th class="num">Days left</th></tr></thead>
           <tbody><tr t:repeat="item in expiring"><td class="finding-kind" t:text="item.kind">kind</td><td><code t:text="item.key">port</code></td><td t:text="item.ticket">ticket</td><td t:text="item.owner">owner</td><td t:text="item.expires">date</td><td class="num" t:text="item.days_left">0</td></tr></tbody>
+        </table>
+        </div>
+        <div t:if="controls">
+        <h3>By control</h3>
+        <p class="muted">The policy's own control ids (<code>controls:</code> on its rules); they are the policy author's to check against the standard.</p>
+        <table>
+          <thead><tr><th>Control</th><th>Findings</th><th>Waived</th></tr></thead>
+          <tbody><tr t:repeat="row in controls"><td t:text="row.control">control</td><td t:text="row.findings">findings</td><td t:text="row.waived">waived</td></tr></tbody>
         </table>
         </div>
         <h3>Dangerous ports open</h3>

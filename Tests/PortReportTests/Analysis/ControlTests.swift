@@ -47,6 +47,13 @@ struct ControlTests {
             text.contains(
                 "\"control\": \"PCI DSS 4.0 1.2.1\",\n      \"findings\": [\n        \"forbidden:host:21/TCP\"\n      ],\n      \"waived\": [\n        \"forbidden:host:23/TCP\"\n      ]"
             ))
+        // The HTML report reads them by control too, in the same order.
+        let html = String(decoding: try HTMLReportRenderer().render(result), as: UTF8.self)
+        #expect(html.contains("<h3>By control</h3>"))
+        #expect(
+            html.contains(
+                "<td>CIS 9.2</td>\n<td>over-limit:host:22/TCP</td>\n<td></td>\n</tr>\n<tr>\n<td>ISO 27001 A.8.20</td>\n<td>forbidden:host:21/TCP</td>\n<td></td>\n</tr>\n<tr>\n<td>PCI DSS 4.0 1.2.1</td>\n<td>forbidden:host:21/TCP</td>\n<td>forbidden:host:23/TCP</td>"
+            ), "\(html)")
     }
 
     @Test("a control that is no text, or empty, is refused")

@@ -40,6 +40,19 @@ struct HTMLHistoryTests {
         #expect(!html.contains("Waivers expiring within"))
     }
 
+    /// FindingHistoryTests' values: 23/TCP reopened on 2026-11-25 (0 days), 21/TCP held since
+    /// 2026-11-01 (24 days); shown in the findings table's Since column.
+    @Test("each finding says since when it holds, its age and its state")
+    func since() throws {
+        let s = try HistoryFixture.build()
+        let html = String(decoding: try HTMLReportRenderer().render(try HistoryFixture.analyze(s)), as: UTF8.self)
+        #expect(html.contains("<th>Since</th>"))
+        #expect(html.contains("<td class=\"muted\">2026-11-25 (0 d, reopened)</td>"))
+        #expect(html.contains("<td class=\"muted\">2026-11-01 (24 d, persisting)</td>"))
+        // No rule names a control: no table by control.
+        #expect(!html.contains("<h3>By control</h3>"))
+    }
+
     @Test("the expiring table names the owner, or a dash")
     func expiring() throws {
         let s = try HistoryFixture.build()

@@ -1,5 +1,6 @@
 /// The finding history's values for the HTML and XHTML templates (issue 14): the findings
-/// resolved in the window with the mean time to close, and the waivers about to expire.
+/// resolved in the window with the mean time to close, the waivers about to expire, and the
+/// findings by control.
 extension ReportView {
     static func historyValues(_ result: AnalysisResult) -> [String: TemplateValue] {
         [
@@ -22,6 +23,13 @@ extension ReportView {
                         "kind": .text(item.finding.kind.rawValue), "key": .text(item.finding.key.description),
                         "ticket": .text(item.waiver.ticket), "owner": .text(item.waiver.owner ?? "–"),
                         "expires": .text(item.waiver.expiresOn), "days_left": .text(String(item.daysLeft))
+                    ])
+                }),
+            "controls": .list(
+                result.byControl.map { row in
+                    .record([
+                        "control": .text(row.control), "findings": .text(row.findings.joined(separator: ", ")),
+                        "waived": .text(row.waived.joined(separator: ", "))
                     ])
                 })
         ]

@@ -204,6 +204,7 @@ enum ReportView {
             "kind": .text(finding.kind.rawValue), "category": .text(finding.category.rawValue), "key": .text(finding.key.description),
             "anchor": .text(finding.key.anchor), "href": .text("#" + finding.key.anchor), "num": .text(String(finding.num)),
             "message": .text(finding.message),
+            "since": .text(finding.age.map { "\($0.firstSeen.dateString) (\($0.ageDays) d, \($0.state.rawValue))" } ?? "–"),
             "ticket": .text(finding.waiver?.ticket ?? ""), "reason": .text(finding.waiver?.reason ?? ""),
             "expires": .text(finding.waiver?.expiresOn ?? "")
         ])
