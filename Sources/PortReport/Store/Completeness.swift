@@ -19,7 +19,8 @@ extension Completeness {
             self.init(
                 complete: false,
                 note:
-                    "pages disagree on total_num (\(totals.map(String.init).joined(separator: ", "))): the data changed while it was paged")
+                    "pages disagree on total_num (\(totals.map(String.init).joined(separator: ", "))): the data changed while it was paged"
+                    + (totals.first == 0 ? Completeness.emptyPageHint : ""))
         } else if let totalNum, Int64(count) < totalNum {
             self.init(complete: false, note: "\(count) of \(totalNum) records: \(totalNum - Int64(count)) missing (a page was not saved?)")
         } else if totalNum == nil {
@@ -35,6 +36,12 @@ extension Completeness {
 }
 
 extension Completeness {
+    /// An empty page (`{"total_num": 0, "data_list": []}`) says nothing of its kind: a drill-down
+    /// page saved under another name reads as an empty statistics page, and the statistics it
+    /// joins look as if their data changed.
+    static let emptyPageHint =
+        ", or a page with total_num 0 is an empty drill-down page (ListPortHost, ListPorts) saved under another name: name it port-hosts-<PORT>-offset-<N>.json or host-ports-<HOST_ID>-offset-<N>.json, or list it in the sidecar's details"
+
     /// How the note of a snapshot of unknown completeness starts.
     static let unknownPrefix = "completeness unknown:"
 

@@ -21,6 +21,12 @@ struct CompletenessTests {
         #expect(
             Completeness(records: 5, totals: [4, 5])
                 == Completeness(complete: false, note: "pages disagree on total_num (4, 5): the data changed while it was paged"))
+        // A page with total_num 0 beside others: perhaps an empty drill-down page under another
+        // name (detail-2375.json), read as statistics; the note says how to name it.
+        #expect(
+            Completeness(records: 1, totals: [0, 1]).note
+                == "pages disagree on total_num (0, 1): the data changed while it was paged, or a page with total_num 0 is an empty drill-down page (ListPortHost, ListPorts) saved under another name: name it port-hosts-<PORT>-offset-<N>.json or host-ports-<HOST_ID>-offset-<N>.json, or list it in the sidecar's details"
+        )
         // No total at all (issue 11, "completeness unknown"): never complete, said as unknown.
         #expect(
             Completeness(records: 5, totals: [])
