@@ -279,6 +279,7 @@ enum EmbeddedTemplates {
           <thead><tr><th>Finding</th><th>Category</th><th>Port</th><th>First seen</th><th>Resolved</th><th class="num">Days open</th></tr></thead>
           <tbody><tr t:repeat="item in resolved"><td class="finding-kind" t:text="item.kind">kind</td><td t:text="item.category">host</td><td><code t:text="item.key">port</code></td><td t:text="item.first_seen">time</td><td t:text="item.resolved_at">time</td><td class="num" t:text="item.days_open">0</td></tr></tbody>
         </table>
+        <p class="muted" t:if="resolved_more" t:text="resolved_more">and M more resolved findings</p>
         </div>
         <div t:if="expiring">
         <h3>Waivers expiring within <span t:text="expiring_within">14</span> days</h3>
@@ -286,6 +287,7 @@ enum EmbeddedTemplates {
           <thead><tr><th>Finding</th><th>Port</th><th>Ticket</th><th>Owner</th><th>Expires</th><th class="num">Days left</th></tr></thead>
           <tbody><tr t:repeat="item in expiring"><td class="finding-kind" t:text="item.kind">kind</td><td><code t:text="item.key">port</code></td><td t:text="item.ticket">ticket</td><td t:text="item.owner">owner</td><td t:text="item.expires">date</td><td class="num" t:text="item.days_left">0</td></tr></tbody>
         </table>
+        <p class="muted" t:if="expiring_more" t:text="expiring_more">and M more expiring waivers</p>
         </div>
         <div t:if="controls">
         <h3>By control</h3>

@@ -2,7 +2,8 @@
 /// part is the Markdown; its HTML part lists findings and warnings) — shows at most, however many
 /// projects and snapshots the store holds. A list cut short ends with "and M more (see the
 /// JSON/CSV)": the JSON report (and the CSV for the ranking) still holds every row. The full HTML
-/// report is not bounded. The README's "Bounded human formats" lists these numbers.
+/// report cuts its tables without anchors (`reportLists`) and keeps every port's anchor. The
+/// README's "Bounded human formats" lists these numbers.
 enum HumanReportLimits {
     /// Rows of "changes since the previous export", per category: new, gone and changed together.
     static let changes = 50
@@ -38,10 +39,12 @@ enum HumanReportLimits {
         ("expiring", findings, "expiring waivers"), ("resolved", findings, "resolved findings")
     ]
 
-    /// The full HTML report's long tables without anchors: per project, snapshots, input files.
+    /// The full HTML report's long tables without anchors: per project, snapshots, input files,
+    /// resolved findings and expiring waivers.
     /// (Its changes are already cut to `--top` per kind; its ports each keep their anchor.)
     static let reportLists: [ViewList] = [
-        ("projects", projects, "projects"), ("snapshots", snapshots, "snapshots"), ("provenance", provenance, "input files")
+        ("projects", projects, "projects"), ("snapshots", snapshots, "snapshots"), ("provenance", provenance, "input files"),
+        ("resolved", findings, "resolved findings"), ("expiring", findings, "expiring waivers")
     ]
 
     /// The `lists` of a template view cut to their bounds; each `KEY_more` says what was left

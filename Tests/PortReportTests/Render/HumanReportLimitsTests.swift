@@ -50,8 +50,8 @@ import Testing
             _ = try Importer(store: store, options: options).run([path])
         }
 
-        func analyze() throws -> AnalysisResult {
-            let policy = try Policy.parse("new_ports: 1\n", file: "policy.yaml")
+        func analyze(_ yaml: String = "new_ports: 1\n") throws -> AnalysisResult {
+            let policy = try Policy.parse(yaml, file: "policy.yaml")
             return try Analyzer(store: store).analyze(scope: AnalysisScope(), top: 20, policy: policy)
         }
     }
@@ -131,6 +131,23 @@ import Testing
         for anchor in current {
             #expect(html.contains("id=\"\(anchor)\""), "\(anchor)")
         }
+    }
+
+    /// Forbidding each project's first-day ports (host 10001–10030, container 30001–30030): all
+    /// 60 held on 2026-11-27 and were gone on 11-28, so 60 findings resolved within the window,
+    /// against a bound of 50: 10 more, in the Markdown and in the HTML report.
+    @Test func resolvedFindingsAreBoundedToo() throws {
+        let fixture = try OrgStore()
+        let result = try fixture.analyze("forbid:\n  - ports: [10001-10030/tcp, 30001-30030/tcp]\n")
+        #expect(result.resolved.count == 60)
+        let markdown = MarkdownSections(result).history()
+        #expect(Self.rows(markdown).filter { $0.first?.hasPrefix("forbidden:") == true }.count == HumanReportLimits.findings)
+        #expect(markdown.contains("_and 10 more resolved findings (see the JSON/CSV)_"), "\(markdown)")
+        let html = String(decoding: try HTMLReportRenderer().render(result), as: UTF8.self)
+        #expect(html.contains("and 10 more resolved findings (see the JSON/CSV)"))
+        let resolved = try #require(html.components(separatedBy: "<h3>Resolved in the last").dropFirst().first)
+        let table = try #require(resolved.components(separatedBy: "</tbody>").first)
+        #expect(table.components(separatedBy: "<td class=\"finding-kind\">forbidden</td>").count - 1 == HumanReportLimits.findings)
     }
 
     @Test func theJSONStillHoldsEveryRow() throws {
