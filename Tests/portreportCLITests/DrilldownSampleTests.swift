@@ -75,6 +75,32 @@ struct DrilldownSampleTests {
         }
     }
 
+    /// `check` names the assets behind a finding under its line, as the email does: the sample
+    /// policy forbids 2375/TCP, open in the container the 2026-11-28 ListPortHost page lists
+    /// (dind-runner-b in the generator's truth); 6379/TCP (over the limit) has no drill-down.
+    @Test("check names the assets behind a finding on an indented line")
+    func checkNamesTheAssets() async throws {
+        let truthData = try Data(contentsOf: PackageLayout.url("samples/drilldown-truth.json"))
+        let truth = try #require(try JSONSerialization.jsonObject(with: truthData) as? [[String: Any]])
+        let docker = try #require(
+            truth.first { $0["day"] as? String == "2026-11-28" && $0["port"] as? Int == 2375 }?["assets"] as? [[String: Any]])
+        let names = docker.compactMap { $0["container_name"] as? String }
+        #expect(names.count == 1)
+        try await withScratch("drilldown-check") { scratch in
+            let imported = try await CLI.run(
+                ["import", "--store", scratch.store, "--project", "p1", "samples/exports/2026-11-28"],
+                environment: ["SOURCE_DATE_EPOCH": "1800000000"])
+            #expect(imported.status == 0, "\(imported)")
+            let check = try await CLI.run(["check", "--store", scratch.store, "--policy", "samples/policy.yaml"])
+            #expect(check.status == 3, "\(check)")
+            let lines = check.out.lines
+            let index = try #require(lines.firstIndex { $0.hasPrefix("finding: [forbidden] container: 2375/TCP") }, "\(check)")
+            #expect(lines.indices.contains(index + 1) && lines[index + 1] == "  Assets: 1 container: \(names.joined())", "\(check)")
+            let redis = try #require(lines.firstIndex { $0.hasPrefix("finding: [over-limit] container: 6379/TCP") }, "\(check)")
+            #expect(!(lines.indices.contains(redis + 1) && lines[redis + 1].hasPrefix("  Assets:")), "\(check)")
+        }
+    }
+
     /// Another store given to `import` is merged with its drill-down snapshots: before, only its
     /// statistics came across and the servers behind the ports were silently left behind.
     @Test("merging a store brings its drill-down snapshots, page by page; merging it again adds nothing")

@@ -54,7 +54,8 @@ public struct CheckJob {
     }
 
     /// Prints the headline, the findings (`finding:` for those that fail, `note:` for the
-    /// others; then one `suspect` finding per suspect snapshot the figures use) and the waived ones, each on one line (`TerminalText.line`); returns
+    /// others, each with drill-down followed by an indented `  Assets: …` line; then one
+    /// `suspect` finding per suspect snapshot the figures use) and the waived ones, each on one line (`TerminalText.line`); returns
     /// `ExitStatus.findings` when any finding fails.
     public func run(console: any Console) throws -> Int32 {
         let store = try Store.openForReading(storePath)
@@ -65,11 +66,17 @@ public struct CheckJob {
         let suspectMessages = Set(result.suspect.map(\.message))
         for warning in result.warnings where !suspectMessages.contains(warning) { console.report(Diagnostic(.warning, warning)) }
         console.write(TerminalText.line(result.headline))
+        var drilldown: [Category: [PortKey: DrilldownEntry]] = [:]
+        for entry in result.drilldown { drilldown[entry.category, default: [:]][entry.key] = entry }
         for finding in result.findings {
             let failing = failingKinds.contains(finding.kind)
             console.write(
                 TerminalText.line(
                     "\(failing ? "finding" : "note"): [\(finding.kind.rawValue)] \(finding.category.rawValue): \(finding.message)"))
+            // With drill-down, the assets behind it as the email names them, indented under it.
+            if let entry = drilldown[finding.category]?[finding.key] {
+                console.write(TerminalText.line("  " + ReportView.emailLine(entry, assets: finding.assets)))
+            }
         }
         let suspectFails = failingKinds.contains(.suspect)
         for suspect in result.suspect {
