@@ -227,11 +227,14 @@ import Testing
         HTMLRendererTests.elements(try EmailHTMLRenderer().render(result)).text
     }
 
+    /// The entry's notes stand under the count line, as in the HTML report.
     @Test func markdownListsAFindingsAssetsWithTheMismatch() throws {
         let markdown = try Self.markdown(DrilldownRenderTests.result())
         let expected = """
 
             **Assets of 2375/TCP (container)**: 2 containers; statistics num 1, drill-down 2 — **mismatch**: the statistics count 1, the drill-down lists 2.
+
+            - the statistics count 1 container, the drill-down 2
 
             | Host | IP | Container | Listen address | Exposure | PID | Path | Status |
             |---|---|---|---|---|---:|---|---|

@@ -27,6 +27,12 @@ extension MarkdownSections {
                 line += " — **mismatch**: the statistics of the drill-down's projects do not list \(finding.key)"
             }
             lines += ["", line + "."]
+            // Why a figure may be wrong (an older drill-down, a project without one, …), as the
+            // HTML report says it.
+            if !entry.notes.isEmpty {
+                lines.append("")
+                lines += entry.notes.map { "- " + E.inline($0) }
+            }
             guard !assets.isEmpty else { continue }
             let shown = assets.prefix(Self.markdownAssetsPerFinding)
             let rows = shown.map { asset in
