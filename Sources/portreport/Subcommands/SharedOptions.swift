@@ -64,12 +64,12 @@ struct PolicyOptions: ParsableArguments {
 
     @Option(
         name: .long,
-        help: ArgumentHelp("How many days back resolved[] lists findings that no longer hold (default 30).", valueName: "days"))
+        help: ArgumentHelp("How many days back resolved[] lists findings that no longer hold.", valueName: "days"))
     var resolvedWindow: Int64 = 30
 
     @Option(
         name: .long,
-        help: ArgumentHelp("List waivers that expire within this many days in expiring[] (default 14).", valueName: "days"))
+        help: ArgumentHelp("List waivers that expire within this many days in expiring[].", valueName: "days"))
     var expiringWithin: Int64 = 14
 
     func validate() throws {
