@@ -18,8 +18,7 @@ struct PolicyEvaluation {
         drilldown: [DrilldownEntry] = []
     ) {
         var raw: [Raw] = []
-        var entries: [Category: [PortKey: DrilldownEntry]] = [:]
-        for entry in drilldown { entries[entry.category, default: [:]][entry.key] = entry }
+        let entries = DrilldownEntry.index(drilldown)
         func add(
             _ kind: Finding.Kind, _ key: PortKey, _ category: Category, _ num: Int64, _ message: String,
             assets: [DrilldownAsset]? = nil, limit: Int64? = nil, threshold: Int64? = nil, heldWhileDanger: Bool = false,

@@ -117,6 +117,13 @@ struct DrilldownEntry: Sendable, Equatable {
     /// The number of distinct assets (an asset listening on two addresses counts once).
     var assetCount: Int { Set(assets.map(\.asset)).count }
 
+    /// `entries` by category and port, for looking up a finding's or a port's entry.
+    static func index(_ entries: [DrilldownEntry]) -> [Category: [PortKey: DrilldownEntry]] {
+        var index: [Category: [PortKey: DrilldownEntry]] = [:]
+        for entry in entries { index[entry.category, default: [:]][entry.key] = entry }
+        return index
+    }
+
     /// The statistics and the drill-down disagree on how many assets have the port open.
     var mismatch: Bool { statisticsNum.map { $0 != Int64(assetCount) } ?? false }
 }

@@ -66,8 +66,7 @@ public struct CheckJob {
         let suspectMessages = Set(result.suspect.map(\.message))
         for warning in result.warnings where !suspectMessages.contains(warning) { console.report(Diagnostic(.warning, warning)) }
         console.write(TerminalText.line(result.headline))
-        var drilldown: [Category: [PortKey: DrilldownEntry]] = [:]
-        for entry in result.drilldown { drilldown[entry.category, default: [:]][entry.key] = entry }
+        let drilldown = DrilldownEntry.index(result.drilldown)
         for finding in result.findings {
             let failing = failingKinds.contains(finding.kind)
             console.write(

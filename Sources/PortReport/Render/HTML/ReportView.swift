@@ -41,8 +41,7 @@ enum ReportView {
                 }
             })
         // Drill-down (empty lists without it): asset rows are anchored once, like ports.
-        var entries: [Category: [PortKey: DrilldownEntry]] = [:]
-        for entry in result.drilldown { entries[entry.category, default: [:]][entry.key] = entry }
+        let entries = DrilldownEntry.index(result.drilldown)
         let ranked = Set(result.assetRanking.prefix(htmlAssetRankingRows).map(\.asset))
         let assetClaims = AnchorClaims()
         root["findings"] = .list(

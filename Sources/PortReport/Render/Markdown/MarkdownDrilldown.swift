@@ -9,8 +9,7 @@ extension MarkdownSections {
     /// Per finding with drill-down: a bold line naming the port, its asset count and the
     /// statistics num beside it (a mismatch in words), then its asset rows.
     func findingAssets() -> [String] {
-        var entries: [Category: [PortKey: DrilldownEntry]] = [:]
-        for entry in result.drilldown { entries[entry.category, default: [:]][entry.key] = entry }
+        let entries = DrilldownEntry.index(result.drilldown)
         var lines: [String] = []
         // The findings the table above shows: the Markdown stays bounded (HumanReportLimits).
         for finding in result.findings.prefix(HumanReportLimits.findings) {
