@@ -51,7 +51,7 @@ struct AnalysisComputation {
         let ranking = makeRanking(host: aggregates[.host] ?? [:], container: aggregates[.container] ?? [:])
         let breakdown = makeBreakdown(aggregates, bothPresent: aggregates[.host] != nil && aggregates[.container] != nil)
         let perProject = try makePerProject(selection.current)
-        let trends = try makeTrends(timelines, used: &used)
+        let trends = try makeTrends(timelines, current: aggregates, used: &used)
         let suspect = try findSuspects(timelines)
         let warnings =
             reader.unusableWarnings + suspect.map(\.message) + selection.warnings + comparisonWarnings(aggregates)
@@ -59,9 +59,17 @@ struct AnalysisComputation {
         let evaluation = PolicyEvaluation(
             policy: policy, aggregates: aggregates, trends: trends, generatedAt: generatedAt, drilldown: drilldown)
         let reasons = seriesReasons(ranking: ranking, findings: evaluation.findings + evaluation.waived)
-        let series = try makeSeries(reasons, timelines: timelines, used: &used)
-        let sparklines = try makeSparklines(trends: trends, besides: reasons, timelines: timelines, used: &used)
-        let movers = try makeMovers(timelines: timelines, used: &used)
+        let sparklineKeys = sparklineKeys(trends: trends, besides: reasons)
+        let candidates = try resolvedCandidates(
+            timelines, findings: evaluation.findings, waived: evaluation.waived, generatedAt: generatedAt,
+            windowDays: history.resolvedWindowDays)
+        // One sweep through the history for every port that a series, a sparkline or a finding's
+        // history follows.
+        let followed = Set(reasons.keys).union(sparklineKeys).union((evaluation.findings + evaluation.waived + candidates).map(\.key))
+        let keyHistory = try KeyHistory(reader: reader, timelines: timelines, categories: scope.categories, keys: followed)
+        let series = makeSeries(reasons, history: keyHistory, used: &used)
+        let sparklines = makeSparklines(sparklineKeys, history: keyHistory, used: &used)
+        let movers = try makeMovers(timelines: timelines, current: aggregates, used: &used)
         let unchangedSince = Heartbeat.unchangedSince(trends: trends, aggregates: aggregates)
         let headline =
             Plausibility.headlinePrefix(suspect) + Heartbeat.headlinePrefix(unchangedSince)
@@ -69,8 +77,8 @@ struct AnalysisComputation {
                 findings: evaluation.findings, aggregates: aggregates, current: selection.current, trends: trends, policy: policy)
 
         let aged = findingAges(
-            try makeFindingHistory(timelines), findings: evaluation.findings, waived: evaluation.waived, generatedAt: generatedAt,
-            windowDays: history.resolvedWindowDays)
+            FindingHistory(history: keyHistory, timelines: timelines, categories: scope.categories), findings: evaluation.findings,
+            waived: evaluation.waived, candidates: candidates, generatedAt: generatedAt, windowDays: history.resolvedWindowDays)
 
         let listed = infos.map { ListedSnapshot(info: $0, used: used.contains($0.id)) }
         var result = AnalysisResult(
@@ -119,13 +127,7 @@ struct AnalysisComputation {
     func aggregate(_ snapshots: [SnapshotInfo]) throws -> Aggregate {
         if snapshots.count == 1, let only = snapshots.first { return try reader.records(of: only.id) }
         var result: Aggregate = [:]
-        for snapshot in snapshots {
-            for (key, value) in try reader.records(of: snapshot.id) {
-                let previous = result[key]
-                result[key] = RecordValue(
-                    num: (previous?.num ?? 0).saturatingAdding(value.num), status: StatusOrder.worse(previous?.status, value.status))
-            }
-        }
+        for snapshot in snapshots { try reader.add(snapshot.id, to: &result) }
         return result
     }
 }

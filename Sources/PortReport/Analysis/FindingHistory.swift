@@ -6,19 +6,36 @@
 struct FindingHistory {
     /// Per category: the snapshot times, oldest first.
     let times: [Category: [Timestamp]]
-    /// Per category: the figures at each of those times.
-    let figures: [Category: [Aggregate]]
+    /// The figures of the findings' ports at every time in scope.
+    let history: KeyHistory
+    /// Per category: the index in `history.times` of each of `times`.
+    private let indices: [Category: [Int]]
 
-    /// Whether `finding` holds in `figures`: its port is listed above its threshold (and, when it
-    /// was raised by the vendor's verdict, rated danger there).
-    static func holds(_ finding: Finding, in figures: Aggregate) -> Bool {
-        guard let value = figures[finding.key], value.num > finding.threshold else { return false }
+    init(history: KeyHistory, timelines: Timelines, categories: [Category]) {
+        var indexOfTime: [Timestamp: Int] = [:]
+        for (index, time) in history.times.enumerated() { indexOfTime[time] = index }
+        var times: [Category: [Timestamp]] = [:], indices: [Category: [Int]] = [:]
+        for category in categories {
+            let categoryTimes = timelines.times(category)
+            guard !categoryTimes.isEmpty else { continue }
+            times[category] = categoryTimes
+            indices[category] = categoryTimes.compactMap { indexOfTime[$0] }
+        }
+        self.times = times
+        self.history = history
+        self.indices = indices
+    }
+
+    /// Whether `finding` holds where its port's figure is `value`: listed above its threshold
+    /// (and, when it was raised by the vendor's verdict, rated danger there).
+    static func holds(_ finding: Finding, value: RecordValue?) -> Bool {
+        guard let value, value.num > finding.threshold else { return false }
         return !finding.heldWhileDanger || value.status == .danger
     }
 
     /// For each time of its category, whether `finding` held then.
     func held(_ finding: Finding) -> [Bool] {
-        (figures[finding.category] ?? []).map { Self.holds(finding, in: $0) }
+        (indices[finding.category] ?? []).map { Self.holds(finding, value: history.value(finding.category, at: $0, of: finding.key)) }
     }
 
     /// Since when `finding`, which holds now, has held; nil when its category has no history or
@@ -60,70 +77,84 @@ struct FindingHistory {
             return a.key < b.key
         }
     }
-
-    /// Per category, every port listed at any time with its highest figure and worst verdict: a
-    /// policy evaluated on these names every finding that held at some time.
-    var everListed: [Category: Aggregate] {
-        var result: [Category: Aggregate] = [:]
-        for (category, aggregates) in figures {
-            var union: Aggregate = [:]
-            for aggregate in aggregates {
-                for (key, value) in aggregate {
-                    let previous = union[key]
-                    union[key] = RecordValue(
-                        num: max(previous?.num ?? 0, value.num), status: StatusOrder.worse(previous?.status, value.status))
-                }
-            }
-            result[category] = union
-        }
-        return result
-    }
 }
 
 extension AnalysisComputation {
-    /// The figures at every snapshot time of each category in scope (each snapshot read once).
-    func makeFindingHistory(_ timelines: Timelines) throws -> FindingHistory {
-        var records: [Int64: Aggregate] = [:]
-        var times: [Category: [Timestamp]] = [:], figures: [Category: [Aggregate]] = [:]
+    /// The findings `resolved[]` may list: the policy evaluated once on every port listed at some
+    /// time of the window (kinds that hold while a port is open: forbidden, over-limit,
+    /// not-allowed; new-port and new-dangerous are events of one export), less the current ones.
+    ///
+    /// A finding resolved in the window held at the time before its `resolved_at`, which is no
+    /// earlier than the last time before the window opens; so only the snapshots from that time
+    /// on are read (not the whole history). Each port's figure there is an upper bound — the sum
+    /// over projects of each one's highest num among those snapshots, and the worst verdict —, so
+    /// the candidates include every finding that held then, and perhaps some that did not, which
+    /// `FindingHistory.resolved` drops when it follows them.
+    func resolvedCandidates(
+        _ timelines: Timelines, findings: [Finding], waived: [Finding], generatedAt: Timestamp, windowDays: Int64
+    ) throws -> [Finding] {
+        let (span, overflow) = max(0, windowDays).multipliedReportingOverflow(by: 86_400)
+        let earliest = overflow ? Int64.min : generatedAt.secondsSinceEpoch.saturatingSubtracting(span)
+        var listed: [Category: Aggregate] = [:]
         for category in scope.categories {
-            let categoryTimes = Set(timelines.histories(category).flatMap { $0.map(\.capturedAt) }).sorted()
-            guard !categoryTimes.isEmpty else { continue }
-            var aggregates: [Aggregate] = []
-            for time in categoryTimes {
-                var total: Aggregate = [:]
-                for snapshot in timelines.contributors(category, at: time) {
-                    let figures: Aggregate
-                    if let known = records[snapshot.id] {
-                        figures = known
-                    } else {
-                        figures = try reader.records(of: snapshot.id)
-                        records[snapshot.id] = figures
-                    }
-                    if total.isEmpty {
-                        total = figures
-                        continue
-                    }
-                    for (key, value) in figures {
-                        let previous = total[key]
-                        total[key] = RecordValue(
-                            num: (previous?.num ?? 0).saturatingAdding(value.num), status: StatusOrder.worse(previous?.status, value.status)
-                        )
-                    }
+            let times = timelines.times(category)
+            guard let opening = times.firstIndex(where: { $0.secondsSinceEpoch >= earliest }) else { continue }
+            let from = times[max(0, opening - 1)]
+            var union: Aggregate = [:]
+            for history in timelines.histories(category) {
+                let start = Timelines.newest(in: history, atOrBefore: from) ?? 0
+                var highest: [KeyedFigure] = []
+                for snapshot in history[start...] {
+                    highest = Self.highest(highest, try reader.keyedFigures(of: snapshot.id))
                 }
-                aggregates.append(total)
+                for figure in highest {
+                    let key = PortKey(code: figure.code)
+                    let value = RecordValue(num: figure.num, status: StatusOrder.status(ofRank: Int(figure.verdict) - 1))
+                    let previous = union[key]
+                    union[key] =
+                        previous.map {
+                            RecordValue(num: $0.num.saturatingAdding(value.num), status: StatusOrder.worse($0.status, value.status))
+                        } ?? value
+                }
             }
-            times[category] = categoryTimes
-            figures[category] = aggregates
+            listed[category] = union
         }
-        return FindingHistory(times: times, figures: figures)
+        let ever = PolicyEvaluation(policy: policy, aggregates: listed, trends: [:], generatedAt: generatedAt)
+        let current = Set((findings + waived).map(\.id))
+        var seen = Set<String>()
+        return (ever.findings + ever.waived).filter { finding in
+            finding.kind != .expiredWaiver && !current.contains(finding.id) && seen.insert(finding.id).inserted
+        }
     }
 
-    /// The findings' ages and the resolved findings: the policy evaluated once on every port ever
-    /// listed names the candidates (kinds that hold while a port is open: forbidden, over-limit,
-    /// not-allowed; new-port and new-dangerous are events of one export), each followed through
-    /// the history.
+    /// Two snapshots' figures (each in key order) merged in key order: every key of either, with
+    /// the higher num and the worse verdict.
+    static func highest(_ a: [KeyedFigure], _ b: [KeyedFigure]) -> [KeyedFigure] {
+        if a.isEmpty { return b }
+        var result: [KeyedFigure] = []
+        result.reserveCapacity(max(a.count, b.count))
+        var i = 0, j = 0
+        while i < a.count || j < b.count {
+            if j == b.count || (i < a.count && a[i].code < b[j].code) {
+                result.append(a[i])
+                i += 1
+            } else if i == a.count || b[j].code < a[i].code {
+                result.append(b[j])
+                j += 1
+            } else {
+                result.append(KeyedFigure(code: a[i].code, num: max(a[i].num, b[j].num), verdict: max(a[i].verdict, b[j].verdict)))
+                i += 1
+                j += 1
+            }
+        }
+        return result
+    }
+
+    /// The findings' ages and the resolved findings among `candidates`, each followed through the
+    /// history.
     func findingAges(
-        _ history: FindingHistory, findings: [Finding], waived: [Finding], generatedAt: Timestamp, windowDays: Int64
+        _ history: FindingHistory, findings: [Finding], waived: [Finding], candidates: [Finding], generatedAt: Timestamp,
+        windowDays: Int64
     ) -> (findings: [Finding], waived: [Finding], resolved: [ResolvedFinding]) {
         func aged(_ list: [Finding]) -> [Finding] {
             list.map { finding in
@@ -131,12 +162,6 @@ extension AnalysisComputation {
                 copy.age = history.age(of: finding, now: generatedAt)
                 return copy
             }
-        }
-        let ever = PolicyEvaluation(policy: policy, aggregates: history.everListed, trends: [:], generatedAt: generatedAt)
-        let current = Set((findings + waived).map(\.id))
-        var seen = Set<String>()
-        let candidates = (ever.findings + ever.waived).filter { finding in
-            finding.kind != .expiredWaiver && !current.contains(finding.id) && seen.insert(finding.id).inserted
         }
         return (aged(findings), aged(waived), history.resolved(candidates, now: generatedAt, windowDays: windowDays))
     }

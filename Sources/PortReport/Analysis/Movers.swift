@@ -1,20 +1,25 @@
 extension AnalysisComputation {
     /// Biggest risers and fallers of the total over the last 30 days, or over the whole history
     /// when it is shorter.
-    func makeMovers(timelines: Timelines, used: inout Set<Int64>) throws -> Movers? {
+    /// `current` is the current figures: those at the newest time.
+    func makeMovers(timelines: Timelines, current: [Category: Aggregate], used: inout Set<Int64>) throws -> Movers? {
         let times = timelines.allTimes
         guard times.count >= 2, let last = times.last else { return nil }
         let base = times.last { $0.secondsSinceEpoch <= last.secondsSinceEpoch - 30 * 86_400 } ?? times[0]
-        func totals(at time: Timestamp) throws -> [PortKey: Int64] {
+        func totals(_ aggregates: [Category: Aggregate]) -> [PortKey: Int64] {
             var result: [PortKey: Int64] = [:]
             for category in scope.categories {
-                let snapshots = timelines.contributors(category, at: time)
-                used.formUnion(snapshots.map(\.id))
-                for (key, value) in try aggregate(snapshots) { result[key] = (result[key] ?? 0).saturatingAdding(value.num) }
+                for (key, value) in aggregates[category] ?? [:] { result[key] = (result[key] ?? 0).saturatingAdding(value.num) }
             }
             return result
         }
-        let before = try totals(at: base), after = try totals(at: last)
+        var then: [Category: Aggregate] = [:]
+        for category in scope.categories {
+            let snapshots = timelines.contributors(category, at: base)
+            used.formUnion(snapshots.map(\.id))
+            then[category] = try aggregate(snapshots)
+        }
+        let before = totals(then), after = totals(current)
         let changes = Set(before.keys).union(after.keys).compactMap { key -> TrendChange? in
             let change = TrendChange(key: key, before: before[key] ?? 0, after: after[key] ?? 0)
             return change.delta == 0 ? nil : change

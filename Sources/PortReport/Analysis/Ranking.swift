@@ -44,6 +44,16 @@ enum StatusOrder {
         }
     }
 
+    /// The status of a `rank` (0 for none or anything else).
+    static func status(ofRank rank: Int) -> VendorStatus? {
+        switch rank {
+        case 3: return .danger
+        case 2: return .normal
+        case 1: return .unknown
+        default: return nil
+        }
+    }
+
     static func worse(_ a: VendorStatus?, _ b: VendorStatus?) -> VendorStatus? {
         rank(a) >= rank(b) ? a : b
     }

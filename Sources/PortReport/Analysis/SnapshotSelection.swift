@@ -1,41 +1,59 @@
 /// When each category has complete, unfiltered snapshots, and which make up its figure at a time.
 struct Timelines {
-    /// Per category and project: usable snapshots, oldest first.
-    private let byOrigin: [Category: [Origin: [SnapshotInfo]]]
+    /// Per category: its projects (origins), sorted, and each one's usable snapshots, oldest first
+    /// (in the order of the store's listing), at the same index.
+    private let origins: [Category: [Origin]]
+    private let byOrigin: [Category: [[SnapshotInfo]]]
     /// Every capture time of a usable snapshot, in any category, oldest first.
     let allTimes: [Timestamp]
 
     init(infos: [SnapshotInfo], categories: [Category]) {
-        var byOrigin: [Category: [Origin: [SnapshotInfo]]] = [:]
+        var grouped: [Category: [Origin: [SnapshotInfo]]] = [:]
         for info in infos where info.isUsable && categories.contains(info.category) {
-            byOrigin[info.category, default: [:]][info.origin, default: []].append(info)
+            grouped[info.category, default: [:]][info.origin, default: []].append(info)
         }
         var all = Set<Timestamp>()
-        for origins in byOrigin.values {
-            all.formUnion(origins.values.flatMap { $0.map(\.capturedAt) })
+        var origins: [Category: [Origin]] = [:], byOrigin: [Category: [[SnapshotInfo]]] = [:]
+        for (category, histories) in grouped {
+            let sorted = histories.keys.sorted()
+            origins[category] = sorted
+            byOrigin[category] = sorted.map { histories[$0] ?? [] }
+            for history in histories.values { all.formUnion(history.map(\.capturedAt)) }
         }
+        self.origins = origins
         self.byOrigin = byOrigin
         self.allTimes = all.sorted()
     }
 
-    /// Each project's newest usable snapshot at or before `time`, ordered by project.
+    /// Each project's newest usable snapshot at or before `time`, ordered by project (a binary
+    /// search in each project's history).
     func contributors(_ category: Category, at time: Timestamp) -> [SnapshotInfo] {
-        guard let origins = byOrigin[category] else { return [] }
-        return origins.keys.sorted().compactMap { origin in
-            origins[origin]?.last { $0.capturedAt <= time }
+        (byOrigin[category] ?? []).compactMap { history in Self.newest(in: history, atOrBefore: time).map { history[$0] } }
+    }
+
+    /// The index of the last snapshot of `history` (oldest first) captured at or before `time`.
+    static func newest(in history: [SnapshotInfo], atOrBefore time: Timestamp) -> Int? {
+        var low = 0, high = history.count
+        while low < high {
+            let middle = (low + high) / 2
+            if history[middle].capturedAt <= time { low = middle + 1 } else { high = middle }
         }
+        return low > 0 ? low - 1 : nil
     }
 
     /// Each project's usable snapshots, oldest first, ordered by project.
     func histories(_ category: Category) -> [[SnapshotInfo]] {
-        guard let origins = byOrigin[category] else { return [] }
-        return origins.keys.sorted().compactMap { origins[$0] }
+        byOrigin[category] ?? []
     }
 
     /// The current snapshots: each project's newest.
     func current(_ category: Category) -> [SnapshotInfo] {
-        guard let origins = byOrigin[category] else { return [] }
-        return origins.keys.sorted().compactMap { origins[$0]?.last }
+        (byOrigin[category] ?? []).compactMap(\.last)
+    }
+
+    /// The capture times of the category's usable snapshots, oldest first.
+    func times(_ category: Category) -> [Timestamp] {
+        Set((byOrigin[category] ?? []).flatMap { $0.map(\.capturedAt) }).sorted()
     }
 }
 

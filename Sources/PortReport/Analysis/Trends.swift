@@ -2,7 +2,8 @@ extension AnalysisComputation {
     /// Per category, what changed between each project's two newest complete snapshots (a project
     /// with one snapshot counts the same on both sides), so that exports made at different times
     /// still show every project's change since its own previous export.
-    func makeTrends(_ timelines: Timelines, used: inout Set<Int64>) throws -> [Category: CategoryTrend] {
+    /// `current` is the current figures (the sum of `after`), not read again.
+    func makeTrends(_ timelines: Timelines, current: [Category: Aggregate], used: inout Set<Int64>) throws -> [Category: CategoryTrend] {
         var trends: [Category: CategoryTrend] = [:]
         for category in scope.categories {
             var before: [SnapshotInfo] = [], after: [SnapshotInfo] = [], previousTimes: [Timestamp] = []
@@ -19,7 +20,7 @@ extension AnalysisComputation {
             guard let from = previousTimes.min(), let to = after.map(\.capturedAt).max() else { continue }
             used.formUnion(before.map(\.id))
             used.formUnion(after.map(\.id))
-            let changes = Changes(before: try aggregate(before), after: try aggregate(after))
+            let changes = Changes(before: try aggregate(before), after: try current[category] ?? aggregate(after))
             trends[category] = CategoryTrend(
                 category: category, from: from, to: to, new: changes.new, gone: changes.gone, changed: changes.changed)
         }

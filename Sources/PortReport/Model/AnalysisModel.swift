@@ -13,6 +13,23 @@ struct PortKey: Hashable, Comparable, Sendable, CustomStringConvertible {
         lhs.port != rhs.port ? lhs.port < rhs.port : lhs.type < rhs.type
     }
 
+    /// The key of a `code`.
+    init(code: UInt32) {
+        self.init(port: Int(code >> 2), type: PortType.allCases[Int(code & 3)])
+    }
+
+    /// Port and type in one integer, ordered as `<` orders keys (the records blob's sort key).
+    var code: UInt32 { UInt32(truncatingIfNeeded: port) << 2 | UInt32(type.order) }
+
+    // By the code, not by the type's raw value: a `String`-backed enum hashes and compares its
+    // text by default, which was a sixth of a 100-project report (every dictionary look-up by port).
+    static func == (lhs: PortKey, rhs: PortKey) -> Bool { lhs.port == rhs.port && lhs.type.order == rhs.type.order }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(port)
+        hasher.combine(type.order)
+    }
+
     /// `443/TCP`.
     var description: String { "\(port)/\(type.rawValue)" }
 

@@ -34,6 +34,11 @@ enum PortType: String, CaseIterable, Comparable, Sendable, Codable {
 
     static func < (lhs: PortType, rhs: PortType) -> Bool { lhs.order < rhs.order }
 
+    // By the case, not by the raw value (a `String`-backed enum's default compares its text).
+    static func == (lhs: PortType, rhs: PortType) -> Bool { lhs.order == rhs.order }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(order) }
+
     var order: Int {
         switch self {
         case .tcp: return 0
@@ -59,6 +64,19 @@ enum VendorStatus: String, CaseIterable, Sendable, Codable {
     case danger
     case normal
     case unknown
+
+    // By the case, not by the raw value (a `String`-backed enum's default compares its text).
+    private var ordinal: Int {
+        switch self {
+        case .danger: return 0
+        case .normal: return 1
+        case .unknown: return 2
+        }
+    }
+
+    static func == (lhs: VendorStatus, rhs: VendorStatus) -> Bool { lhs.ordinal == rhs.ordinal }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
 
     /// Accepts the documented values and the vendor's misspelling `unknow` (read as `unknown`).
     init?(vendor text: String) {

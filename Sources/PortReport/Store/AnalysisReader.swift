@@ -137,6 +137,94 @@ final class AnalysisReader {
         }
     }
 
+    /// The figures of `keys` (`PortKey.code`s, ascending) in one snapshot, written into `nums` and
+    /// `verdicts` from `offset` on: each key's num, and its verdict as `KeyHistory` codes it (0:
+    /// not listed; otherwise 1 + `StatusOrder.rank`). Read in place from the blob: a binary search
+    /// per key, or one walk through the blob when the keys are many against its records.
+    func values(of keys: [UInt32], in snapshotID: Int64, nums: inout [Int64], verdicts: inout [UInt8], at offset: Int) throws {
+        try withBlob(of: snapshotID) { (view) throws(RecordBlob.Damage) in
+            func verdict(at index: Int) throws(RecordBlob.Damage) -> UInt8 {
+                let code = view.statusCode(at: index)
+                guard code < 4 else {
+                    throw RecordBlob.Damage(description: "record \(index) of its records blob has status code \(code) (expected 0–3)")
+                }
+                return AnalysisReader.verdictOfStatusCode[Int(code)]
+            }
+            let count = view.count
+            if keys.count * 8 < count {
+                for (column, key) in keys.enumerated() {
+                    if let index = view.index(of: key) {
+                        nums[offset + column] = view.num(at: index)
+                        verdicts[offset + column] = try verdict(at: index)
+                    } else {
+                        nums[offset + column] = 0
+                        verdicts[offset + column] = 0
+                    }
+                }
+                return
+            }
+            var index = 0
+            for (column, key) in keys.enumerated() {
+                while index < count && view.key(at: index) < key { index += 1 }
+                if index < count && view.key(at: index) == key {
+                    nums[offset + column] = view.num(at: index)
+                    verdicts[offset + column] = try verdict(at: index)
+                } else {
+                    nums[offset + column] = 0
+                    verdicts[offset + column] = 0
+                }
+            }
+        }
+    }
+
+    /// `KeyHistory`'s verdict code (1 + `StatusOrder.rank`) of each blob status code (0 none,
+    /// 1 danger, 2 normal, 3 unknown).
+    static let verdictOfStatusCode: [UInt8] = [1, 4, 3, 2]
+
+    /// Every record of a snapshot as (key code, num, verdict code), in key order, read in place.
+    func keyedFigures(of snapshotID: Int64) throws -> [KeyedFigure] {
+        try withBlob(of: snapshotID) { (view) throws(RecordBlob.Damage) in
+            var result: [KeyedFigure] = []
+            result.reserveCapacity(view.count)
+            for index in 0..<view.count {
+                let code = view.statusCode(at: index)
+                guard code < 4 else {
+                    throw RecordBlob.Damage(description: "record \(index) of its records blob has status code \(code) (expected 0–3)")
+                }
+                result.append(
+                    KeyedFigure(code: view.key(at: index), num: view.num(at: index), verdict: AnalysisReader.verdictOfStatusCode[Int(code)])
+                )
+            }
+            return result
+        }
+    }
+
+    /// Adds every record of a snapshot to `aggregate` (nums summed, the worse verdict kept), read
+    /// in place from its blob: a sum over many projects builds no dictionary per snapshot.
+    func add(_ snapshotID: Int64, to aggregate: inout [PortKey: RecordValue]) throws {
+        if let cached = recordCache[snapshotID] {
+            for (key, value) in cached { Self.merge(value, into: &aggregate, at: key) }
+            return
+        }
+        try withBlob(of: snapshotID) { (view) throws(RecordBlob.Damage) in
+            for index in 0..<view.count {
+                let entry = try view.entry(at: index)
+                Self.merge(
+                    RecordValue(num: entry.num, status: entry.status), into: &aggregate, at: PortKey(port: entry.port, type: entry.type))
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func merge(_ value: RecordValue, into aggregate: inout [PortKey: RecordValue], at key: PortKey) {
+        if let previous = aggregate[key] {
+            aggregate[key] = RecordValue(
+                num: previous.num.saturatingAdding(value.num), status: StatusOrder.worse(previous.status, value.status))
+        } else {
+            aggregate[key] = value
+        }
+    }
+
     /// What the plausibility rules need of a snapshot: its metadata and the distinct statuses and
     /// types of its records, read in place from its blob (or from the cache). One blob per call:
     /// the analysis asks only for the snapshots it uses and the previous one of each.
@@ -238,4 +326,12 @@ extension Store {
             throw StoreError(path: path, message: Store.describe(error))
         }
     }
+}
+
+/// One record of a snapshot as the history sweeps read it: `PortKey.code`, num, and the verdict
+/// code of `AnalysisReader.values` (1 + `StatusOrder.rank`).
+struct KeyedFigure: Sendable, Equatable {
+    let code: UInt32
+    let num: Int64
+    let verdict: UInt8
 }

@@ -113,6 +113,9 @@ enum RecordBlob {
             return UInt32(UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: base, as: UInt16.self))) << 2 | UInt32(bytes[base + 2] & 3)
         }
 
+        /// The status code (0 none, 1 danger, 2 normal, 3 unknown; anything else is damage).
+        func statusCode(at index: Int) -> UInt8 { bytes[index * RecordBlob.entrySize + 3] }
+
         func num(at index: Int) -> Int64 {
             Int64(bitPattern: UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: index * RecordBlob.entrySize + 8, as: UInt64.self)))
         }
