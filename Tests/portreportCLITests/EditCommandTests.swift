@@ -34,7 +34,7 @@ struct EditCommandTests {
                 ], "\(run)")
 
             let (_, listing) = try await CLI.listing(store: scratch.store)
-            #expect(listing.schemaVersion == 5)
+            #expect(listing.schemaVersion == 6)
             #expect(listing.snapshots.map(\.projectID) == ["P", "P"])
             #expect(listing.snapshots.map { $0.metadataFrom["project_id"] } == ["relabel (edit 1)", "relabel (edit 2)"])
             #expect(listing.snapshots.map { $0.metadataFrom["category"] } == ["path (container)", "path (host)"])
@@ -49,7 +49,7 @@ struct EditCommandTests {
                     "EDIT  EDITED AT             SNAPSHOT  COMMAND                  CHANGE",
                     "   1  \(Self.editedAt)         1  relabel 1 2 --project P  project unknown → P",
                     "   2  \(Self.editedAt)         2  relabel 1 2 --project P  project unknown → P",
-                    "2 edits in \(scratch.store) (schema version 5)"
+                    "2 edits in \(scratch.store) (schema version 6)"
                 ], "\(edits)")
 
             // The report of project P: 22/TCP on 3 hosts, 80/TCP on 2, 2375/TCP in 1 container;
@@ -80,7 +80,7 @@ struct EditCommandTests {
             try #require(run.status == 0, "\(run)")
             let result = try await CLI.run(["edits", "--store", scratch.store, "--format", "json"])
             let root = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
-            #expect(root["schema_version"] as? Int == 5)
+            #expect(root["schema_version"] as? Int == 6)
             let edit = try #require((root["edits"] as? [[String: Any]])?.first)
             #expect(edit["command"] as? String == "relabel")
             #expect(edit["arguments"] as? String == "relabel 2 --enterprise-project 'e p' --captured-at 2026-11-27T06:00:00Z")
@@ -242,7 +242,8 @@ struct EditCommandTests {
                 try db.execute(
                     sql: """
                         DROP TABLE observation; DROP TABLE detail_source; DROP TABLE detail_snapshot; DROP TABLE asset;
-                        DROP TABLE edit; DROP INDEX source_by_sha256; ALTER TABLE source DROP COLUMN real_path; PRAGMA user_version = 2
+                        DROP TABLE edit; DROP INDEX source_by_sha256; ALTER TABLE source DROP COLUMN real_path; DROP TABLE snapshot_over_maximum;
+                        PRAGMA user_version = 2
                         """)
             }
             try queue.close()
@@ -267,11 +268,13 @@ struct EditCommandTests {
             let edits = try await CLI.run(["edits", "--store", scratch.store])
             #expect(
                 edits.status == 0
-                    && edits.out.lines == ["EDIT  EDITED AT  SNAPSHOT  COMMAND  CHANGE", "0 edits in \(scratch.store) (schema version 5)"],
+                    && edits.out.lines == ["EDIT  EDITED AT  SNAPSHOT  COMMAND  CHANGE", "0 edits in \(scratch.store) (schema version 6)"],
                 "\(edits)")
-            #expect(try tables(scratch.store) == (5, true))
-            // The upgrade adds one column to the pages, empty for those stored before it.
+            #expect(try tables(scratch.store) == (6, true))
+            // The upgrade adds one column to the pages, empty for those stored before it, and the
+            // table of snapshots over the maximum num (none here).
             let after = try data(scratch.store).map { $0.replacingOccurrences(of: #" real_path:"""#, with: "") }
+                .filter { $0 != "table snapshot_over_maximum: 0 rows" }
             #expect(after == before.map(String.init), "\(Set(after).symmetricDifference(before.map(String.init)))")
             #expect(before.contains { $0.hasPrefix("table snapshot: 2 rows") })
             let run = try await CLI.run(["relabel", "--store", scratch.store, "2", "--project", "P"], environment: Self.epoch)
@@ -289,7 +292,7 @@ struct EditCommandTests {
                 try db.execute(
                     sql: """
                         DROP TABLE observation; DROP TABLE detail_source; DROP TABLE detail_snapshot; DROP TABLE asset;
-                        ALTER TABLE edit DROP COLUMN target; PRAGMA user_version = 3
+                        ALTER TABLE edit DROP COLUMN target; DROP TABLE snapshot_over_maximum; PRAGMA user_version = 3
                         """)
             }
             try queue.close()
@@ -313,7 +316,7 @@ struct EditCommandTests {
             #expect(run.status == 0, "\(run)")
             #expect(run.out.contains("stored drill-down snapshot 1: ListPortHost port=2375&type=TCP (container)"), "\(run)")
             let version = try StoreInspection.read(scratch.store) { db in try Int.fetchOne(db, sql: "PRAGMA user_version") }
-            #expect(version == 5)
+            #expect(version == 6)
             #expect(before.contains("table snapshot: 2 rows") && before.count > 4)
             let after = try statistics(scratch.store)
             #expect(after == before, "\(Set(after).symmetricDifference(before))")

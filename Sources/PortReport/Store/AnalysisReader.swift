@@ -53,6 +53,7 @@ final class AnalysisReader {
         // Columns by position (the order of the SELECT above): looking each up by name was most
         // of reading a year's 730 snapshots.
         unusableWarnings = []
+        let overMaximum = try RecordBlob.overMaximum(db)
         return try rows.compactMap { row in
             let id: Int64 = row[0]
             let categoryText: String = row[3]
@@ -64,7 +65,7 @@ final class AnalysisReader {
                 unusableWarnings.append(AnalysisReader.capturedAtWarning(id: id, capturedText))
                 return nil
             }
-            if let problem = try overMaximum(in: id) {
+            if let problem = overMaximum[id] {
                 unusableWarnings.append(problem)
                 return nil
             }
@@ -82,13 +83,8 @@ final class AnalysisReader {
             "not used: snapshot \(id) has captured_at '\(shown)', not an RFC 3339 time \(Timestamp.validRangeDescription) — re-export it, or import its exports into a new store without it"
     }
 
-    /// A warning naming the first record of a snapshot whose num is over `PortRecord.maximumNum`
+    /// The warning for the first record of `view` whose num is over `PortRecord.maximumNum`
     /// (stores written by 0.2 took any num up to 2⁶³ − 1), or nil when it has none.
-    private func overMaximum(in snapshotID: Int64) throws -> String? {
-        try withBlob(of: snapshotID) { (view) throws(RecordBlob.Damage) -> String? in AnalysisReader.numWarning(id: snapshotID, view) }
-    }
-
-    /// The warning for the first record of `view` whose num is over `PortRecord.maximumNum`.
     static func numWarning(id snapshotID: Int64, _ view: RecordBlob.View) -> String? {
         for index in 0..<view.count {
             let num = view.num(at: index)

@@ -235,3 +235,50 @@ extension RecordBlob {
         try db.execute(sql: recordViewSQL)
     }
 }
+
+extension RecordBlob {
+    /// Schema v6: the snapshots that hold a num over `PortRecord.maximumNum`, found once. Only a
+    /// store written by portreport 0.2 (schema v1, migrated) can hold one — an import refuses such
+    /// a record — but reports looked for them by reading every blob in scope each time, which grew
+    /// with the history (18,000 blobs for 100 projects × 90 days).
+    static func migrateOverMaximum(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE snapshot_over_maximum (
+                    snapshot_id INTEGER PRIMARY KEY REFERENCES snapshot (id) ON DELETE CASCADE,
+                    warning TEXT NOT NULL                   -- what reports say about it, in words
+                )
+                """)
+        let insert = try db.makeStatement(sql: "INSERT INTO snapshot_over_maximum (snapshot_id, warning) VALUES (?, ?)")
+        for (id, warning) in try scanOverMaximum(db) { try insert.execute(arguments: [id, warning]) }
+    }
+
+    /// Each snapshot holding a num over the maximum, with the warning naming its first such
+    /// record: read from `snapshot_over_maximum` (schema v6 on), or found by reading every blob
+    /// in a store older than that (one that could not be upgraded, read as it is).
+    static func overMaximum(_ db: Database) throws -> [Int64: String] {
+        let upgraded = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 >= 6
+        if upgraded {
+            var result: [Int64: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT snapshot_id, warning FROM snapshot_over_maximum") {
+                result[row[0]] = row[1]
+            }
+            return result
+        }
+        return Dictionary(try scanOverMaximum(db), uniquingKeysWith: { first, _ in first })
+    }
+
+    private static func scanOverMaximum(_ db: Database) throws -> [(Int64, String)] {
+        guard try db.tableExists("snapshot_records") else { return [] }
+        var result: [(Int64, String)] = []
+        let rows = try Row.fetchCursor(db, sql: "SELECT snapshot_id, data FROM snapshot_records ORDER BY snapshot_id")
+        while let row = try rows.next() {
+            let id: Int64 = row[0]
+            guard let data = row.dataNoCopy(atIndex: 1) else { continue }
+            // A blob of the wrong length is for the commands that read records to report.
+            let warning = data.withUnsafeBytes { bytes in (try? View(bytes)).flatMap { AnalysisReader.numWarning(id: id, $0) } }
+            if let warning { result.append((id, warning)) }
+        }
+        return result
+    }
+}

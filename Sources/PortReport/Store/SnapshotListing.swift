@@ -65,7 +65,6 @@ extension Store {
     /// now takes. The rest of the store stays readable.
     public func snapshotListing() throws(StoreError) -> (snapshots: [SnapshotSummary], warnings: [String]) {
         var warnings: [String] = []
-        let blob = "SELECT data FROM snapshot_records WHERE snapshot_id = ?"
         let snapshots = try read { db in
             let rows = try Row.fetchAll(
                 db,
@@ -76,7 +75,7 @@ extension Store {
             for row in try Row.fetchAll(db, sql: "SELECT * FROM source ORDER BY snapshot_id, path, entry, id") {
                 sourcesBySnapshot[row["snapshot_id"], default: []].append(SnapshotSummary.Source(row: row))
             }
-            let hasBlobs = try db.tableExists("snapshot_records")
+            let overMaximum = try RecordBlob.overMaximum(db)
             var relabelEdits: [Int64: [Int64]] = [:]
             if try db.tableExists("edit") {
                 // Schema 5 on, the log names drill-down snapshots too, whose ids are counted apart.
@@ -97,15 +96,9 @@ extension Store {
                     warnings.append(AnalysisReader.capturedAtWarning(id: id, capturedText))
                     return nil
                 }
-                if hasBlobs, let data = try Data.fetchOne(db, sql: blob, arguments: [id]) {
-                    // A blob of the wrong length is for the commands that read records to report.
-                    let warning = data.withUnsafeBytes { bytes in
-                        (try? RecordBlob.View(bytes)).flatMap { AnalysisReader.numWarning(id: id, $0) }
-                    }
-                    if let warning {
-                        warnings.append(warning)
-                        return nil
-                    }
+                if let warning = overMaximum[id] {
+                    warnings.append(warning)
+                    return nil
                 }
                 func optional(_ column: String) -> String? {
                     let value: String = row[column]

@@ -214,14 +214,16 @@ public final class Store: Sendable {
         (name: "v2: a snapshot's records as one blob", apply: { db in try RecordBlob.migrateRecordTable(db) }),
         (name: "v3: the edit log, and pages by SHA-256", apply: { db in try EditLog.migrate(db) }),
         (name: "v4: drill-down observations and assets", apply: { db in try DetailSchema.migrate(db) }),
-        (name: "v5: the edit log names drill-down snapshots", apply: { db in try EditLog.migrateTarget(db) })
+        (name: "v5: the edit log names drill-down snapshots", apply: { db in try EditLog.migrateTarget(db) }),
+        (name: "v6: snapshots with a num over the maximum, found once", apply: { db in try RecordBlob.migrateOverMaximum(db) })
     ]
 
     /// The oldest schema a read-only store can be read in without its upgrade: version 3 only
     /// adds the edit log (empty in an older store) and an index, version 4 the drill-down tables
     /// (no drill-down data in an older store) and version 5 a column of the edit log (every edit
-    /// of an older store is of a statistics snapshot), so a version 2, 3 or 4 store on a
-    /// read-only medium stays readable as it is.
+    /// of an older store is of a statistics snapshot) and version 6 a table found from the blobs
+    /// (which the reader then reads instead), so a version 2 to 5 store on a read-only medium
+    /// stays readable as it is.
     static let oldestReadableSchemaVersion = 2
 
     /// Closes the connection now rather than when the store is released. The last connection to
