@@ -22,10 +22,11 @@ struct PolicyEvaluation {
         func add(
             _ kind: Finding.Kind, _ key: PortKey, _ category: Category, _ num: Int64, _ message: String,
             assets: [DrilldownAsset]? = nil, limit: Int64? = nil, threshold: Int64? = nil, heldWhileDanger: Bool = false,
-            controls: [String] = []
+            controls: [String] = [], filter: AssetFilter? = nil
         ) {
             let assets = assets ?? entries[category]?[key]?.assets ?? []
             var finding = Finding(kind: kind, key: key, category: category, num: num, message: message, waiver: nil, assets: assets)
+            finding.assetFilter = filter
             finding.threshold = threshold ?? limit ?? 0
             finding.heldWhileDanger = heldWhileDanger
             finding.controls = controls
@@ -90,7 +91,7 @@ struct PolicyEvaluation {
                 add(
                     .forbidden, key, category, count,
                     narrowedWords(filter, key, category, count: count, unlisted: unlisted, num: num) + "\(reason) (forbidden)",
-                    assets: assets, controls: rule.controls)
+                    assets: assets, controls: rule.controls, filter: filter)
                 return true
             }
             if let index = PortRuleIndex(forbid.map(\.ports)) {
@@ -144,7 +145,7 @@ struct PolicyEvaluation {
                     narrowedWords(filter, key, category, count: count, unlisted: unlisted, num: num)
                         + ", over the limit of \(rule.max)\(reason)",
                     assets: assets,
-                    limit: rule.max, controls: rule.controls)
+                    limit: rule.max, controls: rule.controls, filter: filter)
                 return true
             }
             if let index = PortRuleIndex(limits.map(\.ports)) {
@@ -221,7 +222,7 @@ struct PolicyEvaluation {
                     Finding(
                         kind: .expiredWaiver, key: finding.key, category: finding.category, num: finding.num,
                         message: "waiver \(waiver.ticket) for \(finding.key) (\(waiver.reason)) expired on \(waiver.expiresOn)",
-                        waiver: waiver, assets: finding.assets, controls: finding.controls))
+                        waiver: waiver, assets: finding.assets, controls: finding.controls, assetFilter: finding.assetFilter))
             }
         }
         for item in raw {
@@ -295,6 +296,7 @@ extension Finding {
         copy.threshold = threshold
         copy.heldWhileDanger = heldWhileDanger
         copy.controls = controls
+        copy.assetFilter = assetFilter
         return copy
     }
 }
