@@ -84,14 +84,20 @@ struct AssetRuns: Sendable {
     mutating func add(at time: Timestamp, assets: [DrilldownAsset]) {
         let index = times.count
         times.append(time)
-        for asset in assets.sorted(by: DrilldownComputation.assetOrder) {
+        for asset in assets {
             let holder = AssetHistory.Holder(asset)
             guard var run = runs[holder] else {
                 runs[holder] = Run(start: index, last: index, heldBefore: false, asset: asset)
                 continue
             }
-            // A second observation (another listen address) in the same snapshot.
-            if run.last == index { continue }
+            // A second observation (another listen address) in the same snapshot: the widest is kept.
+            if run.last == index {
+                if DrilldownComputation.assetOrder(asset, run.asset) {
+                    run.asset = asset
+                    runs[holder] = run
+                }
+                continue
+            }
             if run.last < index - 1 {
                 run.heldBefore = true
                 run.start = index
@@ -166,16 +172,17 @@ extension AnalysisComputation {
             try reader.forEachDetailHistoryStep(ofQueryOf: newest, ports: Set(wanted.map(\.key))) { step in
                 guard step.complete || step.id == newest else { return }
                 for track in wanted {
-                    let assets = step.records.filter { $0.key == track.key }.map { record in
-                        let known = hostNames[record.hostID]
-                        return DrilldownAsset(
+                    var behind: [DrilldownAsset] = []
+                    for record in step.records where record.key == track.key {
+                        let known = record.hostName.isEmpty || record.hostIP.isEmpty ? hostNames[record.hostID] : nil
+                        let asset = DrilldownAsset(
                             category: step.category, projectID: step.projectID, hostID: record.hostID,
                             hostName: record.hostName.isEmpty ? known?.name ?? "" : record.hostName,
                             hostIP: record.hostIP.isEmpty ? known?.ip ?? "" : record.hostIP, containerID: record.containerID,
                             containerName: record.containerName, laddr: record.laddr, exposure: record.exposure ?? .specific,
                             pid: record.pid, path: record.path, status: record.status)
+                        if track.filter.map({ filters[$0].matches(asset) }) ?? true { behind.append(asset) }
                     }
-                    let behind = track.filter.map { index in assets.filter(filters[index].matches) } ?? assets
                     runs[track, default: AssetRuns()].add(at: step.capturedAt, assets: behind)
                 }
             }
