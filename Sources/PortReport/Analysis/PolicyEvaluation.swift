@@ -112,7 +112,8 @@ struct PolicyEvaluation {
                     guard let value = aggregate[key], value.status == .danger, value.num > 0 else { continue }
                     add(
                         .forbidden, key, category, value.num,
-                        "\(key) is open \(Wording.on(value.num, category)): the vendor rates it danger (forbidden)", heldWhileDanger: true)
+                        "\(key) is open \(Wording.on(value.num, category)): the vendor rates it danger (forbidden)", heldWhileDanger: true,
+                        controls: policy.vendorDangerControls)
                 }
             }
             // The strictest limit that names a port (and that it breaks, when rules are narrowed) is
@@ -166,7 +167,8 @@ struct PolicyEvaluation {
                     guard let num = aggregate[key]?.num, num > 0 else { continue }
                     add(
                         .notAllowed, key, category, num,
-                        "\(key) is open \(Wording.on(num, category)) but not in the \(category.rawValue) allow-list")
+                        "\(key) is open \(Wording.on(num, category)) but not in the \(category.rawValue) allow-list",
+                        controls: policy.allowControls[category] ?? [])
                 }
             }
             if let trend = trends[category] {
@@ -176,7 +178,7 @@ struct PolicyEvaluation {
                         add(
                             .newPort, change.key, category, change.after,
                             "\(change.key) is new since \(since), open \(Wording.on(change.after, category)) (at least \(minimum))",
-                            threshold: minimum.saturatingSubtracting(1))
+                            threshold: minimum.saturatingSubtracting(1), controls: policy.newPortControls)
                     }
                     let status = aggregates[category]?[change.key]?.status
                     let risk = RiskCatalogue.entry(port: change.key.port, type: change.key.type)
@@ -184,7 +186,8 @@ struct PolicyEvaluation {
                         let why = risk.map { $0.reason } ?? "the vendor rates it danger"
                         add(
                             .newDangerous, change.key, category, change.after,
-                            "\(change.key) is new since \(since), open \(Wording.on(change.after, category)): \(why)")
+                            "\(change.key) is new since \(since), open \(Wording.on(change.after, category)): \(why)",
+                            controls: policy.newDangerousControls)
                     }
                 }
             }
