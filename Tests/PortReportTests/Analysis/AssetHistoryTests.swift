@@ -215,3 +215,71 @@ struct AssetRunsTests {
         #expect(runs.resolved(notBefore: Self.day(4).secondsSinceEpoch).isEmpty)
     }
 }
+
+@Suite("Analysis: finding history per asset, waivers and ListPorts")
+struct AssetHistoryMoreTests {
+    typealias F = AssetHistoryFixture
+
+    /// The waiver names db-* (h2 db-1): the waived part holds db-1, reopened on 11-28 as in the
+    /// table; the rest keeps web-1, new-1 and app-1 with their ages. db-1 is behind the finding's
+    /// id (in its waived part), so it is not resolved; h4 and h5 still are.
+    @Test("a waiver's part and the rest of a finding share its assets' history")
+    func waivedPart() throws {
+        let s = try F.build()
+        let result = try F.analyze(
+            s,
+            policy: """
+                forbid:
+                  - ports: [22/tcp]
+                waivers:
+                  - ports: [22/tcp]
+                    assets: [db-*]
+                    reason: database tunnel
+                    ticket: W-9
+                    expires: 2027-12-31
+                """)
+        let waived = try #require(result.waived.first)
+        #expect(F.ages(result, waived) == ["db-1 0.0.0.0 2026-11-28 0 reopened"])
+        let rest = try #require(result.findings.first { $0.id == "forbidden:host:22/TCP" })
+        #expect(
+            F.ages(result, rest) == [
+                "app-1 0.0.0.0 2026-11-27 1 persisting", "new-1 0.0.0.0 2026-11-28 0 new", "web-1 0.0.0.0 2026-11-24 4 persisting",
+                "web-1 127.0.0.1 2026-11-24 4 persisting"
+            ])
+        #expect(result.assetHistory.resolved.map(\.asset.hostID) == ["h4", "h5"])
+    }
+
+    /// ListPorts of server h9 on three days: 3389/TCP listed on 12-01, not on 12-02, again on
+    /// 12-03 (22/TCP on every day, which no rule forbids). So on 12-03 h9 is behind the 3389
+    /// finding again: reopened, first seen 12-03, 0 days; nothing is resolved.
+    @Test("a finding whose assets come from ListPorts follows that server's query")
+    func listPorts() throws {
+        let s = try AnalysisStore("assethistorylistports")
+        let days = ["2026-12-01", "2026-12-02", "2026-12-03"]
+        let rdp = [true, false, true]
+        for (index, day) in days.enumerated() {
+            try s.add(.host, at: day, project: "p1", [(22, "TCP", 1, nil)] + (rdp[index] ? [(3389, "TCP", 1, nil)] : []))
+        }
+        let provenance = MetadataProvenance(project: "flag --project", enterpriseProject: "not given", category: "path", capturedAt: "path")
+        try s.store.importSession(importedAt: Timestamp(secondsSinceEpoch: 1_900_000_000)) { session in
+            for (index, day) in days.enumerated() {
+                let key = DetailKey(
+                    projectID: "p1", enterpriseProjectID: "", category: .host, capturedAt: try #require(ts(day)), kind: .hostPorts,
+                    port: nil, type: nil, hostID: "h9", filters: "")
+                var records = [DetailRecord(hostID: "h9", laddr: "0.0.0.0", port: 22, type: .tcp)]
+                if rdp[index] { records.append(DetailRecord(hostID: "h9", laddr: "0.0.0.0", port: 3389, type: .tcp)) }
+                let page = DetailPage(
+                    key: key, provenance: provenance, path: "h9-\(index).json", entry: -1, sha256: "h9-\(index)", size: 10,
+                    totalNum: Int64(records.count))
+                try session.input { _ = try session.addDetail(page, records: records) }
+            }
+            _ = try session.finishDetails()
+            return .commit
+        }
+        let result = try F.analyze(s, policy: "forbid:\n  - ports: [3389/tcp]\n")
+        let finding = try #require(result.findings.first)
+        #expect(finding.id == "forbidden:host:3389/TCP")
+        #expect(F.ages(result, finding) == ["h9 0.0.0.0 2026-12-03 0 reopened"])
+        #expect(result.assetHistory.resolved.isEmpty)
+    }
+}
