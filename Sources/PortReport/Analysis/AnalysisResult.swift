@@ -46,6 +46,9 @@ public struct AnalysisResult: Sendable {
     var resolved: [ResolvedFinding] = []
     /// The windows the finding history was computed for.
     var history = HistoryOptions()
+    /// Per asset behind a finding with drill-down data: since when, and the assets resolved in
+    /// the window (`AssetHistory`).
+    var assetHistory = AssetHistory()
     /// The previous export's time when no figure changed since it (`Heartbeat`); nil otherwise.
     var unchangedSince: Timestamp?
     /// How many capture times a sparkline shows at most.
@@ -208,6 +211,10 @@ public struct Finding: Sendable, Equatable {
     var controls: [String] = []
     /// Since when it holds; nil when the history cannot tell (a suspect snapshot).
     var age: FindingAge?
+    /// The narrowing of the rule that raised it, when it was applied to `assets` (`exposure`,
+    /// `host_names`, `container_names`): an asset is behind it at a drill-down time only when it
+    /// matched then (`AssetHistory`). Nil: every asset listing the port.
+    var assetFilter: AssetFilter?
 
     /// Stable across imports and reports: kind, category, port and type (`forbidden:host:23/TCP`).
     var id: String { Finding.id(kind, category, key) }

@@ -91,6 +91,7 @@ struct AnalysisComputation {
         result.resolved = aged.resolved
         result.unchangedSince = unchangedSince
         result.history = history
+        result.assetHistory = try makeAssetHistory(result)
         result.assetRanking = AssetRanking.make(
             entries: drilldown, findings: evaluation.findings + evaluation.waived, statistics: aggregates)
         result.sources = try reader.sources(of: result.reportedSnapshots.filter(\.used).map(\.info.id).sorted())

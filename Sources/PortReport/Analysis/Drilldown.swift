@@ -276,10 +276,12 @@ struct DrilldownComputation {
             notes.append(
                 "the projects' previous drill-down snapshots differ in time: changes are since \(earliest.rfc3339) at the earliest")
         }
-        return DrilldownEntry(
+        var entry = DrilldownEntry(
             key: key, category: category, source: uses.contains { $0.kind == .hostPorts } ? .hostPorts : .portHosts,
             capturedAt: capturedAt, totalNum: totalNum, complete: complete, statisticsNum: statisticsNum, exposure: exposure,
             assets: assets, changes: changes, notes: notes, olderThanStatistics: olderThanStatistics)
+        entry.snapshotIDs = uses.flatMap { $0.states.map(\.snapshot.id) }.sorted()
+        return entry
     }
 
     /// Whether `candidate` should be used instead of `other` for one port and project: unfiltered

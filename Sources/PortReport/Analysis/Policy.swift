@@ -13,6 +13,9 @@
 ///   container: [80/tcp, 443/tcp, 32768-60999/tcp]
 /// new_ports: 10                 # a port new since the previous export, open on at least 10
 /// new_dangerous: true           # a dangerous port new since the previous export
+/// # With control ids, the same rules as mappings: allow: {host: {ports: [...], controls: [...]}},
+/// # new_ports: {min: 10, controls: [...]}, new_dangerous: {controls: [...]},
+/// # vendor_danger: {action: forbid, controls: [...]}.
 /// waivers:
 ///   - ports: [3389/tcp]
 ///     category: host
@@ -76,6 +79,13 @@ public struct Policy: Sendable {
     /// forbid rules, when one names the port, give its reason instead).
     var forbidVendorDanger = false
     var waivers: [Waiver] = []
+    /// The control ids (`controls: [...]`, as written) of the rules without a list of their own
+    /// entries: each category's allow-list, `new_ports`, `new_dangerous` and `vendor_danger`
+    /// (written in their mapping forms); their findings carry them.
+    var allowControls: [Category: [String]] = [:]
+    var newPortControls: [String] = []
+    var newDangerousControls: [String] = []
+    var vendorDangerControls: [String] = []
     /// Where it came from, for reports.
     var source: String
     /// True for `baseline`, the policy `check` and `report` use when given no `--policy`.

@@ -129,15 +129,52 @@ extension Policy {
                     guard let category = try reader.category(categoryNode) else {
                         throw reader.fail(categoryNode, "expected host or container")
                     }
-                    policy.allow[category] = try reader.ports(ports)
+                    // `host: [ports]`, or `host: {ports: [...], controls: [...]}`.
+                    if ports.mapping != nil {
+                        let fields = try reader.fields(ports, allowed: ["ports", "controls"], required: ["ports"])
+                        policy.allow[category] = try reader.ports(fields["ports"])
+                        policy.allowControls[category] = try reader.controls(fields["controls"])
+                    } else {
+                        policy.allow[category] = try reader.ports(ports)
+                    }
                 }
             case "new_ports":
-                policy.newPorts = try reader.count(value, "new_ports")
+                // `new_ports: 10`, or `new_ports: {min: 10, controls: [...]}`.
+                if value.mapping != nil {
+                    let fields = try reader.fields(value, allowed: ["min", "controls"], required: ["min"])
+                    policy.newPorts = try reader.count(fields["min"], "new_ports.min")
+                    policy.newPortControls = try reader.controls(fields["controls"])
+                } else {
+                    policy.newPorts = try reader.count(value, "new_ports")
+                }
             case "new_dangerous":
-                guard let flag = value.bool else { throw reader.fail(value, "expected true or false") }
-                policy.newDangerous = flag
+                // `new_dangerous: true`, or `new_dangerous: {controls: [...]}` (on; `enabled: false` turns it off).
+                if value.mapping != nil {
+                    let fields = try reader.fields(value, allowed: ["enabled", "controls"], required: [])
+                    if let enabled = fields["enabled"] {
+                        guard let flag = enabled.bool else { throw reader.fail(enabled, "expected enabled: true or false") }
+                        policy.newDangerous = flag
+                    } else {
+                        policy.newDangerous = true
+                    }
+                    policy.newDangerousControls = try reader.controls(fields["controls"])
+                } else {
+                    guard let flag = value.bool else { throw reader.fail(value, "expected true or false, or a mapping with controls") }
+                    policy.newDangerous = flag
+                }
             case "vendor_danger":
-                guard value.string == "forbid" else { throw reader.fail(value, "expected vendor_danger: forbid (or leave it out)") }
+                // `vendor_danger: forbid`, or `vendor_danger: {action: forbid, controls: [...]}`.
+                if value.mapping != nil {
+                    let fields = try reader.fields(value, allowed: ["action", "controls"], required: ["action"])
+                    guard let action = fields["action"], action.string == "forbid" else {
+                        throw reader.fail(fields["action"] ?? value, "expected action: forbid")
+                    }
+                    policy.vendorDangerControls = try reader.controls(fields["controls"])
+                } else {
+                    guard value.string == "forbid" else {
+                        throw reader.fail(value, "expected vendor_danger: forbid, or {action: forbid, controls: [...]} (or leave it out)")
+                    }
+                }
                 policy.forbidVendorDanger = true
             case "waivers":
                 policy.waivers = try reader.list(value, "waivers") { (item: Node) throws(PolicyError) -> Waiver in

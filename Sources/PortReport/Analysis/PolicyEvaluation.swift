@@ -22,10 +22,11 @@ struct PolicyEvaluation {
         func add(
             _ kind: Finding.Kind, _ key: PortKey, _ category: Category, _ num: Int64, _ message: String,
             assets: [DrilldownAsset]? = nil, limit: Int64? = nil, threshold: Int64? = nil, heldWhileDanger: Bool = false,
-            controls: [String] = []
+            controls: [String] = [], filter: AssetFilter? = nil
         ) {
             let assets = assets ?? entries[category]?[key]?.assets ?? []
             var finding = Finding(kind: kind, key: key, category: category, num: num, message: message, waiver: nil, assets: assets)
+            finding.assetFilter = filter
             finding.threshold = threshold ?? limit ?? 0
             finding.heldWhileDanger = heldWhileDanger
             finding.controls = controls
@@ -90,7 +91,7 @@ struct PolicyEvaluation {
                 add(
                     .forbidden, key, category, count,
                     narrowedWords(filter, key, category, count: count, unlisted: unlisted, num: num) + "\(reason) (forbidden)",
-                    assets: assets, controls: rule.controls)
+                    assets: assets, controls: rule.controls, filter: filter)
                 return true
             }
             if let index = PortRuleIndex(forbid.map(\.ports)) {
@@ -111,7 +112,8 @@ struct PolicyEvaluation {
                     guard let value = aggregate[key], value.status == .danger, value.num > 0 else { continue }
                     add(
                         .forbidden, key, category, value.num,
-                        "\(key) is open \(Wording.on(value.num, category)): the vendor rates it danger (forbidden)", heldWhileDanger: true)
+                        "\(key) is open \(Wording.on(value.num, category)): the vendor rates it danger (forbidden)", heldWhileDanger: true,
+                        controls: policy.vendorDangerControls)
                 }
             }
             // The strictest limit that names a port (and that it breaks, when rules are narrowed) is
@@ -144,7 +146,7 @@ struct PolicyEvaluation {
                     narrowedWords(filter, key, category, count: count, unlisted: unlisted, num: num)
                         + ", over the limit of \(rule.max)\(reason)",
                     assets: assets,
-                    limit: rule.max, controls: rule.controls)
+                    limit: rule.max, controls: rule.controls, filter: filter)
                 return true
             }
             if let index = PortRuleIndex(limits.map(\.ports)) {
@@ -165,7 +167,8 @@ struct PolicyEvaluation {
                     guard let num = aggregate[key]?.num, num > 0 else { continue }
                     add(
                         .notAllowed, key, category, num,
-                        "\(key) is open \(Wording.on(num, category)) but not in the \(category.rawValue) allow-list")
+                        "\(key) is open \(Wording.on(num, category)) but not in the \(category.rawValue) allow-list",
+                        controls: policy.allowControls[category] ?? [])
                 }
             }
             if let trend = trends[category] {
@@ -175,7 +178,7 @@ struct PolicyEvaluation {
                         add(
                             .newPort, change.key, category, change.after,
                             "\(change.key) is new since \(since), open \(Wording.on(change.after, category)) (at least \(minimum))",
-                            threshold: minimum.saturatingSubtracting(1))
+                            threshold: minimum.saturatingSubtracting(1), controls: policy.newPortControls)
                     }
                     let status = aggregates[category]?[change.key]?.status
                     let risk = RiskCatalogue.entry(port: change.key.port, type: change.key.type)
@@ -183,7 +186,8 @@ struct PolicyEvaluation {
                         let why = risk.map { $0.reason } ?? "the vendor rates it danger"
                         add(
                             .newDangerous, change.key, category, change.after,
-                            "\(change.key) is new since \(since), open \(Wording.on(change.after, category)): \(why)")
+                            "\(change.key) is new since \(since), open \(Wording.on(change.after, category)): \(why)",
+                            controls: policy.newDangerousControls)
                     }
                 }
             }
@@ -221,7 +225,7 @@ struct PolicyEvaluation {
                     Finding(
                         kind: .expiredWaiver, key: finding.key, category: finding.category, num: finding.num,
                         message: "waiver \(waiver.ticket) for \(finding.key) (\(waiver.reason)) expired on \(waiver.expiresOn)",
-                        waiver: waiver, assets: finding.assets, controls: finding.controls))
+                        waiver: waiver, assets: finding.assets, controls: finding.controls, assetFilter: finding.assetFilter))
             }
         }
         for item in raw {
@@ -295,6 +299,7 @@ extension Finding {
         copy.threshold = threshold
         copy.heldWhileDanger = heldWhileDanger
         copy.controls = controls
+        copy.assetFilter = assetFilter
         return copy
     }
 }

@@ -113,6 +113,9 @@ struct DrilldownEntry: Sendable, Equatable {
     /// have opened, closed or moved to another address since, so a rule narrowed by exposure or
     /// name cannot be applied to it.
     var olderThanStatistics = false
+    /// The ids of the drill-down snapshots the assets come from (the newest of each query used),
+    /// for following each query's history (`AssetHistory`).
+    var snapshotIDs: [Int64] = []
 
     /// The number of distinct assets (an asset listening on two addresses counts once).
     var assetCount: Int { Set(assets.map(\.asset)).count }

@@ -174,8 +174,12 @@ public struct JSONReportRenderer: ReportRenderer {
                     }
                 }
             }
-            w.array("findings") { w in for finding in result.findings { w.elementObject { w in Self.finding(&w, finding) } } }
-            w.array("waived") { w in for finding in result.waived { w.elementObject { w in Self.finding(&w, finding) } } }
+            w.array("findings") { w in
+                for finding in result.findings { w.elementObject { w in Self.finding(&w, finding, history: result.assetHistory) } }
+            }
+            w.array("waived") { w in
+                for finding in result.waived { w.elementObject { w in Self.finding(&w, finding, history: result.assetHistory) } }
+            }
             Self.findingHistory(&w, result)
         }
         return w.finish()
@@ -228,7 +232,7 @@ public struct JSONReportRenderer: ReportRenderer {
         w.string("note", info.note.isEmpty ? nil : info.note)
     }
 
-    static func finding(_ w: inout JSONWriter, _ finding: Finding) {
+    static func finding(_ w: inout JSONWriter, _ finding: Finding, history: AssetHistory) {
         w.string("kind", finding.kind.rawValue)
         key(&w, finding.key)
         w.string("category", finding.category.rawValue)
@@ -245,7 +249,18 @@ public struct JSONReportRenderer: ReportRenderer {
             w.string("waiver", nil)
         }
         // Empty when no drill-down exists for the port (or, under a narrowed rule, none matches).
-        w.array("assets") { w in for asset in finding.assets { w.elementObject { w in Self.asset(&w, asset) } } }
+        // Each with since when it has been behind the finding (`AssetHistory`).
+        w.array("assets") { w in
+            for asset in finding.assets {
+                w.elementObject { w in
+                    Self.asset(&w, asset)
+                    let age = history.age(of: asset, in: finding)
+                    w.string("first_seen", age?.firstSeen.rfc3339)
+                    w.int("age_days", age?.ageDays)
+                    w.string("state", age?.state.rawValue)
+                }
+            }
+        }
         w.string("id", finding.id)
         w.string("first_seen", finding.age?.firstSeen.rfc3339)
         w.int("age_days", finding.age?.ageDays)
@@ -324,6 +339,20 @@ extension JSONReportRenderer {
                     w.string("kind", item.kind.rawValue)
                     key(&w, item.key)
                     w.string("category", item.category.rawValue)
+                    w.string("first_seen", item.firstSeen.rfc3339)
+                    w.string("resolved_at", item.resolvedAt.rfc3339)
+                    w.int("days_open", item.daysOpen)
+                }
+            }
+        }
+        w.array("resolved_assets") { w in
+            for item in result.assetHistory.resolved {
+                w.elementObject { w in
+                    w.string("finding", item.findingID)
+                    w.string("kind", item.kind.rawValue)
+                    key(&w, item.key)
+                    w.string("category", item.category.rawValue)
+                    asset(&w, item.asset)
                     w.string("first_seen", item.firstSeen.rfc3339)
                     w.string("resolved_at", item.resolvedAt.rfc3339)
                     w.int("days_open", item.daysOpen)

@@ -56,6 +56,66 @@ struct ControlTests {
             ), "\(html)")
     }
 
+    /// 11-01: 22/TCP on 5, 80/TCP on 2. 11-02: the same, plus 3389/TCP on 4 (rated danger) and
+    /// 8080/TCP on 12. So on 11-02: 3389 is forbidden by vendor_danger, 3389 and 8080 are not in
+    /// the allow-list, 8080 is new on at least 10 (3389 on only 4), and 3389 is a new dangerous
+    /// port (RDP is in the catalogue, and rated danger). Each kind carries its own rule's ids.
+    static let everyKind = """
+        allow:
+          host: {ports: [22/tcp, 80/tcp], controls: [ALLOW-1]}
+        new_ports: {min: 10, controls: [NEW-1, NEW-2]}
+        new_dangerous: {controls: [DANGER-1]}
+        vendor_danger: {action: forbid, controls: [VENDOR-1]}
+        """
+
+    @Test("controls on allow, new_ports, new_dangerous and vendor_danger: every finding kind a rule raises carries them")
+    func everyRuleKind() throws {
+        let s = try AnalysisStore("controlkinds")
+        try s.add(.host, at: "2026-11-01", [(22, "TCP", 5, "normal"), (80, "TCP", 2, "normal")])
+        try s.add(
+            .host, at: "2026-11-02",
+            [(22, "TCP", 5, "normal"), (80, "TCP", 2, "normal"), (3389, "TCP", 4, "danger"), (8080, "TCP", 12, "normal")])
+        let result = try Analyzer(store: s.store).analyze(scope: AnalysisScope(), policy: try s.policy(Self.everyKind))
+        #expect(
+            result.findings.map { "\($0.id) \($0.controls.joined(separator: ","))" } == [
+                "forbidden:host:3389/TCP VENDOR-1",
+                "not-allowed:host:3389/TCP ALLOW-1",
+                "not-allowed:host:8080/TCP ALLOW-1",
+                "new-port:host:8080/TCP NEW-1,NEW-2",
+                "new-dangerous:host:3389/TCP DANGER-1"
+            ])
+        #expect(
+            result.byControl.map { "\($0.control): \($0.findings.joined(separator: " "))" } == [
+                "ALLOW-1: not-allowed:host:3389/TCP not-allowed:host:8080/TCP", "DANGER-1: new-dangerous:host:3389/TCP",
+                "NEW-1: new-port:host:8080/TCP", "NEW-2: new-port:host:8080/TCP", "VENDOR-1: forbidden:host:3389/TCP"
+            ])
+        // The short forms still read, without controls; `enabled: false` turns new_dangerous off.
+        let short = try s.policy("allow:\n  host: [22/tcp]\nnew_ports: 10\nnew_dangerous: true\nvendor_danger: forbid\n")
+        #expect(short.allow[.host]?.count == 1 && short.allowControls.isEmpty && short.newPorts == 10)
+        #expect(short.newDangerous && short.forbidVendorDanger && short.newPortControls.isEmpty && short.vendorDangerControls.isEmpty)
+        let off = try s.policy("new_dangerous: {enabled: false, controls: [X]}\n")
+        #expect(!off.newDangerous)
+    }
+
+    @Test(
+        "the mapping forms refuse what they do not take",
+        arguments: [
+            "new_ports: {controls: [A]}\n",  // no min
+            "new_ports: {min: -1}\n",
+            "vendor_danger: {controls: [A]}\n",  // no action
+            "vendor_danger: {action: allow}\n",
+            "vendor_danger: allow\n",
+            "new_dangerous: {enabled: maybe}\n",
+            "new_dangerous: {controls: [A], reason: x}\n",
+            "allow:\n  host: {controls: [A]}\n",  // no ports
+            "allow:\n  host: {ports: [22], controls: A}\n",
+            "allow:\n  host: {ports: [22], controls: [\"\"]}\n"
+        ])
+    func badMappingForms(_ yaml: String) throws {
+        let s = try AnalysisStore("controlforms")
+        #expect(throws: PolicyError.self) { try s.policy(yaml) }
+    }
+
     @Test("a control that is no text, or empty, is refused")
     func badControls() throws {
         let s = try AnalysisStore("controls")

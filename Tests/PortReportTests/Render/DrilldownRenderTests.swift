@@ -236,10 +236,10 @@ import Testing
 
             - the statistics count 1 container, the drill-down 2
 
-            | Host | IP | Container | Listen address | Exposure | PID | Path | Status |
-            |---|---|---|---|---|---:|---|---|
-            | node-a | 10.0.0.5 | =cmd (c-9) | 0.0.0.0:2375 | all-interfaces | 4242 | /usr/bin/docker-proxy | danger |
-            | node, b | 10.0.0.4 | db (c-1) | 127.0.0.1:2375 | loopback | — | — | — |
+            | Host | IP | Container | Listen address | Exposure | PID | Path | Status | Since |
+            |---|---|---|---|---|---:|---|---|---|
+            | node-a | 10.0.0.5 | =cmd (c-9) | 0.0.0.0:2375 | all-interfaces | 4242 | /usr/bin/docker-proxy | danger | — |
+            | node, b | 10.0.0.4 | db (c-1) | 127.0.0.1:2375 | loopback | — | — | — | — |
 
             """
         #expect(markdown.contains(expected), "\(markdown)")
@@ -279,10 +279,16 @@ import Testing
     @Test func theSamplesFindingShowsItsContainer() throws {
         let result = try HTMLRendererTests.sampleResult()
         let markdown = try Self.markdown(result)
-        #expect(markdown.contains("**Assets of 2375/TCP (container)**: 1 container; statistics num 1, drill-down 1.\n"))
+        // dind-runner-b is listed on 11-28 only (new, 1 day before the report's 11-29T06:00);
+        // dind-runner-a, listed on 11-27, is gone on 11-28: resolved.
         #expect(
             markdown.contains(
-                "| build-42 | 10.20.0.42 | dind-runner-b (c-9b7e22) | 0.0.0.0 | all-interfaces | 91 | /usr/local/bin/dockerd | danger |"))
+                "**Assets of 2375/TCP (container)**: 1 container; statistics num 1, drill-down 1; assets since: 1 new; 1 resolved in the last 30 days.\n"
+            ))
+        #expect(
+            markdown.contains(
+                "| build-42 | 10.20.0.42 | dind-runner-b (c-9b7e22) | 0.0.0.0 | all-interfaces | 91 | /usr/local/bin/dockerd | danger | 2026-11-28 (1 d, new) |"
+            ))
         // 6379/TCP's finding is about containers; the only 6379 drill-down is a server's ListPorts.
         #expect(!markdown.contains("**Assets of 6379/TCP"))
         let email = try Self.email(result)

@@ -30,12 +30,14 @@ extension ReportView {
     }
 
     /// The drill-down values of a finding: a list of at most one block (the finding's category),
-    /// with the finding's own assets (a rule narrowed by exposure or names counts only those).
+    /// with the finding's own assets (a rule narrowed by exposure or names counts only those) and
+    /// `history`, the phrase on their history (`AssetHistory.phrase`), after the counts.
     static func drilldownBlocks(
-        finding: Finding, entries: [Category: [PortKey: DrilldownEntry]], ranked: Set<AssetID>, claims: AnchorClaims
+        finding: Finding, entries: [Category: [PortKey: DrilldownEntry]], ranked: Set<AssetID>, claims: AnchorClaims,
+        history: String = ""
     ) -> TemplateValue {
         guard let entry = entries[finding.category]?[finding.key] else { return .list([]) }
-        return .list([drilldownBlock(entry, assets: finding.assets, ranked: ranked, claims: claims)])
+        return .list([drilldownBlock(entry, assets: finding.assets, ranked: ranked, claims: claims, history: history)])
     }
 
     /// The drill-down values of a dangerous port: one block per category with drill-down for it.
@@ -51,7 +53,7 @@ extension ReportView {
     /// One collapsible block: a summary line (always visible, with a mismatch between the
     /// statistics and the drill-down in words), the entry's notes and the asset rows.
     static func drilldownBlock(
-        _ entry: DrilldownEntry, assets: [DrilldownAsset], ranked: Set<AssetID>, claims: AnchorClaims
+        _ entry: DrilldownEntry, assets: [DrilldownAsset], ranked: Set<AssetID>, claims: AnchorClaims, history: String = ""
     ) -> TemplateValue {
         let count = Set(assets.map(\.asset)).count
         let noun = entry.category == .host ? (count == 1 ? "host" : "hosts") : (count == 1 ? "container" : "containers")
@@ -63,7 +65,7 @@ extension ReportView {
         summary +=
             ": \(exposure.allInterfaces) on all interfaces, \(exposure.loopback) on loopback, \(exposure.specific) on a specific address"
         let statistics = entry.statisticsNum.map(String.init) ?? "–"
-        let counts = "statistics num \(statistics) · drill-down \(entry.assetCount)"
+        let counts = "statistics num \(statistics) · drill-down \(entry.assetCount)" + (history.isEmpty ? "" : " · " + history)
         var mismatch = ""
         if let num = entry.statisticsNum, entry.mismatch {
             mismatch = "mismatch: the statistics count \(num), the drill-down lists \(entry.assetCount)"

@@ -48,7 +48,9 @@ enum ReportView {
             result.findings.map { finding in
                 guard case .record(var record) = findingRecord(finding) else { return .null }
                 record["id"] = claim(finding.key)
-                record["drilldown"] = drilldownBlocks(finding: finding, entries: entries, ranked: ranked, claims: assetClaims)
+                record["drilldown"] = drilldownBlocks(
+                    finding: finding, entries: entries, ranked: ranked, claims: assetClaims,
+                    history: result.assetHistory.phrase(for: finding, windowDays: result.history.resolvedWindowDays))
                 return .record(record)
             })
         root["dangerous"] = .list(

@@ -1,6 +1,7 @@
 /// The drill-down part of the Markdown report (issue 13): under the findings table, per finding
-/// with drill-down, its assets in a table of at most `markdownAssetsPerFinding` rows. Nothing when
-/// no finding has drill-down.
+/// with drill-down, its assets in a table of at most `markdownAssetsPerFinding` rows, each with
+/// since when it is behind the finding, and the finding's asset history in one phrase. Nothing
+/// when no finding has drill-down.
 extension MarkdownSections {
     /// Most asset rows one finding lists in the Markdown report; the rest are counted ("and M
     /// more") and are in the JSON report and the assets CSV.
@@ -25,6 +26,8 @@ extension MarkdownSections {
             } else if entry.statisticsNum == nil {
                 line += " — **mismatch**: the statistics of the drill-down's projects do not list \(finding.key)"
             }
+            let history = result.assetHistory.phrase(for: finding, windowDays: result.history.resolvedWindowDays)
+            if !history.isEmpty { line += "; " + history }
             lines += ["", line + "."]
             // Why a figure may be wrong (an older drill-down, a project without one, …), as the
             // HTML report says it.
@@ -40,11 +43,12 @@ extension MarkdownSections {
                     asset.category == .container
                         ? E.inline(asset.containerName.isEmpty ? asset.containerID : "\(asset.containerName) (\(asset.containerID))") : "",
                     E.inline(asset.laddr), asset.exposure.rawValue, asset.pid == 0 ? "" : String(asset.pid), E.inline(asset.path),
-                    asset.status?.rawValue ?? ""
+                    asset.status?.rawValue ?? "", result.assetHistory.since(of: asset, in: finding)
                 ]
             }
             lines.append("")
-            lines += Self.table(["Host", "IP", "Container", "Listen address", "Exposure", "PID", "Path", "Status"], "lllllrll", rows)
+            lines += Self.table(
+                ["Host", "IP", "Container", "Listen address", "Exposure", "PID", "Path", "Status", "Since"], "lllllrlll", rows)
             if assets.count > shown.count {
                 lines += ["", Self.note("and \(assets.count - shown.count) more (see the JSON report's drilldown[] or the assets CSV)")]
             }
