@@ -274,9 +274,10 @@ extension RecordBlob {
         let rows = try Row.fetchCursor(db, sql: "SELECT snapshot_id, data FROM snapshot_records ORDER BY snapshot_id")
         while let row = try rows.next() {
             let id: Int64 = row[0]
-            guard let data = row.dataNoCopy(atIndex: 1) else { continue }
             // A blob of the wrong length is for the commands that read records to report.
-            let warning = data.withUnsafeBytes { bytes in (try? View(bytes)).flatMap { AnalysisReader.numWarning(id: id, $0) } }
+            let warning = try row.withUnsafeData(atIndex: 1) { data in
+                data?.withUnsafeBytes { bytes in (try? View(bytes)).flatMap { AnalysisReader.numWarning(id: id, $0) } }
+            }
             if let warning { result.append((id, warning)) }
         }
         return result
