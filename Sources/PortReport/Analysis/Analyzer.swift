@@ -127,8 +127,13 @@ struct AnalysisComputation {
     /// Sums the records of several snapshots (one per project) into one aggregate.
     func aggregate(_ snapshots: [SnapshotInfo]) throws -> Aggregate {
         if snapshots.count == 1, let only = snapshots.first { return try reader.records(of: only.id) }
-        var result: Aggregate = [:]
-        for snapshot in snapshots { try reader.add(snapshot.id, to: &result) }
-        return result
+        return try sum(snapshots).aggregate
+    }
+
+    /// Sums the records of several snapshots, without a dictionary.
+    func sum(_ snapshots: [SnapshotInfo]) throws -> DenseFigures {
+        var figures = DenseFigures()
+        for snapshot in snapshots { try reader.add(snapshot.id, to: &figures) }
+        return figures
     }
 }

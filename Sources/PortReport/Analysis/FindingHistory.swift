@@ -100,24 +100,18 @@ extension AnalysisComputation {
             let times = timelines.times(category)
             guard let opening = times.firstIndex(where: { $0.secondsSinceEpoch >= earliest }) else { continue }
             let from = times[max(0, opening - 1)]
-            var union: Aggregate = [:]
+            var union = DenseFigures(), highest = DenseFigures()
             for history in timelines.histories(category) {
                 let start = Timelines.newest(in: history, atOrBefore: from) ?? 0
-                var highest: [KeyedFigure] = []
                 for snapshot in history[start...] {
-                    highest = Self.highest(highest, try reader.keyedFigures(of: snapshot.id))
+                    try reader.forEachFigure(of: snapshot.id) { code, num, verdict in highest.raise(code: code, num: num, verdict: verdict) }
                 }
-                for figure in highest {
-                    let key = PortKey(code: figure.code)
-                    let value = RecordValue(num: figure.num, status: StatusOrder.status(ofRank: Int(figure.verdict) - 1))
-                    let previous = union[key]
-                    union[key] =
-                        previous.map {
-                            RecordValue(num: $0.num.saturatingAdding(value.num), status: StatusOrder.worse($0.status, value.status))
-                        } ?? value
+                for code in highest.listed {
+                    union.add(code: code, num: highest.num(code), verdict: highest.verdicts[Int(code)])
                 }
+                highest.removeAll()
             }
-            listed[category] = union
+            listed[category] = union.aggregate
         }
         let ever = PolicyEvaluation(policy: policy, aggregates: listed, trends: [:], generatedAt: generatedAt)
         let current = Set((findings + waived).map(\.id))
@@ -125,29 +119,6 @@ extension AnalysisComputation {
         return (ever.findings + ever.waived).filter { finding in
             finding.kind != .expiredWaiver && !current.contains(finding.id) && seen.insert(finding.id).inserted
         }
-    }
-
-    /// Two snapshots' figures (each in key order) merged in key order: every key of either, with
-    /// the higher num and the worse verdict.
-    static func highest(_ a: [KeyedFigure], _ b: [KeyedFigure]) -> [KeyedFigure] {
-        if a.isEmpty { return b }
-        var result: [KeyedFigure] = []
-        result.reserveCapacity(max(a.count, b.count))
-        var i = 0, j = 0
-        while i < a.count || j < b.count {
-            if j == b.count || (i < a.count && a[i].code < b[j].code) {
-                result.append(a[i])
-                i += 1
-            } else if i == a.count || b[j].code < a[i].code {
-                result.append(b[j])
-                j += 1
-            } else {
-                result.append(KeyedFigure(code: a[i].code, num: max(a[i].num, b[j].num), verdict: max(a[i].verdict, b[j].verdict)))
-                i += 1
-                j += 1
-            }
-        }
-        return result
     }
 
     /// The findings' ages and the resolved findings among `candidates`, each followed through the

@@ -6,23 +6,18 @@ extension AnalysisComputation {
         let times = timelines.allTimes
         guard times.count >= 2, let last = times.last else { return nil }
         let base = times.last { $0.secondsSinceEpoch <= last.secondsSinceEpoch - 30 * 86_400 } ?? times[0]
-        func totals(_ aggregates: [Category: Aggregate]) -> [PortKey: Int64] {
-            var result: [PortKey: Int64] = [:]
-            for category in scope.categories {
-                for (key, value) in aggregates[category] ?? [:] { result[key] = (result[key] ?? 0).saturatingAdding(value.num) }
-            }
-            return result
-        }
-        var then: [Category: Aggregate] = [:]
+        // Totals over the categories (verdicts aside), then every port listed at either time.
+        var before = DenseFigures(), after = DenseFigures()
         for category in scope.categories {
             let snapshots = timelines.contributors(category, at: base)
             used.formUnion(snapshots.map(\.id))
-            then[category] = try aggregate(snapshots)
+            for snapshot in snapshots { try reader.add(snapshot.id, to: &before) }
+            after.add(current[category] ?? [:])
         }
-        let before = totals(then), after = totals(current)
-        let changes = Set(before.keys).union(after.keys).compactMap { key -> TrendChange? in
-            let change = TrendChange(key: key, before: before[key] ?? 0, after: after[key] ?? 0)
-            return change.delta == 0 ? nil : change
+        var changes: [TrendChange] = []
+        for code in after.listed + before.listed.filter({ after.value($0) == nil }) {
+            let change = TrendChange(key: PortKey(code: code), before: before.num(code), after: after.num(code))
+            if change.delta != 0 { changes.append(change) }
         }
         let risers = changes.filter { $0.delta > 0 }.sorted { $0.delta != $1.delta ? $0.delta > $1.delta : $0.key < $1.key }
         let fallers = changes.filter { $0.delta < 0 }.sorted { $0.delta != $1.delta ? $0.delta < $1.delta : $0.key < $1.key }

@@ -159,16 +159,25 @@ extension AnalysisComputation {
     /// most three blobs read per project and category, however long the history).
     func findSuspects(_ timelines: Timelines) throws -> [SuspectSnapshot] {
         var suspects: [SuspectSnapshot] = []
+        // The snapshot before the current one is checked as a trend start and compared with as a
+        // previous one: read once.
+        var known: [Int64: SnapshotFacts] = [:]
+        func facts(_ info: SnapshotInfo) throws -> SnapshotFacts {
+            if let facts = known[info.id] { return facts }
+            let facts = try reader.facts(of: info)
+            known[info.id] = facts
+            return facts
+        }
         for category in scope.categories {
             for history in timelines.histories(category) {
                 let count = history.count
-                var checked: [(SnapshotInfo, SuspectSnapshot.Role)] = []
-                if count >= 2 { checked.append((history[count - 2], .trendStart)) }
-                if let last = history.last { checked.append((last, .current)) }
-                for (info, role) in checked {
-                    guard let index = history.lastIndex(of: info) else { continue }
-                    let previous = index > 0 ? try reader.facts(of: history[index - 1]) : nil
-                    guard let reason = Plausibility.suspectReason(try reader.facts(of: info), previous: previous) else { continue }
+                var checked: [(Int, SuspectSnapshot.Role)] = []
+                if count >= 2 { checked.append((count - 2, .trendStart)) }
+                if count >= 1 { checked.append((count - 1, .current)) }
+                for (index, role) in checked {
+                    let info = history[index]
+                    let previous = index > 0 ? try facts(history[index - 1]) : nil
+                    guard let reason = Plausibility.suspectReason(try facts(info), previous: previous) else { continue }
                     suspects.append(
                         SuspectSnapshot(
                             snapshotID: info.id, category: category, origin: info.origin, capturedAt: info.capturedAt, reason: reason,

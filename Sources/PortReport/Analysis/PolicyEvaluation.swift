@@ -63,7 +63,8 @@ struct PolicyEvaluation {
         }
         for category in Category.allCases {
             guard let aggregate = aggregates[category] else { continue }
-            let keys = aggregate.keys.sorted()
+            // Sorted once, with the figures: a look-up by port per rule family was a hash each.
+            let figures = aggregate.sorted { $0.key < $1.key }
             // One finding per port and kind, whatever the number of rules that name it: the
             // rules are indexed by port first, so the work is linear in rules plus records (2,000
             // forbid rules over 0-65535 each made 2,000 findings per port, and 900 MB). A port with
@@ -95,8 +96,9 @@ struct PolicyEvaluation {
                 return true
             }
             if let index = PortRuleIndex(forbid.map(\.ports)) {
-                for key in keys {
-                    guard let num = aggregate[key]?.num, num > 0 else { continue }
+                for (key, value) in figures {
+                    let num = value.num
+                    guard num > 0 else { continue }
                     if forbidNarrows && entries[category]?[key] != nil {
                         for rule in forbid where rule.ports.contains(where: { $0.matches(key) }) {
                             if forbidFinding(rule, key, num) { break }
@@ -108,8 +110,7 @@ struct PolicyEvaluation {
             }
             if policy.forbidVendorDanger {
                 let taken = Set(raw.lazy.filter { $0.finding.kind == .forbidden && $0.finding.category == category }.map(\.finding.key))
-                for key in keys where !taken.contains(key) {
-                    guard let value = aggregate[key], value.status == .danger, value.num > 0 else { continue }
+                for (key, value) in figures where value.status == .danger && value.num > 0 && !taken.contains(key) {
                     add(
                         .forbidden, key, category, value.num,
                         "\(key) is open \(Wording.on(value.num, category)): the vendor rates it danger (forbidden)", heldWhileDanger: true,
@@ -150,8 +151,8 @@ struct PolicyEvaluation {
                 return true
             }
             if let index = PortRuleIndex(limits.map(\.ports)) {
-                for key in keys {
-                    guard let num = aggregate[key]?.num else { continue }
+                for (key, value) in figures {
+                    let num = value.num
                     if limitsNarrow && entries[category]?[key] != nil {
                         for rule in limits where rule.ports.contains(where: { $0.matches(key) }) {
                             if limitFinding(rule, key, num) { break }
@@ -163,8 +164,9 @@ struct PolicyEvaluation {
             }
             if let allowed = policy.allow[category] {
                 let index = PortRuleIndex([allowed])
-                for key in keys where index?.firstRule(key) == nil {
-                    guard let num = aggregate[key]?.num, num > 0 else { continue }
+                for (key, value) in figures where index?.firstRule(key) == nil {
+                    let num = value.num
+                    guard num > 0 else { continue }
                     add(
                         .notAllowed, key, category, num,
                         "\(key) is open \(Wording.on(num, category)) but not in the \(category.rawValue) allow-list",

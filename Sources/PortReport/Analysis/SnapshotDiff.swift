@@ -42,7 +42,10 @@ extension Analyzer {
                     "snapshot \(info.id) \(state): ports missing from it may not be closed"
                 )
             }
-            let changes = Changes(before: try reader.records(of: before.id), after: try reader.records(of: after.id))
+            var beforeFigures = DenseFigures(), afterFigures = DenseFigures()
+            try reader.add(before.id, to: &beforeFigures)
+            try reader.add(after.id, to: &afterFigures)
+            let changes = Changes(before: beforeFigures, after: afterFigures)
             return SnapshotDiff(
                 before: before, after: after, new: changes.new, gone: changes.gone, changed: changes.changed, warnings: warnings)
         }

@@ -20,7 +20,9 @@ extension AnalysisComputation {
             guard let from = previousTimes.min(), let to = after.map(\.capturedAt).max() else { continue }
             used.formUnion(before.map(\.id))
             used.formUnion(after.map(\.id))
-            let changes = Changes(before: try aggregate(before), after: try current[category] ?? aggregate(after))
+            var afterFigures = DenseFigures()
+            if let figures = current[category] { afterFigures.add(figures) } else { afterFigures = try sum(after) }
+            let changes = Changes(before: try sum(before), after: afterFigures)
             trends[category] = CategoryTrend(
                 category: category, from: from, to: to, new: changes.new, gone: changes.gone, changed: changes.changed)
         }
@@ -35,17 +37,19 @@ struct Changes {
     let gone: [TrendChange]
     let changed: [TrendChange]
 
-    init(before: Aggregate, after: Aggregate) {
+    init(before: DenseFigures, after: DenseFigures) {
         var new: [TrendChange] = [], gone: [TrendChange] = [], changed: [TrendChange] = []
-        for (key, value) in after {
-            if let previous = before[key] {
-                if previous.num != value.num { changed.append(TrendChange(key: key, before: previous.num, after: value.num)) }
+        for code in after.listed {
+            let value = after.num(code)
+            if before.value(code) != nil {
+                let previous = before.num(code)
+                if previous != value { changed.append(TrendChange(key: PortKey(code: code), before: previous, after: value)) }
             } else {
-                new.append(TrendChange(key: key, before: 0, after: value.num))
+                new.append(TrendChange(key: PortKey(code: code), before: 0, after: value))
             }
         }
-        for (key, value) in before where after[key] == nil {
-            gone.append(TrendChange(key: key, before: value.num, after: 0))
+        for code in before.listed where after.value(code) == nil {
+            gone.append(TrendChange(key: PortKey(code: code), before: before.num(code), after: 0))
         }
         func order(_ a: TrendChange, _ b: TrendChange) -> Bool {
             let da = a.delta.magnitude, db = b.delta.magnitude

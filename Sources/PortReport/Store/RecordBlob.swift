@@ -113,6 +113,9 @@ enum RecordBlob {
             return UInt32(UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: base, as: UInt16.self))) << 2 | UInt32(bytes[base + 2] & 3)
         }
 
+        /// The type code (0 TCP, 1 TCP6, 2 UDP, 3 UDP6; anything else is damage).
+        func typeCode(at index: Int) -> UInt8 { bytes[index * RecordBlob.entrySize + 2] }
+
         /// The status code (0 none, 1 danger, 2 normal, 3 unknown; anything else is damage).
         func statusCode(at index: Int) -> UInt8 { bytes[index * RecordBlob.entrySize + 3] }
 
