@@ -32,10 +32,13 @@ extension AnalysisComputation {
     func makePerProject(_ current: [Category: [SnapshotInfo]]) throws -> [ProjectRow] {
         var origins = Set<Origin>()
         for snapshots in current.values { origins.formUnion(snapshots.map(\.origin)) }
-        // The records are cached by the reader: the current snapshots were read for the ranking.
+        // Summed in place from each blob: a dictionary per project (kept by the reader's cache)
+        // was 13 MB for 100 projects.
         func instances(_ snapshot: SnapshotInfo?) throws -> Int64 {
             guard let snapshot else { return 0 }
-            return try reader.records(of: snapshot.id).values.map(\.num).saturatingSum()
+            var total: Int64 = 0
+            try reader.forEachFigure(of: snapshot.id) { _, num, _ in total = total.saturatingAdding(num) }
+            return total
         }
         return try origins.sorted().map { origin in
             let host = current[.host]?.first { $0.origin == origin }

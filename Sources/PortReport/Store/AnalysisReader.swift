@@ -208,7 +208,8 @@ final class AnalysisReader {
                 let code = view.statusCode(at: index), num = view.num(at: index)
                 guard code < 4, num >= 0 else {
                     throw RecordBlob.Damage(
-                        description: "record \(index) of its records blob has status code \(code) and num \(num) (expected 0–3, not negative)")
+                        description:
+                            "record \(index) of its records blob has status code \(code) and num \(num) (expected 0–3, not negative)")
                 }
                 body(view.key(at: index), num, AnalysisReader.verdictOfStatusCode[Int(code)])
             }
