@@ -276,6 +276,9 @@ extension Timestamp {
 public struct HistoryOptions: Sendable, Equatable {
     public var resolvedWindowDays: Int64 = 30
     public var expiringWithinDays: Int64 = 14
+    /// `--series`: the JSON's series keep only their last this many points (nil: every capture
+    /// time in scope). Their first and last seen and changes are still of the whole history.
+    public var seriesPoints: Int?
 
     public init() {}
 }

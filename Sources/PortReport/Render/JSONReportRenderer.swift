@@ -123,8 +123,10 @@ public struct JSONReportRenderer: ReportRenderer {
                     }
                 }
             }
+            w.int("series_points", result.history.seriesPoints.map(Int64.init))
             w.array("series") { w in
-                // Every series has a point per export: each time is formatted once.
+                // Every series has a point per export (or the last `--series`): each time is
+                // formatted once.
                 var times: [Timestamp: String] = [:]
                 for series in result.series {
                     w.elementObject { w in
@@ -135,7 +137,7 @@ public struct JSONReportRenderer: ReportRenderer {
                         w.int("change_7d", series.change7d)
                         w.int("change_30d", series.change30d)
                         w.array("points") { w in
-                            for point in series.points {
+                            for point in series.points.suffix(result.history.seriesPoints ?? series.points.count) {
                                 w.elementObject { w in
                                     let time = times[point.capturedAt] ?? point.capturedAt.rfc3339
                                     times[point.capturedAt] = time

@@ -38,6 +38,12 @@ struct ReportCommand: ParsableCommand {
 
     @Option(
         name: .long,
+        help: ArgumentHelp(
+            "JSON: keep each series' last N points (default: a point per capture time in scope).", valueName: "n"))
+    var series: Int?
+
+    @Option(
+        name: .long,
         help: ArgumentHelp("A directory whose .xhtml/.css/.md files replace the built-in templates of the same name.", valueName: "dir"))
     var templates: String?
 
@@ -71,6 +77,9 @@ struct ReportCommand: ParsableCommand {
             throw ValidationError(error.message)
         }
         guard top >= 1 else { throw ValidationError("--top expects a number of rows, 1 or more") }
+        if let series, !(1...1_000_000).contains(series) {
+            throw ValidationError("--series expects a number of points from 1 to 1000000, not \(series)")
+        }
         if targets.contains(where: { $0.format == .eml }) && to.isEmpty {
             throw ValidationError("--format eml needs at least one --to address")
         }
@@ -90,6 +99,7 @@ struct ReportCommand: ParsableCommand {
             job.policyPath = policyOptions.policy
             job.now = policyOptions.time
             job.history = policyOptions.history
+            job.history.seriesPoints = series
             job.templatesDirectory = templates
             job.renderOptions.from = from
             job.renderOptions.to = to

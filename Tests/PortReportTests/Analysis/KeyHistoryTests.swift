@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import PortReport
@@ -61,5 +62,32 @@ struct KeyHistoryTests {
         #expect(Set(history.snapshotIDs(from: 0)) == all)
         // From t3: a's host at t3, b's host at t2, a's container at t2 (a's host at t1 was replaced).
         #expect(Set(history.snapshotIDs(from: 2)) == all.subtracting([ids["a-host-1"] ?? -1]))
+    }
+}
+
+@Suite("JSON: --series keeps each series' last points")
+struct SeriesPointsTests {
+    @Test("--series 2 on three capture times: the last two points, first_seen of the whole history, series_points said")
+    func lastPoints() throws {
+        let s = try AnalysisStore("seriespoints")
+        try s.add(.host, at: "2026-11-01T00:00:00Z", [(22, "TCP", 5, "normal")])
+        try s.add(.host, at: "2026-11-02T00:00:00Z", [(22, "TCP", 6, "normal")])
+        try s.add(.host, at: "2026-11-03T00:00:00Z", [(22, "TCP", 7, "normal")])
+        var history = HistoryOptions()
+        history.seriesPoints = 2
+        let result = try Analyzer(store: s.store).analyze(scope: AnalysisScope(), history: history)
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(try JSONReportRenderer().render(result))) as? [String: Any])
+        #expect(json["series_points"] as? Int == 2)
+        let series = try #require((json["series"] as? [[String: Any]])?.first)
+        #expect(series["first_seen"] as? String == "2026-11-01T00:00:00Z")
+        let points = try #require(series["points"] as? [[String: Any]])
+        #expect(points.map { $0["captured_at"] as? String } == ["2026-11-02T00:00:00Z", "2026-11-03T00:00:00Z"])
+        #expect(points.map { $0["host"] as? Int } == [6, 7])
+        // Without it: every capture time, and null.
+        let whole = try #require(
+            try JSONSerialization.jsonObject(with: Data(try JSONReportRenderer().render(try s.analyze()))) as? [String: Any])
+        #expect(whole["series_points"] is NSNull)
+        #expect(((whole["series"] as? [[String: Any]])?.first?["points"] as? [Any])?.count == 3)
     }
 }
