@@ -31,14 +31,19 @@ struct DenseFigures {
         verdicts[slot] = max(verdicts[slot], max(verdict, 1))
     }
 
-    /// Keeps the higher num and the worse verdict of `code`: a maximum over snapshots, not a sum.
-    @inline(__always)
-    mutating func raise(code: UInt32, num: Int64, verdict: UInt8) {
-        let slot = Int(code)
-        guard slot < Self.slots else { return }
-        if verdicts[slot] == 0 { listed.append(code) }
-        nums[slot] = max(nums[slot], num)
-        verdicts[slot] = max(verdicts[slot], max(verdict, 1))
+    /// Runs `body` over the slots in place (a loop over a snapshot's records then makes no copy
+    /// and no uniqueness check per record): the nums, the verdicts, and the codes listed, to which
+    /// `body` appends each code it gives a verdict for the first time. `body` keeps `verdicts` at
+    /// 0 (not listed) or 1–4, as `add` and `raise` do.
+    mutating func withUnsafeSlots<R>(
+        _ body: (UnsafeMutableBufferPointer<Int64>, UnsafeMutableBufferPointer<UInt8>, inout [UInt32]) -> R
+    ) -> R {
+        var listed = self.listed
+        self.listed = []
+        defer { self.listed = listed }
+        return nums.withUnsafeMutableBufferPointer { nums in
+            verdicts.withUnsafeMutableBufferPointer { verdicts in body(nums, verdicts, &listed) }
+        }
     }
 
     /// Empties it, clearing only the slots listed (a scratch reused across projects).

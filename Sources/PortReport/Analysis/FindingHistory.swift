@@ -104,8 +104,7 @@ extension AnalysisComputation {
             for history in timelines.histories(category) {
                 let start = Timelines.newest(in: history, atOrBefore: from) ?? 0
                 for snapshot in history[start...] {
-                    try reader.forEachFigure(of: snapshot.id) { code, num, verdict in highest.raise(code: code, num: num, verdict: verdict)
-                    }
+                    try reader.raise(&highest, toFiguresOf: snapshot.id)
                 }
                 for code in highest.listed {
                     union.add(code: code, num: highest.num(code), verdict: highest.verdicts[Int(code)])

@@ -154,34 +154,40 @@ final class AnalysisReader {
     /// `verdicts` from `offset` on: each key's num, and its verdict as `KeyHistory` codes it (0:
     /// not listed; otherwise 1 + `StatusOrder.rank`). Read in place from the blob.
     func values(of keys: [UInt32], in snapshotID: Int64, nums: inout [Int64], verdicts: inout [UInt8], at offset: Int) throws {
+        guard offset >= 0, offset + keys.count <= min(nums.count, verdicts.count) else { return }
+        var damaged: (index: Int, code: UInt8)?
         try withBlob(of: snapshotID) { (view) throws(RecordBlob.Damage) in
-            func verdict(at index: Int) throws(RecordBlob.Damage) -> UInt8 {
-                let code = view.statusCode(at: index)
-                guard code < 4 else {
-                    throw RecordBlob.Damage(description: "record \(index) of its records blob has status code \(code) (expected 0–3)")
-                }
-                return AnalysisReader.verdictOfStatusCode[Int(code)]
-            }
             // The keys ascend, so each search starts where the last one ended and gallops
             // (1, 2, 4, … records ahead) before a binary search: K keys cost K log(N / K) steps.
+            // Written through buffer pointers: no uniqueness check per key.
             let count = view.count
-            var low = 0
-            for (column, key) in keys.enumerated() {
-                var bound = 1
-                while low + bound <= count && view.key(at: low + bound - 1) < key { bound *= 2 }
-                var first = low + bound / 2, last = min(low + bound, count)
-                while first < last {
-                    let middle = (first + last) / 2
-                    if view.key(at: middle) < key { first = middle + 1 } else { last = middle }
+            nums.withUnsafeMutableBufferPointer { nums in
+                verdicts.withUnsafeMutableBufferPointer { verdicts in
+                    var low = 0
+                    for (column, key) in keys.enumerated() {
+                        var bound = 1
+                        while low + bound <= count && view.key(at: low + bound - 1) < key { bound *= 2 }
+                        var first = low + bound / 2, last = min(low + bound, count)
+                        while first < last {
+                            let middle = (first + last) / 2
+                            if view.key(at: middle) < key { first = middle + 1 } else { last = middle }
+                        }
+                        low = first
+                        guard low < count && view.key(at: low) == key else {
+                            nums[offset + column] = 0
+                            verdicts[offset + column] = 0
+                            continue
+                        }
+                        let code = view.statusCode(at: low)
+                        if code >= 4 && damaged == nil { damaged = (low, code) }
+                        nums[offset + column] = view.num(at: low)
+                        verdicts[offset + column] = AnalysisReader.verdictOfStatusCode[Int(code & 3)]
+                    }
                 }
-                low = first
-                if low < count && view.key(at: low) == key {
-                    nums[offset + column] = view.num(at: low)
-                    verdicts[offset + column] = try verdict(at: low)
-                } else {
-                    nums[offset + column] = 0
-                    verdicts[offset + column] = 0
-                }
+            }
+            if let damaged {
+                throw RecordBlob.Damage(
+                    description: "record \(damaged.index) of its records blob has status code \(damaged.code) (expected 0–3)")
             }
         }
     }
@@ -198,6 +204,35 @@ final class AnalysisReader {
             return
         }
         try forEachFigure(of: snapshotID) { code, num, verdict in figures.add(code: code, num: num, verdict: verdict) }
+    }
+
+    /// Raises `figures` to every record of a snapshot (the higher num and the worse verdict per
+    /// port: `DenseFigures.raise`), in place: the loop of the `resolved[]` candidates, which reads
+    /// every snapshot of the window in full.
+    func raise(_ figures: inout DenseFigures, toFiguresOf snapshotID: Int64) throws {
+        try withBlob(of: snapshotID) { (view) throws(RecordBlob.Damage) in
+            let count = view.count
+            for index in 0..<count {
+                let code = view.statusCode(at: index)
+                guard code < 4, view.num(at: index) >= 0 else {
+                    throw RecordBlob.Damage(
+                        description:
+                            "record \(index) of its records blob has status code \(code) and num \(view.num(at: index)) (expected 0–3, not negative)"
+                    )
+                }
+            }
+            figures.withUnsafeSlots { nums, verdicts, listed in
+                for index in 0..<count {
+                    // The key is a 16-bit port and a 2-bit type: always a slot.
+                    let key = view.key(at: index), slot = Int(key)
+                    guard slot < nums.count else { continue }
+                    let verdict = AnalysisReader.verdictOfStatusCode[Int(view.statusCode(at: index) & 3)]
+                    if verdicts[slot] == 0 { listed.append(key) }
+                    nums[slot] = max(nums[slot], view.num(at: index))
+                    verdicts[slot] = max(verdicts[slot], verdict)
+                }
+            }
+        }
     }
 
     /// Calls `body` with every record of a snapshot, in key order, read in place from its blob:
