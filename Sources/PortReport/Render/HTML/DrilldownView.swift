@@ -107,7 +107,8 @@ extension ReportView {
 
     /// `Assets: 5 containers: dind-runner-a, dind-runner-b, dind-runner-c and 2 more`: the email's
     /// line for one finding's assets (the first `emailAssetNames` names, distinct assets
-    /// counted), with a mismatch between the statistics and the drill-down in words.
+    /// counted), with a mismatch between the statistics and the drill-down and the entry's notes
+    /// in words.
     static func emailLine(_ entry: DrilldownEntry, assets: [DrilldownAsset]) -> String {
         var names: [String] = []
         var seen = Set<AssetID>()
@@ -121,6 +122,9 @@ extension ReportView {
         if let num = entry.statisticsNum, entry.mismatch {
             line += " (mismatch: the statistics count \(num), the drill-down lists \(entry.assetCount))"
         }
+        // What the HTML and the Markdown say under the counts (an older drill-down, a project
+        // without one): a mailed summary must not read as current where it is not.
+        if !entry.notes.isEmpty { line += " — " + entry.notes.joined(separator: "; ") }
         return line
     }
 
