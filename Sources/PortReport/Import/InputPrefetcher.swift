@@ -66,6 +66,11 @@ final class InputPrefetcher: @unchecked Sendable {
     /// futex calls in a year's import). `wanted` is the index the importer waits for.
     private var workersWaiting = 0
     private var wanted: Int?
+    /// Dropped by `cancel()`, which waits until no worker is inside it (`preparing`): it holds
+    /// the importer, and so the store, which must close when the run returns, not when the last
+    /// worker lets go of it (a store closed after the process exits leaves its `-wal` file).
+    private var prepare: (@Sendable (InputFile) -> PreparedMetadata?)?
+    private var preparing = 0
 
     /// The workers a run uses: one per core, at most four (the importer's own thread takes a
     /// share of the cores too), at least one.
@@ -80,11 +85,12 @@ final class InputPrefetcher: @unchecked Sendable {
     ) {
         self.lookahead = max(1, lookahead)
         self.byteBudget = byteBudget
+        self.prepare = prepare
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(filed, nil)
         pthread_cond_init(room, nil)
         for number in 0..<max(1, min(workers, paths.count)) {
-            let thread = Thread { [self] in work(paths, prepare: prepare) }
+            let thread = Thread { [self] in work(paths) }
             thread.name = "portreport input reader \(number + 1)"
             thread.start()
         }
@@ -101,7 +107,7 @@ final class InputPrefetcher: @unchecked Sendable {
     }
 
     /// A worker: claims the next input while there is room ahead, reads it, files it.
-    private func work(_ paths: [String], prepare: (@Sendable (InputFile) -> PreparedMetadata?)?) {
+    private func work(_ paths: [String]) {
         pthread_mutex_lock(mutex)
         while true {
             while !cancelled && claimed < paths.count
@@ -116,14 +122,30 @@ final class InputPrefetcher: @unchecked Sendable {
             claimed += 1
             pthread_mutex_unlock(mutex)
             var item = InputPrefetcher.read(paths[index])
-            if let prepare, case .success(let file) = item.file { item.prepared = prepare(file) }
+            var prepared = false
+            if case .success(let file) = item.file { (item.prepared, prepared) = runPrepare(file) }
             let size = item.size
             pthread_mutex_lock(mutex)
+            if prepared {
+                preparing -= 1
+                if cancelled && preparing == 0 { pthread_cond_broadcast(filed) }
+            }
             ready[index] = item
             readyBytes += size
             if wanted == index { pthread_cond_signal(filed) }
         }
         pthread_mutex_unlock(mutex)
+    }
+
+    /// `prepare(file)`, and whether it was called (not after `cancel()`). The closure is held only
+    /// inside this function, so that it is let go of before `preparing` says so.
+    private func runPrepare(_ file: InputFile) -> (PreparedMetadata?, Bool) {
+        pthread_mutex_lock(mutex)
+        let prepare = self.prepare
+        if prepare != nil { preparing += 1 }
+        pthread_mutex_unlock(mutex)
+        guard let prepare else { return (nil, false) }
+        return (prepare(file), true)
     }
 
     /// The input at `index` (taken in order, each once), waiting for it if it is not read yet.
@@ -150,11 +172,14 @@ final class InputPrefetcher: @unchecked Sendable {
         }
     }
 
-    /// Stops reading ahead (the run ended early).
+    /// Stops reading ahead (the run ended, or ended early) and lets go of `prepare`: when this
+    /// returns, no worker holds it. A worker still reading a file finishes it, unheld.
     func cancel() {
         pthread_mutex_lock(mutex)
         cancelled = true
+        prepare = nil
         pthread_cond_broadcast(room)
+        while preparing > 0 { pthread_cond_wait(filed, mutex) }
         pthread_mutex_unlock(mutex)
     }
 
