@@ -32,6 +32,9 @@ public struct ImportReport: Sendable {
         public let totalNum: Int64?
         public let complete: Bool
         public let note: String
+        /// The types and statuses of the records, when this run wrote the snapshot's blob (for
+        /// the plausibility check after the import; see `RecordKinds`).
+        var kinds: RecordKinds? = nil
     }
 
     public var snapshots: [SnapshotLine] = []
@@ -101,7 +104,8 @@ public struct Importer {
         }
         do {
             try store.importSession(importedAt: options.now, importAgain: options.importAgain) { session in
-                let prefetcher = InputPrefetcher(paths: files)
+                let preparer = MetadataPreparer(importer: self)
+                let prefetcher = InputPrefetcher(paths: files, prepare: { preparer.prepare($0) })
                 defer { prefetcher.cancel() }
                 for (index, path) in files.enumerated() {
                     let before = report
@@ -124,7 +128,8 @@ public struct Importer {
                     report.snapshots.append(
                         ImportReport.SnapshotLine(
                             id: outcome.id, key: outcome.key, outcome: outcome.kind, records: outcome.records,
-                            addedRecords: outcome.addedRecords, totalNum: outcome.totalNum, complete: outcome.complete, note: outcome.note))
+                            addedRecords: outcome.addedRecords, totalNum: outcome.totalNum, complete: outcome.complete, note: outcome.note,
+                            kinds: outcome.kinds))
                 }
                 return .commit
             }
@@ -145,6 +150,18 @@ public struct Importer {
 
     // MARK: One input
 
+    /// What a file's path, the flags and the sidecars say about it, before it is parsed: the
+    /// drill-down query its name or sidecar gives, and otherwise a raw body's metadata. Pure (the
+    /// sidecars are loaded before the run), so the prefetcher's workers work it out ahead; nil
+    /// for SQLite files and HAR captures, whose metadata is inside them.
+    func prepare(_ file: InputFile) -> PreparedMetadata? {
+        let lowercased = file.displayPath.lowercased()
+        guard !file.isSQLite, !lowercased.hasSuffix(".har"), !lowercased.hasSuffix(".har.gz") else { return nil }
+        let query = Result { () throws(InputError) in try namedDetailQuery(file) }
+        guard case .success(nil) = query else { return PreparedMetadata(detailQuery: query, rawBody: nil) }
+        return PreparedMetadata(detailQuery: query, rawBody: Result { () throws(InputError) in try rawBodyMetadata(file) })
+    }
+
     /// `item` is the file as read (and parsed) ahead by the prefetcher.
     private func importFile(_ path: String, _ item: InputPrefetcher.Item, session: ImportSession, report: inout ImportReport) throws {
         // Fast path: a raw body whose metadata the path or flags give, already in the store,
@@ -157,12 +174,13 @@ public struct Importer {
             return
         }
         let isHAR = path.lowercased().hasSuffix(".har") || path.lowercased().hasSuffix(".har.gz")
-        if !isHAR, let query = try namedDetailQuery(file) {
+        let prepared = isHAR ? nil : item.prepared ?? prepare(file)
+        if let query = try prepared?.detailQuery.get() {
             try importNamedDetail(file, query: query, session: session, report: &report)
             return
         }
         // The path and flags give a raw body's metadata before it is parsed; worked out once.
-        let metadata = isHAR ? nil : Result { () throws(InputError) in try rawBodyMetadata(file) }
+        let metadata = prepared?.rawBody
         if let key = try? metadata?.get().key,
             try session.hasSource(key: key, sha256: file.sha256, entry: -1)
         {
@@ -386,4 +404,21 @@ public struct Importer {
         let joined = [place, problem.path.isEmpty ? nil : problem.path].compactMap { $0 }.joined(separator: " ")
         return InputError(file: file.displayPath, line: place == nil ? line : nil, place: joined, message: problem.message)
     }
+}
+
+/// What `Importer.prepare(_:)` works out for one file.
+struct PreparedMetadata: Sendable {
+    /// The drill-down query the file's name or sidecar gives (nil: it is statistics).
+    let detailQuery: Result<Importer.DetailQuery?, InputError>
+    /// A raw body's metadata, when the file is not a drill-down page by name.
+    let rawBody: Result<(key: SnapshotKey, provenance: MetadataProvenance, defaults: [MetadataDefaults.Default]), InputError>?
+}
+
+/// The importer as the prefetcher's workers use it: `prepare(_:)` reads only the options and the
+/// sidecar index, which is complete before the workers start and only read from then on (a
+/// dictionary read from several threads at once), never the store.
+private struct MetadataPreparer: @unchecked Sendable {
+    let importer: Importer
+
+    func prepare(_ file: InputFile) -> PreparedMetadata? { importer.prepare(file) }
 }

@@ -33,10 +33,18 @@ struct InputFile: Sendable {
 
     var isStandardInput: Bool { displayPath == "-" }
 
+    /// `canonicalPath` worked out when the file was read (`load(_:resolvingPath:)`), on a thread
+    /// with time to spare: `realpath` costs a system call per component of the path.
+    private var resolvedPath: String?
+
     /// The file's canonical path (absolute, links and `.`/`..` resolved), for the import's
     /// identity check; empty for standard input or when it cannot be resolved.
     var canonicalPath: String {
-        guard !isStandardInput, let resolved = realpath(displayPath, nil) else { return "" }
+        resolvedPath ?? InputFile.resolve(displayPath)
+    }
+
+    private static func resolve(_ path: String) -> String {
+        guard path != "-", let resolved = realpath(path, nil) else { return "" }
         defer { free(resolved) }
         return String(cString: resolved)
     }
@@ -59,12 +67,13 @@ struct InputFile: Sendable {
     var isSQLite: Bool { !wasGzip && bytes.starts(with: InputFile.sqliteMagic) }
 
     /// Reads a file (or standard input for `-`), inflating gzip content. With `hashing: false`
-    /// the SHA-256 is left to `computeSHA256()`, for a thread with more time to spare.
+    /// the SHA-256 is left to `computeSHA256()`, for a thread with more time to spare; with
+    /// `resolvingPath`, `canonicalPath` is worked out now.
     ///
     /// A pipe, FIFO, character device or socket named on the command line (`/dev/stdin`, the
     /// `/dev/fd/N` of `<(cmd)`) is read as a stream, like `-`: to its end, within the same size
     /// limit, and with no modification time (so no capture time from it).
-    static func load(_ path: String, hashing: Bool = true) throws(InputError) -> InputFile {
+    static func load(_ path: String, hashing: Bool = true, resolvingPath: Bool = false) throws(InputError) -> InputFile {
         var raw: [UInt8]
         var mtime: Timestamp?
         if path == "-" {
@@ -113,9 +122,11 @@ struct InputFile: Sendable {
             }
             return InputFile(
                 displayPath: path, bytes: inflated, sha256: sha, unhashed: hashing ? nil : raw, size: size,
-                modificationTime: mtime, wasGzip: true)
+                modificationTime: mtime, wasGzip: true, resolvedPath: resolvingPath ? resolve(path) : nil)
         }
-        return InputFile(displayPath: path, bytes: raw, sha256: sha, unhashed: nil, size: size, modificationTime: mtime, wasGzip: false)
+        return InputFile(
+            displayPath: path, bytes: raw, sha256: sha, unhashed: nil, size: size, modificationTime: mtime, wasGzip: false,
+            resolvedPath: resolvingPath ? resolve(path) : nil)
     }
 
     /// Reads `fd` to its end. The buffer grows (doubling from `sizeHint`) but never past one

@@ -24,6 +24,8 @@ final class SnapshotWriter {
         let totalNum: Int64?
         let complete: Bool
         let note: String
+        /// The types and statuses of the records, when this run wrote the snapshot's blob.
+        var kinds: RecordKinds? = nil
     }
 
     fileprivate struct Group {
@@ -33,7 +35,7 @@ final class SnapshotWriter {
         var addedRecords = 0
         var addedSources = 0
         /// Set when the records were last written to the blob.
-        var settled: (count: Int, digest: String)?
+        var settled: (count: Int, digest: String, kinds: RecordKinds)?
     }
 
     private let db: Database
@@ -155,7 +157,7 @@ final class SnapshotWriter {
         if records.changed, var group = groups[key] {
             records.entries.sort { $0.key < $1.key }
             try blobs.write(RecordBlob.encode(records.entries), for: group.id)
-            group.settled = (records.entries.count, SnapshotDigest.compute(records.entries, key: key))
+            group.settled = (records.entries.count, SnapshotDigest.compute(records.entries, key: key), RecordKinds(records.entries))
             groups[key] = group
         }
     }
@@ -220,7 +222,7 @@ final class SnapshotWriter {
         var outcomes: [Outcome] = []
         for key in order {
             guard let group = groups[key] else { continue }
-            guard let (count, digest) = group.settled, group.addedSources > 0 else {
+            guard let (count, digest, kinds) = group.settled, group.addedSources > 0 else {
                 // Nothing was added: report the snapshot as it stands.
                 guard
                     let row = try Row.fetchOne(
@@ -247,8 +249,37 @@ final class SnapshotWriter {
             outcomes.append(
                 Outcome(
                     id: group.id, key: key, kind: kind, records: count, addedRecords: group.addedRecords,
-                    addedSources: group.addedSources, totalNum: totalNum, complete: completeness.complete, note: completeness.note))
+                    addedSources: group.addedSources, totalNum: totalNum, complete: completeness.complete, note: completeness.note,
+                    kinds: kinds))
         }
         return outcomes
+    }
+}
+
+/// Which types and statuses a snapshot's records have: what the plausibility rules read of its
+/// records (`SnapshotFacts`). The writer works it out from the records it has in memory when it
+/// writes the blob, so that the import's check does not read every blob back: on a year's import
+/// that read-back, a set insertion per record, took as long as the import's own thread.
+struct RecordKinds: Sendable, Equatable {
+    /// Bit `PortType.order` per type, bit `RecordBlob.statusCode` per status.
+    private var typeBits: UInt8 = 0
+    private var statusBits: UInt8 = 0
+
+    init(_ entries: [RecordBlob.Entry]) {
+        var typeBits: UInt8 = 0, statusBits: UInt8 = 0
+        for entry in entries {
+            typeBits |= 1 << UInt8(entry.type.order)
+            statusBits |= 1 << RecordBlob.statusCode(entry.status)
+        }
+        self.typeBits = typeBits
+        self.statusBits = statusBits
+    }
+
+    var types: Set<PortType> {
+        Set(RecordBlob.types.filter { typeBits & (1 << UInt8($0.order)) != 0 })
+    }
+
+    var statuses: Set<VendorStatus?> {
+        Set(RecordBlob.statuses.filter { statusBits & (1 << RecordBlob.statusCode($0)) != 0 })
     }
 }

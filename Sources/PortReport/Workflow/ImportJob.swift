@@ -50,10 +50,13 @@ public struct ImportJob {
     private func importClosingStore(progress: ImportProgress?) throws -> (ImportReport, [String]) {
         let store = try Store(path: storePath)
         let report = try Importer(store: store, options: options).run(paths, progress: progress)
-        let ids = report.snapshots.filter { $0.outcome != .alreadyImported && ($0.complete || $0.completenessUnknown) && !$0.key.isPartial }
-            .map(\.id)
+        let checked = report.snapshots.filter {
+            $0.outcome != .alreadyImported && ($0.complete || $0.completenessUnknown) && !$0.key.isPartial
+        }
+        // What the import knows of the records it wrote is not read back from the blobs.
+        let known = Dictionary(report.snapshots.compactMap { line in line.kinds.map { (line.id, $0) } }, uniquingKeysWith: { $1 })
         do {
-            return (report, try store.suspectSnapshots(ids).map(\.message))
+            return (report, try store.suspectSnapshots(checked.map(\.id), known: known).map(\.message))
         } catch {
             return (report, ["the import was kept, but its snapshots could not be checked for plausibility: \(error)"])
         }
