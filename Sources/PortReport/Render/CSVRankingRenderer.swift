@@ -11,11 +11,27 @@ struct CSVRankingRenderer: ReportRenderer {
     ]
 
     func render(_ result: AnalysisResult) throws -> [UInt8] {
+        Self.write(result, flushingTo: nil)
+    }
+
+    /// The same bytes, handed to `sink` about a megabyte at a time (the ranking of 100 projects
+    /// is 100,000 rows).
+    func render(_ result: AnalysisResult, streamingTo sink: @escaping ([UInt8]) -> Void) throws {
+        sink(Self.write(result, flushingTo: sink))
+    }
+
+    /// The document, or with `flush` what is left of it after every full megabyte went there.
+    private static func write(_ result: AnalysisResult, flushingTo flush: (([UInt8]) -> Void)?) -> [UInt8] {
         // Appended field by field into one buffer: a line of joined Strings per row was most of
         // this renderer's time on a year's ranking.
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(64 + result.ranking.count * 96)
+        let threshold = JSONWriter.flushThreshold
+        bytes.reserveCapacity(flush == nil ? 64 + result.ranking.count * 96 : threshold + 4096)
         func line(_ fields: [String]) {
+            if let flush, bytes.count >= threshold {
+                flush(bytes)
+                bytes.removeAll(keepingCapacity: true)
+            }
             for (index, field) in fields.enumerated() {
                 if index > 0 { bytes.append(UInt8(ascii: ",")) }
                 var text = Self.field(field)

@@ -7,6 +7,19 @@ public struct JSONReportRenderer: ReportRenderer {
 
     public func render(_ result: AnalysisResult) throws -> [UInt8] {
         var w = JSONWriter()
+        Self.write(result, into: &w)
+        return w.finish()
+    }
+
+    /// The same bytes, handed to `sink` a megabyte at a time: the report of 100 projects is
+    /// 46 MB, which held whole (and grown by doubling) was most of a report's peak memory.
+    func render(_ result: AnalysisResult, streamingTo sink: @escaping ([UInt8]) -> Void) throws {
+        var w = JSONWriter(flushingTo: sink)
+        Self.write(result, into: &w)
+        sink(w.finish())
+    }
+
+    static func write(_ result: AnalysisResult, into w: inout JSONWriter) {
         w.object { w in
             w.string("schema", AnalysisResult.schema)
             w.string("generated_at", result.generatedAt.rfc3339)
@@ -184,7 +197,6 @@ public struct JSONReportRenderer: ReportRenderer {
             }
             Self.findingHistory(&w, result)
         }
-        return w.finish()
     }
 
     static func key(_ w: inout JSONWriter, _ key: PortKey) {

@@ -13,13 +13,18 @@ struct JSONWriter {
     }
 
     private(set) var bytes: [UInt8] = []
+    /// Where the bytes go once there are `flushThreshold` of them, when the document is
+    /// streamed (`bytes` then holds what is not written yet); nil to keep the whole document.
+    private let flush: (([UInt8]) -> Void)?
+    static let flushThreshold = 1 << 20
     private var depth = 0
     private var needsComma = [false]
     private let style: Style
 
-    init(style: Style = .standard) {
+    init(style: Style = .standard, flushingTo flush: (([UInt8]) -> Void)? = nil) {
         self.style = style
-        bytes.reserveCapacity(1 << 16)
+        self.flush = flush
+        bytes.reserveCapacity(flush == nil ? 1 << 16 : Self.flushThreshold + (1 << 16))
     }
 
     private mutating func newline() {
@@ -28,6 +33,10 @@ struct JSONWriter {
     }
 
     private mutating func beforeValue() {
+        if let flush, bytes.count >= Self.flushThreshold {
+            flush(bytes)
+            bytes.removeAll(keepingCapacity: true)
+        }
         if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
         needsComma[needsComma.count - 1] = true
         if depth > 0 { newline() }
@@ -159,7 +168,7 @@ struct JSONWriter {
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
-    /// The document, with a final newline.
+    /// The document, with a final newline (when streamed: what was not flushed yet).
     mutating func finish() -> [UInt8] {
         bytes.append(0x0A)
         return bytes

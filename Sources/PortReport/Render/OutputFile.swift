@@ -118,23 +118,40 @@ enum OutputFile {
         }
     }
 
-    /// Writes several reports, files side by side (each is written and synced on its own), then
-    /// standard output in order. The first failure in `outputs` order is thrown, after every
-    /// other write has finished.
+    /// What one output holds: its bytes, or a file already written beside its target (a report
+    /// rendered straight into it), which only needs its rename.
+    enum Content {
+        case bytes([UInt8])
+        case staged(StagedFile)
+    }
+
+    /// Writes several reports, files side by side (each is written on its own), then standard
+    /// output in order. The first failure in `outputs` order is thrown, after every other write
+    /// has finished.
     static func writeAll(_ outputs: [(bytes: [UInt8], path: String)]) throws(ReportError) {
+        try writeAll(outputs.map { (Content.bytes($0.bytes), $0.path) })
+    }
+
+    static func writeAll(_ outputs: [(content: Content, path: String)]) throws(ReportError) {
         let files = outputs.enumerated().filter { $0.element.path != "-" }
         let failures = IndexedSlots<ReportError>(count: outputs.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             let (position, output) = files[index]
             do throws(ReportError) {
-                try write(output.bytes, to: output.path)
+                switch output.content {
+                case .bytes(let bytes): try write(bytes, to: output.path)
+                case .staged(let file): try file.commit()
+                }
             } catch {
                 failures.set(position, error)
             }
         }
         for (position, output) in outputs.enumerated() where output.path == "-" {
             do throws(ReportError) {
-                try write(output.bytes, to: output.path)
+                switch output.content {
+                case .bytes(let bytes): try write(bytes, to: output.path)
+                case .staged: throw ReportError("standard output cannot take a staged file")
+                }
             } catch {
                 failures.set(position, error)
             }
@@ -170,23 +187,10 @@ enum OutputFile {
 
     /// A temporary file beside `real`, then a rename over it; `path` is the target as given.
     private static func replace(_ real: String, with bytes: [UInt8], naming path: String) throws(ReportError) {
-        let temporary = URL(fileURLWithPath: joining(parent(of: real), ".\(name(of: real)).portreport-\(getpid()).tmp"))
-        do {
-            try Data(bytes).write(to: temporary)
-            if rename(temporary.path, real) != 0 {
-                let why = reason(errno)
-                try? FileManager.default.removeItem(at: temporary)
-                throw ReportError("\(path): cannot write the report: \(why)")
-            }
-        } catch let error as ReportError {
-            throw error
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            // Foundation wraps the system's error; its own text names Cocoa internals.
-            let code = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError).map { Int32(truncatingIfNeeded: $0.code) }
-            throw ReportError(
-                "\(path): cannot write the report: \(code.map(reason) ?? "the temporary file beside it could not be written")")
-        }
+        let staged = try StagedFile(real: real, naming: path)
+        staged.write(bytes)
+        try staged.finish()
+        try staged.commit()
     }
 
     /// The directory a path is in, as spelled (`.` for a bare name). Written out by hand:
@@ -237,6 +241,96 @@ enum OutputFile {
 
     private static func isKind(_ info: stat, _ kind: mode_t) -> Bool {
         info.st_mode & S_IFMT == kind
+    }
+}
+
+/// A report written into a temporary file beside its target (`.NAME.portreport-PID.tmp`), then
+/// renamed over it: a reader never sees half a report, and a report that fails leaves the
+/// target as it was. Bytes can be written in pieces as a renderer makes them, so a large JSON
+/// report is never held whole in memory.
+///
+/// Used by one thread at a time (the renderer's, then the writer's after it joined).
+final class StagedFile: @unchecked Sendable {
+    /// The target as given, for messages.
+    let path: String
+    /// The target with its symbolic links followed: what the rename replaces.
+    let real: String
+    let temporary: String
+    private var descriptor: Int32 = -1
+    /// The first write's failure (an errno); later bytes are dropped.
+    private var failure: Int32?
+    /// Renamed over the target, or removed.
+    private var settled = false
+
+    /// Creates the temporary file. One left by an earlier run of the same process id is
+    /// removed first; a symbolic link in its place is never followed.
+    init(real: String, naming path: String) throws(ReportError) {
+        self.path = path
+        self.real = real
+        temporary = OutputFile.joining(OutputFile.parent(of: real), ".\(OutputFile.name(of: real)).portreport-\(getpid()).tmp")
+        for attempt in 0..<2 {
+            repeat {
+                descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o666)
+            } while descriptor < 0 && errno == EINTR
+            if descriptor >= 0 { return }
+            guard errno == EEXIST, attempt == 0, unlink(temporary) == 0 else { break }
+        }
+        throw ReportError("\(path): cannot write the report: \(reason(errno))")
+    }
+
+    deinit {
+        discard()
+    }
+
+    /// Appends `bytes`; a failure is kept for `finish()`.
+    func write(_ bytes: [UInt8]) {
+        guard failure == nil, descriptor >= 0, !bytes.isEmpty else { return }
+        failure = writeFully(bytes, to: descriptor)
+    }
+
+    /// For tests: later writes go to `device` (`/dev/full`, to see a full disk), while the
+    /// temporary file stays where it is.
+    func redirectForTesting(to device: String) {
+        let other = open(device, O_WRONLY | O_CLOEXEC)
+        guard other >= 0 else { return }
+        dup2(other, descriptor)
+        close(other)
+    }
+
+    /// Closes the file; throws the first failure to write or close it (and removes it then).
+    func finish() throws(ReportError) {
+        if descriptor >= 0 {
+            let closed = close(descriptor) == 0 ? nil : errno
+            descriptor = -1
+            if failure == nil, let closed, closed != EINTR { failure = closed }
+        }
+        if let failure {
+            discard()
+            throw ReportError("\(path): cannot write the report: \(reason(failure))")
+        }
+    }
+
+    /// Renames the finished file over the target.
+    func commit() throws(ReportError) {
+        try finish()
+        if rename(temporary, real) != 0 {
+            let why = reason(errno)
+            discard()
+            throw ReportError("\(path): cannot write the report: \(why)")
+        }
+        settled = true
+    }
+
+    /// Removes the temporary file, unless it was renamed over the target.
+    func discard() {
+        if descriptor >= 0 {
+            close(descriptor)
+            descriptor = -1
+        }
+        if !settled {
+            unlink(temporary)
+            settled = true
+        }
     }
 }
 

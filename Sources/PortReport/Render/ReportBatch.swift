@@ -12,8 +12,15 @@ enum ReportBatch {
     /// about the same time. (`eml` comes last: it is assembled from the others.)
     static let renderingOrder: [ReportFormat] = [.html, .xhtml, .email, .json, .markdown, .csv, .assets]
 
-    /// The bytes of each of `formats` (and of the formats `eml` is built from, when it is asked for).
-    static func render(_ formats: [ReportFormat], _ result: AnalysisResult, options: RenderOptions) throws -> [ReportFormat: [UInt8]] {
+    /// The formats that can be written into their file as they are rendered (`streaming`).
+    static let streamable: [ReportFormat] = [.json, .csv]
+
+    /// The bytes of each of `formats` (and of the formats `eml` is built from, when it is asked
+    /// for), except those in `streaming`: each of those is rendered straight into its file,
+    /// which is finished (closed) but not yet renamed over its target.
+    static func render(
+        _ formats: [ReportFormat], _ result: AnalysisResult, options: RenderOptions, streaming: [ReportFormat: StagedFile] = [:]
+    ) throws -> [ReportFormat: [UInt8]] {
         var wanted = Set(formats)
         if wanted.contains(.eml) {
             wanted.formUnion([.markdown, .email])
@@ -33,7 +40,15 @@ enum ReportBatch {
         }
         for format in renderingOrder where wanted.contains(format) {
             let renderer = try format.makeRenderer(options: options)
-            jobs.append { [(format, try renderer.render(result))] }
+            if let file = streaming[format], streamable.contains(format) {
+                jobs.append {
+                    try renderer.render(result) { file.write($0) }
+                    try file.finish()
+                    return []
+                }
+            } else {
+                jobs.append { [(format, try renderer.render(result))] }
+            }
         }
 
         // libxml2 must be initialised once, on one thread, before threads use it.

@@ -4,6 +4,14 @@ protocol ReportRenderer: Sendable {
     /// The `--format` name (`ReportFormat.rawValue`).
     static var format: String { get }
     func render(_ result: AnalysisResult) throws -> [UInt8]
+    /// The same bytes, in pieces, as they are made; by default all at once.
+    func render(_ result: AnalysisResult, streamingTo sink: @escaping ([UInt8]) -> Void) throws
+}
+
+extension ReportRenderer {
+    func render(_ result: AnalysisResult, streamingTo sink: @escaping ([UInt8]) -> Void) throws {
+        sink(try render(result))
+    }
 }
 
 /// What the renderers that need more than the analysis are given.

@@ -140,3 +140,61 @@ struct OutputFileTests {
         close(ends[1])
     }
 }
+
+@Suite("Staged report files")
+struct StagedFileTests {
+    @Test("bytes written in pieces reach the target only at the rename; a discarded file leaves the target as it was")
+    func piecesAndDiscard() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let target = try Fixtures.write("old report\n", to: "r.json", in: directory)
+        let kept = try StagedFile(real: target, naming: target)
+        kept.write(Array("{\n".utf8))
+        kept.write([])
+        kept.write(Array("}\n".utf8))
+        try kept.finish()
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "old report\n")
+        try kept.commit()
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "{\n}\n")
+
+        let dropped = try StagedFile(real: target, naming: target)
+        dropped.write(Array("half a rep".utf8))
+        dropped.discard()
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "{\n}\n")
+        let left = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".tmp") }
+        #expect(left.isEmpty, "\(left)")
+    }
+
+    @Test("a symbolic link left where the temporary file goes is removed, never written through")
+    func linkAtTheTemporaryName() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let victim = try Fixtures.write("not ours\n", to: "victim.txt", in: directory)
+        let target = directory.appendingPathComponent("r.json").path
+        let temporary = directory.appendingPathComponent(".r.json.portreport-\(getpid()).tmp").path
+        try FileManager.default.createSymbolicLink(atPath: temporary, withDestinationPath: victim)
+        let staged = try StagedFile(real: target, naming: target)
+        staged.write(Array("report\n".utf8))
+        try staged.commit()
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "not ours\n")
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "report\n")
+    }
+
+    @Test("a write that fails (a full disk) is reported by the target's path at the end, and the target stays as it was")
+    func failedWrite() throws {
+        // /dev/full refuses every write with ENOSPC; the rename target is a file of ours.
+        let directory = try Fixtures.temporaryDirectory()
+        let target = try Fixtures.write("old\n", to: "r.json", in: directory)
+        try #require(FileManager.default.fileExists(atPath: "/dev/full"), "this test needs Linux's /dev/full")
+        let staged = try StagedFile(real: target, naming: target)
+        staged.redirectForTesting(to: "/dev/full")
+        staged.write(Array("new\n".utf8))
+        do {
+            try staged.commit()
+            Issue.record("a write to a full disk was committed")
+        } catch {
+            #expect(error.description == "\(target): cannot write the report: \(String(cString: strerror(ENOSPC)))")
+        }
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "old\n")
+        let left = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".tmp") }
+        #expect(left.isEmpty, "\(left)")
+    }
+}
