@@ -24,7 +24,10 @@ extension AnalysisComputation {
         }
         let grand = drafts.reduce(Int64(0)) { $0.saturatingAdding($1.host).saturatingAdding($1.container) }
         var cumulative: Int64 = 0
-        return drafts.enumerated().map { index, draft in
+        // Mapped over the indices, not `enumerated()`: a sequence of unknown length grows its
+        // result by doubling, 16 MB for the 100,000 rows of 100 projects instead of 12.
+        return drafts.indices.map { index in
+            let draft = drafts[index]
             let total = draft.host.saturatingAdding(draft.container)
             cumulative = cumulative.saturatingAdding(total)
             return RankingRow(

@@ -17,13 +17,28 @@
 /// - The protocols' own specifications, which have no encryption: Telnet RFC 854, FTP RFC 959,
 ///   TFTP RFC 1350, rlogin RFC 1282, SNMPv1 RFC 1157, RFB (VNC) RFC 6143.
 /// - CVE-2013-5211 (NTP monlist amplification), CVE-2018-1000115 (memcached UDP amplification).
-struct RiskEntry: Sendable, Equatable {
+///
+/// A class, compared by its fields: every ranking row holds one or none, and a reference is 8
+/// bytes where the fields are 57 (6 MB of the 100,000 rows of 100 projects).
+final class RiskEntry: Sendable, Equatable {
     let port: Int
     /// `tcp` covers TCP and TCP6, `udp` covers UDP and UDP6.
     let transport: Transport
     let service: String
     let reason: String
     let source: String
+
+    init(port: Int, transport: Transport, service: String, reason: String, source: String) {
+        self.port = port
+        self.transport = transport
+        self.service = service
+        self.reason = reason
+        self.source = source
+    }
+
+    static func == (a: RiskEntry, b: RiskEntry) -> Bool {
+        a.port == b.port && a.transport == b.transport && a.service == b.service && a.reason == b.reason && a.source == b.source
+    }
 
     enum Transport: String, Sendable {
         case tcp, udp

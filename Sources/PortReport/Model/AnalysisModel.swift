@@ -1,33 +1,41 @@
 /// A port and protocol: the unit every figure is about. Ordered by port, then protocol
 /// (TCP < TCP6 < UDP < UDP6).
 struct PortKey: Hashable, Comparable, Sendable, CustomStringConvertible {
-    let port: Int
-    let type: PortType
+    /// Port and type in one integer, ordered as `<` orders keys (the records blob's sort key):
+    /// the port times four plus the type's order. Stored so that a key is 4 bytes, not 16: the
+    /// ranking, the aggregates and the changes of 100 projects hold 100,000 keys each.
+    let code: UInt32
 
+    /// Ports are 0...65535 (checked where records are read); one outside 0...2^30 would be
+    /// clamped, never wrapped onto another.
     init(port: Int, type: PortType) {
-        self.port = port
-        self.type = type
-    }
-
-    static func < (lhs: PortKey, rhs: PortKey) -> Bool {
-        lhs.port != rhs.port ? lhs.port < rhs.port : lhs.type < rhs.type
+        code = UInt32(clamping: min(max(port, 0), 1 << 30 - 1)) << 2 | UInt32(type.order)
     }
 
     /// The key of a `code`.
     init(code: UInt32) {
-        self.init(port: Int(code >> 2), type: PortType.allCases[Int(code & 3)])
+        self.code = code
     }
 
-    /// Port and type in one integer, ordered as `<` orders keys (the records blob's sort key).
-    var code: UInt32 { UInt32(truncatingIfNeeded: port) << 2 | UInt32(type.order) }
+    var port: Int { Int(code >> 2) }
+
+    var type: PortType {
+        switch code & 3 {
+        case 0: return .tcp
+        case 1: return .tcp6
+        case 2: return .udp
+        default: return .udp6
+        }
+    }
+
+    static func < (lhs: PortKey, rhs: PortKey) -> Bool { lhs.code < rhs.code }
 
     // By the code, not by the type's raw value: a `String`-backed enum hashes and compares its
     // text by default, which was a sixth of a 100-project report (every dictionary look-up by port).
-    static func == (lhs: PortKey, rhs: PortKey) -> Bool { lhs.port == rhs.port && lhs.type.order == rhs.type.order }
+    static func == (lhs: PortKey, rhs: PortKey) -> Bool { lhs.code == rhs.code }
 
     func hash(into hasher: inout Hasher) {
-        hasher.combine(port)
-        hasher.combine(type.order)
+        hasher.combine(code)
     }
 
     /// `443/TCP`.
