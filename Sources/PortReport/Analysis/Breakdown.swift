@@ -4,24 +4,28 @@ extension AnalysisComputation {
     func makeBreakdown(_ aggregates: [Category: Aggregate], bothPresent: Bool) -> Breakdown {
         func summary(_ aggregate: Aggregate?) -> CategoryBreakdown? {
             guard let aggregate else { return nil }
-            var types: [PortType: Int] = [:]
-            var ranges: [PortRange: Int] = [:]
-            for type in PortType.allCases { types[type] = 0 }
-            for range in PortRange.allCases { ranges[range] = 0 }
+            // Counted by position, then made into the dictionaries: two look-ups per port were
+            // most of this step for the 100,000 ports of 100 projects.
+            var typeCounts = [Int](repeating: 0, count: PortType.allCases.count)
+            var rangeCounts = [Int](repeating: 0, count: PortRange.allCases.count)
             var instances: Int64 = 0
             for (key, value) in aggregate {
-                types[key.type, default: 0] += 1
-                ranges[PortRange(port: key.port), default: 0] += 1
+                typeCounts[key.type.order] += 1
+                rangeCounts[PortRange(port: key.port).order] += 1
                 instances = instances.saturatingAdding(value.num)
             }
+            let types = Dictionary(uniqueKeysWithValues: PortType.allCases.map { ($0, typeCounts[$0.order]) })
+            let ranges = Dictionary(uniqueKeysWithValues: PortRange.allCases.map { ($0, rangeCounts[$0.order]) })
             return CategoryBreakdown(ports: aggregate.count, instances: instances, types: types, ranges: ranges)
         }
         let host = aggregates[.host] ?? [:], container = aggregates[.container] ?? [:]
         var both: [PortKey] = [], hostOnly: [PortKey] = [], containerOnly: [PortKey] = []
         if bothPresent {
-            both = host.keys.filter { container[$0] != nil }.sorted()
-            hostOnly = host.keys.filter { container[$0] == nil }.sorted()
-            containerOnly = container.keys.filter { host[$0] == nil }.sorted()
+            // In port order by the codes' bitmap, then split: no comparison sort of each list.
+            for entry in PortOrder.entries(of: host) {
+                if container[entry.key] != nil { both.append(entry.key) } else { hostOnly.append(entry.key) }
+            }
+            containerOnly = PortOrder.entries(of: container).map(\.key).filter { host[$0] == nil }
         }
         return Breakdown(
             host: summary(aggregates[.host]), container: summary(aggregates[.container]), both: both, hostOnly: hostOnly,

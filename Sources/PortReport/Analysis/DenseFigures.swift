@@ -84,3 +84,37 @@ struct DenseFigures {
         return result
     }
 }
+
+/// Ports in order without a comparison sort.
+enum PortOrder {
+    /// The aggregate's entries ordered by key, as `sorted { $0.key < $1.key }` gives them, by a
+    /// bitmap of the codes present (32 KB) instead of a comparison sort: sorting the 100,000
+    /// ports of 100 projects twice in the policy was an eighth of their report.
+    static func entries(of aggregate: Aggregate) -> [(key: PortKey, value: RecordValue)] {
+        let codes = 1 << 18  // port × 4 + type, for ports 0...65535
+        var present = [UInt64](repeating: 0, count: codes / 64)
+        var outside: [PortKey] = []
+        for key in aggregate.keys {
+            let code = Int(key.code)
+            if code < codes {
+                present[code >> 6] |= 1 << UInt64(code & 63)
+            } else {
+                outside.append(key)
+            }
+        }
+        var result: [(key: PortKey, value: RecordValue)] = []
+        result.reserveCapacity(aggregate.count)
+        for (index, word) in present.enumerated() where word != 0 {
+            var bits = word
+            while bits != 0 {
+                let key = PortKey(code: UInt32(index << 6 | bits.trailingZeroBitCount))
+                bits &= bits - 1
+                if let value = aggregate[key] { result.append((key, value)) }
+            }
+        }
+        for key in outside.sorted() {
+            if let value = aggregate[key] { result.append((key, value)) }
+        }
+        return result
+    }
+}

@@ -64,7 +64,7 @@ struct PolicyEvaluation {
         for category in Category.allCases {
             guard let aggregate = aggregates[category] else { continue }
             // Sorted once, with the figures: a look-up by port per rule family was a hash each.
-            let figures = Self.inPortOrder(aggregate)
+            let figures = PortOrder.entries(of: aggregate)
             // One finding per port and kind, whatever the number of rules that name it: the
             // rules are indexed by port first, so the work is linear in rules plus records (2,000
             // forbid rules over 0-65535 each made 2,000 findings per port, and 900 MB). A port with
@@ -439,38 +439,5 @@ enum Headline {
         case .suspect:  // Not a policy finding: Plausibility.headlinePrefix says it.
             return "\(Wording.plural(findings.count, "suspect snapshot"))"
         }
-    }
-}
-
-extension PolicyEvaluation {
-    /// The aggregate's entries ordered by key, as `sorted { $0.key < $1.key }` gives them, by a
-    /// bitmap of the codes present (32 KB) instead of a comparison sort: sorting the 100,000
-    /// ports of 100 projects twice was an eighth of their report.
-    static func inPortOrder(_ aggregate: Aggregate) -> [(key: PortKey, value: RecordValue)] {
-        let codes = 1 << 18  // port × 4 + type, for ports 0...65535
-        var present = [UInt64](repeating: 0, count: codes / 64)
-        var outside: [PortKey] = []
-        for key in aggregate.keys {
-            let code = Int(key.code)
-            if code < codes {
-                present[code >> 6] |= 1 << UInt64(code & 63)
-            } else {
-                outside.append(key)
-            }
-        }
-        var result: [(key: PortKey, value: RecordValue)] = []
-        result.reserveCapacity(aggregate.count)
-        for (index, word) in present.enumerated() where word != 0 {
-            var bits = word
-            while bits != 0 {
-                let key = PortKey(code: UInt32(index << 6 | bits.trailingZeroBitCount))
-                bits &= bits - 1
-                if let value = aggregate[key] { result.append((key, value)) }
-            }
-        }
-        for key in outside.sorted() {
-            if let value = aggregate[key] { result.append((key, value)) }
-        }
-        return result
     }
 }

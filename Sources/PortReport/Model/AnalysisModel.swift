@@ -67,6 +67,20 @@ enum PortRange: String, CaseIterable, Sendable {
         default: self = .dynamic
         }
     }
+
+    // By the case, not by the raw value, as `PortType` and `Category` are.
+    static func == (lhs: PortRange, rhs: PortRange) -> Bool { lhs.order == rhs.order }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(order) }
+
+    /// The position in `allCases`.
+    var order: Int {
+        switch self {
+        case .wellKnown: return 0
+        case .registered: return 1
+        case .dynamic: return 2
+        }
+    }
 }
 
 /// A snapshot's metadata, as the analysis sees it.

@@ -117,6 +117,19 @@ enum VendorStatus: String, CaseIterable, Sendable, Codable {
 public enum Category: String, CaseIterable, Sendable, Codable {
     case host
     case container
+
+    // By the case, not by the raw value (a `String`-backed enum hashes its text by default):
+    // every figure of a report is looked up by category.
+    public static func == (lhs: Category, rhs: Category) -> Bool { lhs.order == rhs.order }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(order) }
+
+    var order: Int {
+        switch self {
+        case .host: return 0
+        case .container: return 1
+        }
+    }
 }
 
 /// One row of the statistics: how many servers or containers have `port`/`type` open.

@@ -15,9 +15,9 @@ struct PortOrderTests {
             aggregate[PortKey(port: min(port, 65_535), type: type)] = RecordValue(num: Int64(index), status: nil)
         }
         let expected = aggregate.sorted { $0.key < $1.key }
-        let ordered = PolicyEvaluation.inPortOrder(aggregate)
+        let ordered = PortOrder.entries(of: aggregate)
         #expect(ordered.map(\.key) == expected.map(\.key))
         #expect(ordered.map(\.value) == expected.map(\.value))
-        #expect(PolicyEvaluation.inPortOrder([:]).isEmpty)
+        #expect(PortOrder.entries(of: [:]).isEmpty)
     }
 }
