@@ -27,7 +27,17 @@ struct DetailFileName: Equatable, Sendable {
     /// Reads the last component of `path`. Nil when it is not a drill-down name; a message (what
     /// is wrong, what was expected) when it starts like one but is not.
     static func parse(path: String) -> Result<DetailFileName, Refusal>? {
-        let fileName = String(path.split(separator: "/", omittingEmptySubsequences: true).last ?? "")
+        let fileName: String
+        // An ASCII path (the usual one) is split on its bytes, as in `PathMetadata`: the same
+        // last component, without breaking the whole path into characters for every file read.
+        if path.utf8.allSatisfy({ $0 < 0x80 }) {
+            fileName =
+                path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).last.map {
+                    String(decoding: $0, as: UTF8.self)
+                } ?? ""
+        } else {
+            fileName = String(path.split(separator: "/", omittingEmptySubsequences: true).last ?? "")
+        }
         var stem = Substring(fileName)
         for suffix in [".gz", ".json"] where stem.lowercased().hasSuffix(suffix) {
             stem = stem.dropLast(suffix.count)

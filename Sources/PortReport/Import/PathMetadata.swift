@@ -129,7 +129,16 @@ enum PathMetadata {
     }
 
     private static func components(of path: String) -> [String] {
-        path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        // An ASCII path (the usual one) is split on its bytes: the same components as splitting
+        // its characters (in ASCII a "/" is a character of its own), without the grapheme
+        // breaking that made this 29,000 instructions a call, three calls a file.
+        let slash = UInt8(ascii: "/")
+        if path.utf8.allSatisfy({ $0 < 0x80 }) {
+            return path.utf8.split(separator: slash, omittingEmptySubsequences: true).map {
+                String(decoding: $0, as: UTF8.self)
+            }
+        }
+        return path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
     }
 
     private static func decide(_ words: Set<String>, component: String) -> CategoryResult? {

@@ -285,18 +285,20 @@ final class AnalysisReader {
     /// The metadata of one snapshot, or nil when there is none with that id (or it is one the
     /// analysis cannot use: a capture time that is not RFC 3339).
     func snapshotInfo(id: Int64) throws -> SnapshotInfo? {
-        try Row.fetchOne(db, sql: Self.infoSelect + " WHERE id = ?", arguments: [id]).flatMap(Self.info(row:))
+        // Cached: the plausibility check asks once per snapshot an import wrote, and preparing
+        // the statement (parse, authorizer) cost more than running it.
+        try Row.fetchOne(db.cachedStatement(sql: Self.infoSelect + " WHERE id = ?"), arguments: [id]).flatMap(Self.info(row:))
     }
 
     /// The newest complete, unfiltered snapshot of the same project, enterprise project and
     /// category captured before `info` (the plausibility rules' previous one); one indexed query.
     func previousComplete(before info: SnapshotInfo) throws -> SnapshotInfo? {
         try Row.fetchOne(
-            db,
-            sql: Self.infoSelect + """
-                 WHERE project_id = ? AND enterprise_project_id = ? AND category = ? AND complete = 1 AND partial = 0
-                AND captured_at < ? AND id <> ? ORDER BY captured_at DESC, id DESC LIMIT 1
-                """,
+            db.cachedStatement(
+                sql: Self.infoSelect + """
+                     WHERE project_id = ? AND enterprise_project_id = ? AND category = ? AND complete = 1 AND partial = 0
+                    AND captured_at < ? AND id <> ? ORDER BY captured_at DESC, id DESC LIMIT 1
+                    """),
             arguments: [info.projectID, info.enterpriseProjectID, info.category.rawValue, info.capturedAt.rfc3339, info.id]
         ).flatMap(Self.info(row:))
     }

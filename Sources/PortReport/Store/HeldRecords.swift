@@ -61,7 +61,10 @@ final class HeldRecords {
             swap(&index, &self.index)
             self.present = present
         }
-        entries.reserveCapacity(entries.count + records.count)
+        // Grown by doubling: reserving exactly the page's records, page after page, copied the
+        // whole snapshot's entries again for every page (19 M instructions in a month's import).
+        let needed = entries.count + records.count
+        if entries.capacity < needed { entries.reserveCapacity(max(needed, 2 * entries.capacity)) }
         var added = 0
         for (position, record) in records.enumerated() {
             if let problem = RecordBlob.problem(port: record.port, num: record.num) {
