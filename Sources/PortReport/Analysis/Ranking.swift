@@ -12,15 +12,13 @@ extension AnalysisComputation {
         var hostFigures = DenseFigures(), containerFigures = DenseFigures()
         hostFigures.add(host)
         containerFigures.add(container)
-        let codes = hostFigures.listed + containerFigures.listed.filter { hostFigures.value($0) == nil }
-        var drafts = codes.map { code in
+        let codes = Self.rankingOrder(hostFigures.listed + containerFigures.listed.filter { hostFigures.value($0) == nil }) {
+            hostFigures.num($0).saturatingAdding(containerFigures.num($0))
+        }
+        let drafts = codes.map { code in
             Draft(
                 key: PortKey(code: code), host: hostFigures.num(code), container: containerFigures.num(code),
                 status: StatusOrder.worse(hostFigures.value(code)?.status, containerFigures.value(code)?.status))
-        }
-        drafts.sort { a, b in
-            let ta = a.host.saturatingAdding(a.container), tb = b.host.saturatingAdding(b.container)
-            return ta != tb ? ta > tb : a.key < b.key
         }
         let grand = drafts.reduce(Int64(0)) { $0.saturatingAdding($1.host).saturatingAdding($1.container) }
         var cumulative: Int64 = 0
@@ -37,6 +35,23 @@ extension AnalysisComputation {
                 containerShare: total > 0 ? Double(draft.container) / Double(total) : 0,
                 risk: RiskCatalogue.entry(port: draft.key.port, type: draft.key.type))
         }
+    }
+}
+
+extension AnalysisComputation {
+    /// `codes` by `total` descending, then by code (port, then type). As one integer each (the
+    /// total's complement above the code) when every total fits in 45 bits, as every real one
+    /// does (a record's num is at most 10⁹); a comparison sort through a closure was 0.17 G
+    /// instructions for the 100,000 ports of 100 projects.
+    static func rankingOrder(_ codes: [UInt32], total: (UInt32) -> Int64) -> [UInt32] {
+        let totalBits: UInt64 = 45, codeBits: UInt64 = 18
+        let totals = codes.map(total)
+        guard totals.allSatisfy({ $0 >= 0 && UInt64($0) < 1 << totalBits }), codes.allSatisfy({ UInt64($0) < 1 << codeBits }) else {
+            return zip(codes, totals).sorted { a, b in a.1 != b.1 ? a.1 > b.1 : a.0 < b.0 }.map(\.0)
+        }
+        var packed = zip(codes, totals).map { code, total in ((1 << totalBits) - 1 - UInt64(total)) << codeBits | UInt64(code) }
+        packed.sort()
+        return packed.map { UInt32(truncatingIfNeeded: $0 & ((1 << codeBits) - 1)) }
     }
 }
 

@@ -21,3 +21,33 @@ struct PortOrderTests {
         #expect(PortOrder.entries(of: [:]).isEmpty)
     }
 }
+
+@Suite("Ranking order")
+struct RankingOrderTests {
+    static func oracle(_ codes: [UInt32], _ totals: [UInt32: Int64]) -> [UInt32] {
+        codes.sorted { a, b in
+            let ta = totals[a] ?? 0, tb = totals[b] ?? 0
+            return ta != tb ? ta > tb : a < b
+        }
+    }
+
+    @Test("by total descending then code, with ties; the same with totals too large to pack")
+    func order() {
+        var state: UInt64 = 11
+        var totals: [UInt32: Int64] = [:]
+        for _ in 0..<3_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            totals[UInt32(state >> 46)] = Int64(state >> 59)  // codes 0..<2^18, totals 0...31: many ties
+        }
+        let codes = Array(totals.keys)
+        #expect(AnalysisComputation.rankingOrder(codes) { totals[$0] ?? 0 } == Self.oracle(codes, totals))
+
+        var large = totals
+        large[codes[0]] = 1 << 50  // past the packed form's 45 bits
+        large[codes[1]] = 1 << 50
+        let ordered = AnalysisComputation.rankingOrder(codes) { large[$0] ?? 0 }
+        #expect(ordered == Self.oracle(codes, large))
+        #expect(Set(ordered.prefix(2)) == [codes[0], codes[1]])
+        #expect(AnalysisComputation.rankingOrder([]) { _ in 0 }.isEmpty)
+    }
+}
