@@ -277,7 +277,12 @@ enum InputExpansion {
         entries.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         let prefix = directory.hasSuffix("/") ? directory : directory + "/"
         for (name, type) in entries {
-            let path = prefix + name
+            // At its length: `prefix + name` grows the copy of the prefix by doubling, and the
+            // run keeps every path (100,000 for 100 projects).
+            var path = ""
+            path.reserveCapacity(prefix.utf8.count + name.utf8.count)
+            path += prefix
+            path += name
             let lower = name.lowercased()
             let readable = extensions.contains(where: { lower.hasSuffix($0) })
             var info = stat()

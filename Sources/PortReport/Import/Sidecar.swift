@@ -429,6 +429,10 @@ final class SidecarIndex {
                 result.append(error)
             }
         }
+        // Only `load` looks chains up: one long key per directory of the run (18,000 for 100
+        // projects' 90 days), kept for nothing through the whole import.
+        chains = [:]
+        ancestorsAbove = [:]
         return result
     }
 
