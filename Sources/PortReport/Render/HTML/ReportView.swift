@@ -63,7 +63,16 @@ enum ReportView {
         root["has_drilldown"] = .bool(!result.drilldown.isEmpty)
         root["asset_ranking"] = assetRankingRows(result.assetRanking, claims: assetClaims)
         root["asset_ranking_more"] = assetRankingMore(result.assetRanking)
-        root["waived"] = .list(result.waived.map(findingRecord))
+        // After the findings, the dangerous ports and the asset ranking, so their anchors stay
+        // where they were: an asset already anchored above is not anchored again.
+        root["waived"] = .list(
+            result.waived.map { finding in
+                guard case .record(var record) = findingRecord(finding) else { return .null }
+                record["drilldown"] = drilldownBlocks(
+                    finding: finding, entries: entries, ranked: ranked, claims: assetClaims,
+                    history: result.assetHistory.phrase(for: finding, windowDays: result.history.resolvedWindowDays))
+                return .record(record)
+            })
         root["warnings"] = .list(result.warnings.map { .text($0) })
         root["suspect"] = .list(
             result.suspect.map { suspect in

@@ -9,11 +9,13 @@ extension MarkdownSections {
 
     /// Per finding with drill-down: a bold line naming the port, its asset count and the
     /// statistics num beside it (a mismatch in words), then its asset rows.
-    func findingAssets() -> [String] {
+    /// `findings`: the current ones, or the waived ones under their own table (a waiver does not
+    /// make the servers behind a finding less worth knowing).
+    func findingAssets(of findings: [Finding]) -> [String] {
         let entries = DrilldownEntry.index(result.drilldown)
         var lines: [String] = []
         // The findings the table above shows: the Markdown stays bounded (HumanReportLimits).
-        for finding in result.findings.prefix(HumanReportLimits.findings) {
+        for finding in findings.prefix(HumanReportLimits.findings) {
             guard let entry = entries[finding.category]?[finding.key] else { continue }
             let assets = finding.assets
             let count = Set(assets.map(\.asset)).count

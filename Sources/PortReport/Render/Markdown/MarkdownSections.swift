@@ -204,7 +204,7 @@ struct MarkdownSections {
         }
         return Self.boundedTable(
             ["Kind", "Port", "Category", "Count", "Finding", "Waiver"], "lllrll", rows, limit: HumanReportLimits.findings, what: "findings")
-            + findingAssets()
+            + findingAssets(of: result.findings)
     }
 
     func waived() -> [String] {
@@ -218,7 +218,7 @@ struct MarkdownSections {
         }
         return Self.boundedTable(
             ["Kind", "Port", "Category", "Count", "Ticket", "Reason", "Expires", "Finding"], "lllrllll", rows,
-            limit: HumanReportLimits.findings, what: "waived findings")
+            limit: HumanReportLimits.findings, what: "waived findings") + findingAssets(of: result.waived)
     }
 
     // MARK: Snapshots and provenance
