@@ -40,12 +40,15 @@ struct KeyHistory {
             let histories = timelines.histories(category)
             // Each project's snapshots in time order; of several captured at one time, the last
             // (the one `Timelines.contributors` takes).
-            var events: [(time: Int, origin: Int, snapshot: SnapshotInfo)] = []
+            // The snapshot's id only (24 bytes an event, not a copy of its row: 13 MB for the
+            // 73,000 snapshots of 100 projects' year), reserved to the count.
+            var events: [(time: Int, origin: Int, snapshotID: Int64)] = []
+            events.reserveCapacity(histories.reduce(0) { $0 + $1.count })
             for (origin, history) in histories.enumerated() {
                 for (position, snapshot) in history.enumerated() {
                     if position + 1 < history.count && history[position + 1].capturedAt == snapshot.capturedAt { continue }
                     guard let time = indexOfTime[snapshot.capturedAt] else { continue }
-                    events.append((time, origin, snapshot))
+                    events.append((time, origin, snapshot.id))
                 }
             }
             events.sort { ($0.time, $0.origin) < ($1.time, $1.origin) }
@@ -60,10 +63,10 @@ struct KeyHistory {
             var next = 0
             for time in times.indices {
                 while next < events.count && events[next].time == time {
-                    let (_, origin, snapshot) = events[next]
+                    let (_, origin, snapshotID) = events[next]
                     next += 1
                     if width > 0 {
-                        try reader.values(of: codes, in: snapshot.id, nums: &scratchNums, verdicts: &scratchVerdicts, at: 0)
+                        try reader.values(of: codes, in: snapshotID, nums: &scratchNums, verdicts: &scratchVerdicts, at: 0)
                     }
                     let base = origin * width
                     for column in 0..<width {
@@ -79,7 +82,7 @@ struct KeyHistory {
                     }
                     if let replaced = originSpan[origin] { spans[replaced].until = time }
                     originSpan[origin] = spans.count
-                    spans.append((snapshot.id, time, times.count))
+                    spans.append((snapshotID, time, times.count))
                 }
                 guard originSpan.contains(where: { $0 != nil }) else { continue }
                 categoryRows[time] = Int32(truncatingIfNeeded: verdicts.count / max(width, 1))

