@@ -117,7 +117,7 @@ struct ReportVocabulary: Sendable {
 
         findings = Figure(label: "Policy findings", value: String(result.findings.count))
         waived = Figure(label: "Waived findings", value: String(result.waived.count))
-        snapshotsUsed = Figure(label: "Snapshots used", value: String(result.snapshots.filter(\.used).count))
+        snapshotsUsed = Figure(label: "Snapshots used", value: String(result.usedSnapshotCount))
         snapshotsInScope = Figure(label: "Snapshots in scope", value: String(result.snapshots.count))
         warnings = Figure(label: "Warnings", value: String(result.warnings.count))
         suspect = result.suspect.isEmpty ? nil : Figure(label: "Suspect snapshots used", value: String(result.suspect.count))
