@@ -47,3 +47,38 @@ struct JSONWriterTests {
         #expect((parsed?["rows"] as? [Any])?.count == 30_000)
     }
 }
+
+@Suite("Streamed reports")
+struct StreamedReportTests {
+    /// A ranking of 30,000 rows: a CSV of about 2 MB and a JSON of about 8 MB.
+    static let result: AnalysisResult = {
+        var rows: [RankingRow] = []
+        for index in 0..<30_000 {
+            let key = PortKey(port: 1024 + index, type: index % 2 == 0 ? .tcp : .udp)
+            let status: VendorStatus? = index % 3 == 0 ? .danger : nil
+            let service: String? = index % 5 == 0 ? "svc,\"\(index)\"" : nil
+            let cumulative = Double(index + 1) / 30_000
+            rows.append(
+                ReportFixture.row(
+                    index + 1, key, host: Int64(30_000 - index), container: Int64(index % 7), status: status, service: service,
+                    share: 1.0 / 30_000, cumulative: cumulative))
+        }
+        return ReportFixture.result(ranking: rows)
+    }()
+
+    static func streamed(_ renderer: any ReportRenderer) throws -> [[UInt8]] {
+        final class Pieces: @unchecked Sendable { var list: [[UInt8]] = [] }
+        let pieces = Pieces()
+        try renderer.render(result) { pieces.list.append($0) }
+        return pieces.list
+    }
+
+    @Test("the JSON and CSV reports streamed into their file are the bytes rendered whole", arguments: [ReportFormat.json, .csv])
+    func sameBytes(format: ReportFormat) throws {
+        let renderer = try format.makeRenderer(options: RenderOptions())
+        let whole = try renderer.render(Self.result)
+        let pieces = try Self.streamed(renderer)
+        #expect(pieces.count >= 2, "\(pieces.count) pieces")
+        #expect(Array(pieces.joined()) == whole)
+    }
+}

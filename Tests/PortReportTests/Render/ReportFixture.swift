@@ -93,7 +93,7 @@ enum ReportFixture {
     /// canned files).
     static func result(
         scope: AnalysisScope = AnalysisScope(), top: Int = 3, breakdown: Breakdown = ReportFixture.breakdown,
-        findingAssets: [DrilldownAsset] = []
+        findingAssets: [DrilldownAsset] = [], ranking: [RankingRow] = ReportFixture.ranking
     ) -> AnalysisResult {
         AnalysisResult(
             generatedAt: generatedAt,
