@@ -138,25 +138,28 @@ enum OutputFile {
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             let (position, output) = files[index]
             do throws(ReportError) {
-                switch output.content {
-                case .bytes(let bytes): try write(bytes, to: output.path)
-                case .staged(let file): try file.commit()
-                }
+                try write(output.content, to: output.path)
             } catch {
                 failures.set(position, error)
             }
         }
         for (position, output) in outputs.enumerated() where output.path == "-" {
             do throws(ReportError) {
-                switch output.content {
-                case .bytes(let bytes): try write(bytes, to: output.path)
-                case .staged: throw ReportError("standard output cannot take a staged file")
-                }
+                try write(output.content, to: output.path)
             } catch {
                 failures.set(position, error)
             }
         }
         if let first = failures.all.compactMap({ $0 }).first { throw first }
+    }
+
+    /// Writes `content` to `path`: its bytes, or the staged file's rename (a file is staged only
+    /// for a target that is replaced, never for standard output).
+    private static func write(_ content: Content, to path: String) throws(ReportError) {
+        switch content {
+        case .bytes(let bytes): try write(bytes, to: path)
+        case .staged(let file): try file.commit()
+        }
     }
 
     static func write(_ bytes: [UInt8], to path: String) throws(ReportError) {
