@@ -124,6 +124,21 @@ struct KeyHistory {
         return nums[Int(row) * keys.count + column]
     }
 
+    /// The port's totals at the times of `range`, as `total` gives each: the category's rows and
+    /// the port's column looked up once, not per point (a series has a point per export).
+    func totals(_ category: Category, in range: Range<Int>, of key: PortKey) -> [Int64?] {
+        guard let categoryRows = rows[category] else { return Array(repeating: nil, count: range.count) }
+        let column = columnOf[key]
+        let width = keys.count
+        return range.map { index -> Int64? in
+            guard categoryRows.indices.contains(index) else { return nil }
+            let row = categoryRows[index]
+            guard row >= 0 else { return nil }
+            guard let column else { return 0 }
+            return nums[Int(row) * width + column]
+        }
+    }
+
     /// The port's figure at time `index` as an aggregate holds it: nil when no project lists it
     /// then (or the category has no figure, or the port is not followed).
     func value(_ category: Category, at index: Int, of key: PortKey) -> RecordValue? {

@@ -47,13 +47,11 @@ extension AnalysisComputation {
         used.formUnion(history.snapshotIDs(from: first))
         var result: [PortSeries] = []
         for key in reasons.keys.sorted() {
+            let hosts = history.totals(.host, in: range, of: key), containers = history.totals(.container, in: range, of: key)
             var points: [SeriesPoint] = []
             points.reserveCapacity(range.count)
-            for index in range {
-                points.append(
-                    SeriesPoint(
-                        capturedAt: history.times[index], host: history.total(.host, at: index, of: key),
-                        container: history.total(.container, at: index, of: key)))
+            for (offset, index) in range.enumerated() {
+                points.append(SeriesPoint(capturedAt: history.times[index], host: hosts[offset], container: containers[offset]))
             }
             let open = points.filter { $0.total > 0 }
             let lastTotal = points.last?.total ?? 0

@@ -18,7 +18,11 @@ struct JSONWriter {
     private let flush: (([UInt8]) -> Void)?
     static let flushThreshold = 1 << 20
     private var depth = 0
-    private var needsComma = [false]
+    /// Whether the innermost open container has a member yet (so the next needs a comma); the
+    /// outer containers' flags wait in `outerNeedsComma`. A scalar for the innermost: indexing
+    /// the stack for every value checked its uniqueness each time.
+    private var needsComma = false
+    private var outerNeedsComma: [Bool] = []
     private let style: Style
 
     init(style: Style = .standard, flushingTo flush: (([UInt8]) -> Void)? = nil) {
@@ -29,16 +33,25 @@ struct JSONWriter {
 
     private mutating func newline() {
         bytes.append(0x0A)
-        bytes.append(contentsOf: repeatElement(0x20, count: depth * 2))
+        // The indentation copied from a run of spaces (appending a repeated element went byte by
+        // byte, a tenth of the JSON's time).
+        var remaining = depth * 2
+        while remaining > 0 {
+            let run = min(remaining, JSONWriter.spaces.utf8CodeUnitCount)
+            bytes.append(contentsOf: UnsafeBufferPointer(start: JSONWriter.spaces.utf8Start, count: run))
+            remaining -= run
+        }
     }
+
+    private static let spaces: StaticString = "                                                                "
 
     private mutating func beforeValue() {
         if let flush, bytes.count >= Self.flushThreshold {
             flush(bytes)
             bytes.removeAll(keepingCapacity: true)
         }
-        if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
-        needsComma[needsComma.count - 1] = true
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        needsComma = true
         if depth > 0 { newline() }
     }
 
@@ -65,11 +78,13 @@ struct JSONWriter {
     private mutating func openContainer(_ byte: UInt8) {
         bytes.append(byte)
         depth += 1
-        needsComma.append(false)
+        outerNeedsComma.append(needsComma)
+        needsComma = false
     }
 
     private mutating func closeContainer(_ byte: UInt8) {
-        let hadMembers = needsComma.removeLast()
+        let hadMembers = needsComma
+        needsComma = outerNeedsComma.popLast() ?? false
         depth -= 1
         if hadMembers {
             newline()

@@ -46,6 +46,31 @@ struct JSONWriterTests {
         let parsed = try JSONSerialization.jsonObject(with: Data(expected)) as? [String: Any]
         #expect((parsed?["rows"] as? [Any])?.count == 30_000)
     }
+
+    @Test("nesting deeper than one run of indentation spaces indents two spaces a level, with commas between members")
+    func deepIndentation() {
+        var w = JSONWriter()
+        func nest(_ w: inout JSONWriter, _ level: Int) {
+            if level == 40 {
+                w.int("leaf", 1)
+                w.int("next", 2)
+                return
+            }
+            w.object("l\(level)") { w in nest(&w, level + 1) }
+        }
+        w.object { w in nest(&w, 0) }
+        let text = String(decoding: w.finish(), as: UTF8.self)
+        // Worked out by hand: the root object's members are at depth 1, so `l0` is indented by 2
+        // spaces and `leaf` (inside `l39`, depth 41) by 82.
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines[0] == "{")
+        #expect(lines[1] == "  \"l0\": {")
+        #expect(lines[41] == String(repeating: " ", count: 82) + "\"leaf\": 1,")
+        #expect(lines[42] == String(repeating: " ", count: 82) + "\"next\": 2")
+        #expect(lines[43] == String(repeating: " ", count: 80) + "}")
+        #expect(lines.last == "")
+        #expect(lines[lines.count - 2] == "}")
+    }
 }
 
 @Suite("Streamed reports")
