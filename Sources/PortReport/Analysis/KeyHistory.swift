@@ -119,9 +119,8 @@ struct KeyHistory {
     /// The port's total at time `index`: nil when the category has no figure then, 0 when no
     /// project lists it (or it is not followed).
     func total(_ category: Category, at index: Int, of key: PortKey) -> Int64? {
-        guard hasFigure(category, at: index), let row = rows[category]?[index] else { return nil }
-        guard let column = columnOf[key] else { return 0 }
-        return nums[Int(row) * keys.count + column]
+        guard let categoryRows = rows[category] else { return nil }
+        return total(in: categoryRows, at: index, column: columnOf[key])
     }
 
     /// The port's totals at the times of `range`, as `total` gives each: the category's rows and
@@ -129,14 +128,17 @@ struct KeyHistory {
     func totals(_ category: Category, in range: Range<Int>, of key: PortKey) -> [Int64?] {
         guard let categoryRows = rows[category] else { return Array(repeating: nil, count: range.count) }
         let column = columnOf[key]
-        let width = keys.count
-        return range.map { index -> Int64? in
-            guard categoryRows.indices.contains(index) else { return nil }
-            let row = categoryRows[index]
-            guard row >= 0 else { return nil }
-            guard let column else { return 0 }
-            return nums[Int(row) * width + column]
-        }
+        return range.map { total(in: categoryRows, at: $0, column: column) }
+    }
+
+    /// The total at time `index` of the category whose rows are `categoryRows`, in the port's
+    /// `column` (nil: not followed): what `total` and `totals` give.
+    private func total(in categoryRows: [Int32], at index: Int, column: Int?) -> Int64? {
+        guard categoryRows.indices.contains(index) else { return nil }
+        let row = categoryRows[index]
+        guard row >= 0 else { return nil }
+        guard let column else { return 0 }
+        return nums[Int(row) * keys.count + column]
     }
 
     /// The port's figure at time `index` as an aggregate holds it: nil when no project lists it
