@@ -82,23 +82,8 @@ public struct Importer {
     /// Imports `paths`. Throws `ImportFailure` (and stores nothing) when any input is bad, unless
     /// `skipInvalid` is set; throws `StoreError` when the store cannot be written.
     public func run(_ paths: [String], progress: ImportProgress? = nil) throws -> ImportReport {
-        let expansion = InputExpansion.expandWithRoots(paths)
         var report = ImportReport()
-        report.warnings = expansion.warnings
-        var errors = expansion.errors
-        // A bad sidecar is one error, and none of the inputs below it is read.
-        let sidecarErrors = sidecars.load(files: expansion.files, roots: expansion.roots, flagFilters: options.filters)
-        report.warnings += sidecars.warnings
-        var unread: [String: Int] = [:]
-        for error in sidecarErrors.compactMap({ $0 }) { unread[error.description, default: 0] += 1 }
-        for error in sidecarErrors.compactMap({ $0 }) {
-            guard let count = unread.removeValue(forKey: error.description) else { continue }
-            errors.append(
-                InputError(
-                    file: error.file, line: error.line, place: error.place,
-                    message: error.message + " (\(count) input\(count == 1 ? "" : "s") below it not read)"))
-        }
-        let files = zip(expansion.files, sidecarErrors).filter { $0.1 == nil }.map(\.0)
+        var (files, errors) = inputs(paths, report: &report)
         if !errors.isEmpty && !options.skipInvalid {
             throw ImportFailure(errors: errors)
         }
@@ -107,6 +92,7 @@ public struct Importer {
                 let preparer = MetadataPreparer(importer: self)
                 let prefetcher = InputPrefetcher(paths: files, prepare: { preparer.prepare($0) })
                 defer { prefetcher.cancel() }
+                let total = files.count
                 for (index, path) in files.enumerated() {
                     let before = report
                     do {
@@ -117,14 +103,20 @@ public struct Importer {
                         report = before
                         errors.append(error)
                     }
-                    progress?.update(filesDone: index + 1, filesTotal: files.count, records: report.records)
+                    progress?.update(filesDone: index + 1, filesTotal: total, records: report.records)
                 }
                 progress?.finish()
                 if !errors.isEmpty && !options.skipInvalid {
                     return .rollBack
                 }
+                // What only reading needed goes before the store's summaries are built: for
+                // 100 projects' 90 days, the paths and sidecar values are 25 MB of the heap.
+                files = InputPaths()
+                sidecars.forget()
                 report.drillDown = try session.finishDetails()
-                for outcome in try session.finish() {
+                let outcomes = try session.finish()
+                report.snapshots.reserveCapacity(outcomes.count)
+                for outcome in outcomes {
                     report.snapshots.append(
                         ImportReport.SnapshotLine(
                             id: outcome.id, key: outcome.key, outcome: outcome.kind, records: outcome.records,
@@ -146,6 +138,29 @@ public struct Importer {
         report.skipped = errors
         report.warnings += report.defaults.warnings
         return report
+    }
+
+    /// The files a run reads, in order, and the errors found before reading any: the paths
+    /// expanded, and the sidecars that apply to them loaded. The expansion is not kept.
+    private func inputs(_ paths: [String], report: inout ImportReport) -> (files: InputPaths, errors: [InputError]) {
+        let expansion = InputExpansion.expandWithRoots(paths)
+        report.warnings += expansion.warnings
+        var errors = expansion.errors
+        // A bad sidecar is one error, and none of the inputs below it is read.
+        let sidecarErrors = sidecars.load(files: expansion.files, roots: expansion.roots, flagFilters: options.filters)
+        report.warnings += sidecars.warnings
+        let badSidecar = sidecarErrors.sorted { $0.key < $1.key }.map(\.value)
+        var unread: [String: Int] = [:]
+        for error in badSidecar { unread[error.description, default: 0] += 1 }
+        for error in badSidecar {
+            guard let count = unread.removeValue(forKey: error.description) else { continue }
+            errors.append(
+                InputError(
+                    file: error.file, line: error.line, place: error.place,
+                    message: error.message + " (\(count) input\(count == 1 ? "" : "s") below it not read)"))
+        }
+        let files = sidecarErrors.isEmpty ? expansion.files : expansion.files.filter(indices: { sidecarErrors[$0] == nil })
+        return (files, errors)
     }
 
     // MARK: One input

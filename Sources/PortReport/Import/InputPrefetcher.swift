@@ -80,7 +80,7 @@ final class InputPrefetcher: @unchecked Sendable {
     /// (and so the memory); `workers` threads read side by side; `prepare` is called on a worker
     /// for each file read, and must not depend on anything another input changes.
     init(
-        paths: [String], lookahead: Int = 16, byteBudget: Int = 24 << 20, workers: Int = InputPrefetcher.defaultWorkers,
+        paths: InputPaths, lookahead: Int = 16, byteBudget: Int = 24 << 20, workers: Int = InputPrefetcher.defaultWorkers,
         prepare: (@Sendable (InputFile) -> PreparedMetadata?)? = nil
     ) {
         self.lookahead = max(1, lookahead)
@@ -107,7 +107,7 @@ final class InputPrefetcher: @unchecked Sendable {
     }
 
     /// A worker: claims the next input while there is room ahead, reads it, files it.
-    private func work(_ paths: [String]) {
+    private func work(_ paths: InputPaths) {
         pthread_mutex_lock(mutex)
         while true {
             while !cancelled && claimed < paths.count

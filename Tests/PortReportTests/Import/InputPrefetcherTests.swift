@@ -22,7 +22,7 @@ struct InputPrefetcherTests {
         arguments: [(16, 24 << 20, 1), (16, 24 << 20, 2), (3, 24 << 20, 3), (4, 1, 2), (1, 0, 4)] as [(Int, Int, Int)])
     func inOrder(lookahead: Int, budget: Int, workers: Int) throws {
         let paths = try inputs()
-        let prefetcher = InputPrefetcher(paths: paths, lookahead: lookahead, byteBudget: budget, workers: workers)
+        let prefetcher = InputPrefetcher(paths: InputPaths(paths), lookahead: lookahead, byteBudget: budget, workers: workers)
         defer { prefetcher.cancel() }
         for (index, path) in paths.enumerated() {
             let item = prefetcher.item(index)
@@ -51,7 +51,7 @@ struct InputPrefetcherTests {
         let store = try Store(path: try Fixtures.temporaryDirectory("prefetchStore").appendingPathComponent("store.sqlite").path)
         let importer = Importer(store: store, options: options)
         let preparer = UncheckedImporter(importer: importer)
-        let prefetcher = InputPrefetcher(paths: paths, workers: 2, prepare: { preparer.importer.prepare($0) })
+        let prefetcher = InputPrefetcher(paths: InputPaths(paths), workers: 2, prepare: { preparer.importer.prepare($0) })
         for index in paths.indices {
             let item = prefetcher.item(index)
             guard let file = try? item.file.get() else {

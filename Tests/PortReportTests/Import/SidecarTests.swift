@@ -351,7 +351,7 @@ import Testing
         var options = ImportOptions(now: now)
         options.projectID = "p"
         let importer = Importer(store: try Store(path: storePath), options: options)
-        _ = importer.sidecars.load(files: [page], roots: [directory.appendingPathComponent("out").path], flagFilters: [])
+        _ = importer.sidecars.load(files: InputPaths([page]), roots: [directory.appendingPathComponent("out").path], flagFilters: [])
         let file = try InputFile.load(page)
         #expect(throws: InputError.self) { _ = try importer.rawBodyMetadata(file, bodyCategory: (.container, "container")) }
         #expect(try importer.rawBodyMetadata(file, bodyCategory: (.host, "host")).provenance.category == "body (host)")
