@@ -371,6 +371,7 @@ extension Store {
     /// Runs `body` in one IMMEDIATE transaction, rolled back when it throws; SQLite's errors in
     /// words, with "nothing was changed".
     private func edit<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        try refuseWritingIfOpenedForReading()
         do {
             var result: T?
             try database.writeWithoutTransaction { db in

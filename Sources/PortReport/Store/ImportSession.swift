@@ -77,6 +77,7 @@ extension Store {
     func importSession(
         importedAt: Timestamp, importAgain: Bool = false, _ body: (ImportSession) throws -> ImportSession.Verdict
     ) throws {
+        try refuseWritingIfOpenedForReading()
         do {
             try database.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {

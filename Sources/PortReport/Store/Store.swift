@@ -8,6 +8,8 @@ import GRDB
 public final class Store: Sendable {
     public let path: String
     let database: DatabaseQueue
+    /// Opened by a reading command: every write is refused (`refuseWritingIfOpenedForReading`).
+    let openedForReading: Bool
 
     /// `PRAGMA application_id` of a portreport store ("PRPT"), so that a store can be told apart
     /// from other SQLite files when it is given to `import`.
@@ -24,7 +26,15 @@ public final class Store: Sendable {
             throw StoreError(path: path, message: "is a directory; --store expects a file")
         }
         var configuration = Configuration()
-        configuration.readonly = readOnly
+        // A read-only connection cannot checkpoint the write-ahead log, so it leaves the -wal
+        // and -shm files it makes beside the store. A reading command on a store it could write
+        // therefore opens the file for writing, yet writes nothing: every read runs with
+        // PRAGMA query_only (GRDB's `read`), and the store's two ways to write (`importSession`,
+        // `edit`) refuse a store opened for reading. The last connection to close then
+        // checkpoints and removes those files. Only for a file whose own header says it is a
+        // portreport store: any other file is opened read-only.
+        openedForReading = readOnly
+        configuration.readonly = readOnly && !Store.isWritablePortReportStore(path)
         // A second process waits for the first instead of failing at once.
         configuration.busyMode = .timeout(busyTimeoutSeconds)
         configuration.label = "portreport store"
@@ -100,6 +110,7 @@ public final class Store: Sendable {
 
     private init(inMemory: Void) throws {
         path = ":memory:"
+        openedForReading = false
         var configuration = Configuration()
         configuration.label = "portreport store"
         database = try DatabaseQueue(configuration: configuration)
@@ -122,6 +133,23 @@ public final class Store: Sendable {
                 return .commit
             }
         }
+    }
+
+    /// Whether the file at `path` starts with an SQLite header that names a portreport store
+    /// (`PRAGMA application_id` at byte 68) and both it and its directory may be written (for the
+    /// -wal and -shm files). Reads 100 bytes; any doubt answers no.
+    static func isWritablePortReportStore(_ path: String) -> Bool {
+        let directory = (path as NSString).deletingLastPathComponent
+        guard access(path, W_OK) == 0, access(directory.isEmpty ? "." : directory, W_OK) == 0,
+            let handle = FileHandle(forReadingAtPath: path)
+        else { return false }
+        defer { try? handle.close() }
+        guard let header = try? handle.read(upToCount: 100), header.count == 100 else { return false }
+        let bytes = [UInt8](header)
+        let magic = Array("SQLite format 3\u{0}".utf8)
+        guard bytes.prefix(magic.count).elementsEqual(magic) else { return false }
+        let applicationID = bytes[68..<72].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        return applicationID == UInt32(bitPattern: Store.applicationID)
     }
 
     /// `file:PATH?immutable=1`, percent-encoding what a URI path may not hold.
@@ -233,6 +261,14 @@ public final class Store: Sendable {
             try database.close()
         } catch {
             throw StoreError(path: path, message: "cannot close the store: \(Store.describe(error))")
+        }
+    }
+
+    /// Refuses a write to a store opened for reading (its connection may write, to tidy its
+    /// write-ahead log on closing, but portreport never changes a store it was asked to read).
+    func refuseWritingIfOpenedForReading() throws(StoreError) {
+        if openedForReading {
+            throw StoreError(path: path, message: "the store was opened for reading only; nothing was changed")
         }
     }
 

@@ -28,6 +28,38 @@ import Testing
         }
     }
 
+    @Test func aStoreOpenedForReadingRefusesWritesThoughItsFileIsWritable() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let path = directory.appendingPathComponent("s.sqlite").path
+        try Store(path: path).close()
+        #expect(Store.isWritablePortReportStore(path))
+        let store = try Store(path: path, readOnly: true)
+        do {
+            try store.importSession(importedAt: Timestamp(secondsSinceEpoch: 0)) { _ in .commit }
+            Issue.record("a store opened for reading took an import")
+        } catch let error as StoreError {
+            #expect(error.message.contains("opened for reading only"))
+        }
+        // Reads run with PRAGMA query_only, as on a read-only connection.
+        #expect(throws: StoreError.self) {
+            try store.read { db in try db.execute(sql: "CREATE TABLE t (x)") }
+        }
+        try store.close()
+        #expect(try Store(path: path, readOnly: true).storedSchemaVersion() == Store.schemaVersion)
+    }
+
+    @Test func onlyAPortReportStoreIsOpenedForWritingToRead() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let foreign = directory.appendingPathComponent("other.sqlite").path
+        let queue = try DatabaseQueue(path: foreign)
+        try queue.write { db in try db.execute(sql: "CREATE TABLE notes (body TEXT)") }
+        try queue.close()
+        #expect(!Store.isWritablePortReportStore(foreign))
+        let text = try Fixtures.write("SQLite format 3", to: "short.sqlite", in: directory)
+        #expect(!Store.isWritablePortReportStore(text))
+        #expect(!Store.isWritablePortReportStore(directory.appendingPathComponent("missing.sqlite").path))
+    }
+
     @Test func aFileThatIsNotSQLiteIsRefusedAndLeftAlone() throws {
         let directory = try Fixtures.temporaryDirectory()
         let path = try Fixtures.write(#"{"total_num": 0, "data_list": []}"#, to: "page.json", in: directory)
