@@ -139,6 +139,9 @@ public final class Store: Sendable {
     /// (`PRAGMA application_id` at byte 68) and both it and its directory may be written (for the
     /// -wal and -shm files). Reads 100 bytes; any doubt answers no.
     static func isWritablePortReportStore(_ path: String) -> Bool {
+        // A regular file only: opening a FIFO to read its header would wait for a writer.
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return false }
         let directory = (path as NSString).deletingLastPathComponent
         guard access(path, W_OK) == 0, access(directory.isEmpty ? "." : directory, W_OK) == 0,
             let handle = FileHandle(forReadingAtPath: path)

@@ -58,6 +58,10 @@ import Testing
         let text = try Fixtures.write("SQLite format 3", to: "short.sqlite", in: directory)
         #expect(!Store.isWritablePortReportStore(text))
         #expect(!Store.isWritablePortReportStore(directory.appendingPathComponent("missing.sqlite").path))
+        // A FIFO is not read (that would wait for a writer that never comes).
+        let fifo = directory.appendingPathComponent("fifo.sqlite").path
+        try #require(mkfifo(fifo, 0o600) == 0)
+        #expect(!Store.isWritablePortReportStore(fifo))
     }
 
     @Test func aFileThatIsNotSQLiteIsRefusedAndLeftAlone() throws {
