@@ -56,15 +56,13 @@ struct InputFile: Sendable {
         unhashed = nil
     }
 
-    static let sqliteMagic: [UInt8] = Array("SQLite format 3\0".utf8)
-
     /// Whether the content starts like UTF-16 (a byte order mark, or a NUL in its first two bytes).
     var looksUTF16: Bool {
         bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) || (bytes.count >= 2 && (bytes[0] == 0 || bytes[1] == 0))
     }
 
     /// Whether the file starts like an SQLite database (checked on the raw bytes).
-    var isSQLite: Bool { !wasGzip && bytes.starts(with: InputFile.sqliteMagic) }
+    var isSQLite: Bool { !wasGzip && bytes.starts(with: Store.sqliteMagic) }
 
     /// Reads a file (or standard input for `-`), inflating gzip content. With `hashing: false`
     /// the SHA-256 is left to `computeSHA256()`, for a thread with more time to spare; with
@@ -96,7 +94,7 @@ struct InputFile: Sendable {
             case S_IFIFO, S_IFCHR, S_IFSOCK:
                 raw = try readAll(fd: fd, path: path, sizeHint: 1 << 16)
                 // SQLite reads a database by seeking in its file; a stream has no file to seek in.
-                if raw.starts(with: InputFile.sqliteMagic) {
+                if raw.starts(with: Store.sqliteMagic) {
                     throw InputError(
                         file: path,
                         message:

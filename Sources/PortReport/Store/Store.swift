@@ -14,6 +14,8 @@ public final class Store: Sendable {
     /// `PRAGMA application_id` of a portreport store ("PRPT"), so that a store can be told apart
     /// from other SQLite files when it is given to `import`.
     static let applicationID: Int32 = 0x5052_5054
+    /// The first 16 bytes of every SQLite database file.
+    static let sqliteMagic: [UInt8] = Array("SQLite format 3\u{0}".utf8)
     /// The newest schema this build knows.
     public static var schemaVersion: Int { migrations.count }
 
@@ -149,8 +151,7 @@ public final class Store: Sendable {
         defer { try? handle.close() }
         guard let header = try? handle.read(upToCount: 100), header.count == 100 else { return false }
         let bytes = [UInt8](header)
-        let magic = Array("SQLite format 3\u{0}".utf8)
-        guard bytes.prefix(magic.count).elementsEqual(magic) else { return false }
+        guard bytes.starts(with: Store.sqliteMagic) else { return false }
         let applicationID = bytes[68..<72].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
         return applicationID == UInt32(bitPattern: Store.applicationID)
     }
