@@ -368,17 +368,31 @@ final class SidecarIndex {
         }
     }
 
-    /// A directory's sidecar as read: none, the sidecar, or why it could not be read. The cases
-    /// are boxed, so that a directory costs a pointer: a run walks a directory per snapshot
-    /// (18,000 for 100 projects' 90 days), nearly all without a sidecar, and a `Result` of the
-    /// sidecar and its error inline made this table 15 MB of that import's 61 MB heap peak.
+    /// A directory's sidecar as read: the sidecar, or why it could not be read (a directory
+    /// without one is in `withoutSidecar`). The cases are boxed, so that a directory costs a
+    /// pointer: a `Result` of the sidecar and its error inline made this table 15 MB of the
+    /// 100-project import's 61 MB heap peak.
     private enum Read {
-        case none
         indirect case sidecar(Sidecar)
         indirect case failed(InputError)
     }
 
+    /// The directories that have a sidecar, or one that could not be read, by path.
     private var directories: [String: Read] = [:]
+    /// Directories found without a sidecar: a bounded cache, emptied when it is full (the inputs
+    /// come in path order, so a directory's files and its neighbours come together). Kept for every
+    /// directory, it held a path for each snapshot's directory through the whole `load`: 36 MB of
+    /// the heap for 100 projects' year.
+    private var withoutSidecar: Set<String> = []
+    /// How many entries `withoutSidecar` and `chains` each hold at most.
+    let cacheLimit: Int
+    /// The most directories `load`'s caches held at once in the last `load` (for the tests of
+    /// their bound).
+    private(set) var largestCache = 0
+
+    init(cacheLimit: Int = 4096) {
+        self.cacheLimit = max(1, cacheLimit)
+    }
     private var ancestorsAbove: [String: [String]] = [:]
     /// Each chain of directories searched, as an index into `chainValues` (nil when no sidecar
     /// on it says anything), by root and directory.
@@ -396,6 +410,8 @@ final class SidecarIndex {
     /// file's index in `files`; a file without one is not in it.
     func load(files: InputPaths, roots: [String], flagFilters: [(name: String, value: String)]) -> [Int: InputError] {
         directories = [:]
+        withoutSidecar = []
+        largestCache = 0
         chains = [:]
         chainValues = []
         inputs = [:]
@@ -437,7 +453,11 @@ final class SidecarIndex {
                     chain = chainValues.count
                     chainValues.append(values)
                 }
+                // Bounded as `withoutSidecar` is: a directory met again after the cache was
+                // emptied is searched again, with the same result.
+                if chains.count >= cacheLimit { chains.removeAll(keepingCapacity: true) }
                 chains[key] = chain
+                largestCache = max(largestCache, cachedDirectoryCount)
             }
             guard let chain else { continue }
             let values = chainValues[chain]
@@ -459,6 +479,7 @@ final class SidecarIndex {
         // snapshot, 18,000 for 100 projects' 90 days, 6 MB of paths).
         chains = [:]
         ancestorsAbove = [:]
+        withoutSidecar = []
         directories = directories.filter {
             if case .sidecar = $0.value { return true }
             return false
@@ -485,16 +506,19 @@ final class SidecarIndex {
         return sidecar.details[name].map { Values.Sourced(value: $0, sidecar: sidecar.path) }
     }
 
+    private var cachedDirectoryCount: Int { directories.count + withoutSidecar.count + chains.count }
+
     private func sidecar(in directory: String) throws(InputError) -> Sidecar? {
         switch directories[directory] {
-        case .none?: return nil
         case .sidecar(let sidecar)?: return sidecar
         case .failed(let error)?: throw error
         case nil: break
         }
+        if withoutSidecar.contains(directory) { return nil }
         do {
             guard let sidecar = try Sidecar.load(inDirectory: directory) else {
-                directories[directory] = Read.none
+                if withoutSidecar.count >= cacheLimit { withoutSidecar.removeAll(keepingCapacity: true) }
+                withoutSidecar.insert(directory)
                 return nil
             }
             directories[directory] = .sidecar(sidecar)

@@ -211,6 +211,35 @@ import Testing
         #expect(report.warnings.isEmpty, "\(report.warnings)")
     }
 
+    @Test("the directories searched are cached in bounded memory: past the bound, every page still gets the sidecars above it")
+    func boundedCaches() throws {
+        // 30 day folders of two categories under one export sidecar, and one day with its own
+        // sidecar; the caches are bounded at 4 entries each, so they are emptied many times over.
+        try Fixtures.write(#"{"format": "portreport-export/1", "project_id": "p-top"}"#, to: "out/\(Sidecar.fileName)", in: directory)
+        try Fixtures.write(
+            #"{"format": "portreport-export/1", "region": "eu-west-0"}"#, to: "out/2026-12-07/\(Sidecar.fileName)", in: directory)
+        var pages: [String] = []
+        for day in 1...30 {
+            for category in ["host", "container"] {
+                pages.append(try page(String(format: "out/2026-12-%02d/%@/page-1.json", day, category), num: day))
+            }
+        }
+        let expansion = InputExpansion.expandWithRoots([directory.appendingPathComponent("out").path])
+        #expect(expansion.errors.isEmpty && Array(expansion.files).sorted() == pages.sorted())
+        let index = SidecarIndex(cacheLimit: 4)
+        #expect(index.load(files: expansion.files, roots: expansion.roots, flagFilters: []).isEmpty)
+        let top = directory.appendingPathComponent("out/\(Sidecar.fileName)").path
+        let day7 = directory.appendingPathComponent("out/2026-12-07/\(Sidecar.fileName)").path
+        for page in pages {
+            let values = index.values(for: page)
+            #expect(values?.projectID?.value == "p-top" && values?.projectID?.sidecar == top, "\(page)")
+            let region = page.contains("2026-12-07/") ? day7 : nil
+            #expect(values?.region?.sidecar == region, "\(page)")
+        }
+        // Two caches of 4 and the directories that have a sidecar (2).
+        #expect(index.largestCache <= 2 * 4 + 2, "\(index.largestCache) directories cached at once")
+    }
+
     @Test("a page or folder named by itself reads the sidecars of its directory and of every one above it, nearest first")
     func aFileNamedItself() throws {
         try Fixtures.write(#"{"format": "portreport-export/1", "project_id": "p-top"}"#, to: "out/\(Sidecar.fileName)", in: directory)
