@@ -114,9 +114,8 @@ public struct Importer {
                 files = InputPaths()
                 sidecars.forget()
                 report.drillDown = try session.finishDetails()
-                let outcomes = try session.finish()
-                report.snapshots.reserveCapacity(outcomes.count)
-                for outcome in outcomes {
+                report.snapshots.reserveCapacity(session.touchedCount)
+                try session.finish { outcome in
                     report.snapshots.append(
                         ImportReport.SnapshotLine(
                             id: outcome.id, key: outcome.key, outcome: outcome.kind, records: outcome.records,

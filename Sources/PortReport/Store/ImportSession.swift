@@ -61,9 +61,12 @@ final class ImportSession {
         try writer.noteUnchanged(key)
     }
 
-    /// Settles every snapshot this session touched and says what became of each.
-    func finish() throws -> [SnapshotWriter.Outcome] {
-        try writer.finish()
+    /// How many snapshots the session has touched so far.
+    var touchedCount: Int { writer.touchedCount }
+
+    /// Settles every snapshot this session touched and says what became of each, one at a time.
+    func finish(_ each: (SnapshotWriter.Outcome) throws -> Void) throws {
+        try writer.finish(each)
     }
 }
 

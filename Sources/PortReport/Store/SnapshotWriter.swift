@@ -28,20 +28,29 @@ final class SnapshotWriter {
         var kinds: RecordKinds? = nil
     }
 
+    /// What the run did to one snapshot, by its id. Kept small, and without the key (which is
+    /// in the store's row): a run keeps one per snapshot it touched until `finish()`, and an
+    /// import of 100 projects' year touches 73,000 (with the key and the digest, 25 MB of
+    /// groups and 8 MB of keys).
     fileprivate struct Group {
-        let id: Int64
-        let key: SnapshotKey
         let existed: Bool
         var addedRecords = 0
         var addedSources = 0
-        /// Set when the records were last written to the blob.
-        var settled: (count: Int, digest: String, kinds: RecordKinds)?
+        /// Set when the records were last written to the blob (their count and digest were
+        /// written to the snapshot's row then).
+        var settled: (count: Int, kinds: RecordKinds)?
     }
 
     private let db: Database
     private let blobs: RecordBlobStatements
-    private var groups: [SnapshotKey: Group] = [:]
-    private var order: [SnapshotKey] = []
+    private var groups: [Int64: Group] = [:]
+    /// The snapshots the run touched, by id, in the order it first touched them.
+    private var order: [Int64] = []
+    /// Snapshot ids by key, as the store's unique index gives them: a bounded cache of recent
+    /// lookups (the pages of one export come one after another), emptied when it is full and when
+    /// an input is rolled back (its new rows are gone). The store's row is the authority.
+    private var ids: [SnapshotKey: Int64] = [:]
+    static let idCacheLimit = 1024
     private let held = HeldSnapshots()
     private let importedAt: String
     /// Nil with `--import-again`: a page already stored under another key is stored again.
@@ -58,7 +67,7 @@ final class SnapshotWriter {
     /// held records keep their own), so that a rolled-back input (its savepoint undone) leaves no
     /// trace here either. Cheaper than copying every group per input, which showed up in
     /// profiles of a year's import.
-    private var undo: [SnapshotKey: Group?] = [:]
+    private var undo: [Int64: Group?] = [:]
     private var orderCountAtInputStart = 0
 
     /// Starts a new input: what follows can be undone with `rollBackInput()`. Between inputs is
@@ -74,27 +83,41 @@ final class SnapshotWriter {
 
     /// Forgets everything the current input did (its savepoint was rolled back).
     func rollBackInput() {
-        for (key, previous) in undo {
-            groups[key] = previous
+        for (id, previous) in undo {
+            groups[id] = previous
         }
+        ids.removeAll(keepingCapacity: true)
         held.rollBackInput()
         order.removeSubrange(orderCountAtInputStart...)
         undo.removeAll(keepingCapacity: true)
     }
 
-    private func setGroup(_ group: Group, for key: SnapshotKey) {
-        if undo[key] == nil { undo[key] = .some(groups[key]) }
-        groups[key] = group
+    private func setGroup(_ group: Group, for id: Int64) {
+        if undo[id] == nil { undo[id] = .some(groups[id]) }
+        groups[id] = group
     }
 
-    /// The snapshot id for `key`, if the store already has it.
+    /// How many snapshots the run has touched so far.
+    var touchedCount: Int { order.count }
+
+    /// The snapshot id for `key`, if the store already has it (or this run stored it).
     func existingSnapshot(_ key: SnapshotKey) throws -> Int64? {
-        if let group = groups[key] { return group.id }
-        return try Int64.fetchOne(
-            db.cachedStatement(
-                sql: """
-                    SELECT id FROM snapshot WHERE project_id = ? AND enterprise_project_id = ? AND category = ? AND captured_at = ? AND filters = ?
-                    """), arguments: [key.projectID, key.enterpriseProjectID, key.category.rawValue, key.capturedAt.rfc3339, key.filters])
+        if let id = ids[key] { return id }
+        guard
+            let id = try Int64.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT id FROM snapshot WHERE project_id = ? AND enterprise_project_id = ? AND category = ? AND captured_at = ? AND filters = ?
+                        """),
+                arguments: [key.projectID, key.enterpriseProjectID, key.category.rawValue, key.capturedAt.rfc3339, key.filters])
+        else { return nil }
+        remember(id, for: key)
+        return id
+    }
+
+    private func remember(_ id: Int64, for key: SnapshotKey) {
+        if ids.count >= SnapshotWriter.idCacheLimit { ids.removeAll(keepingCapacity: true) }
+        ids[key] = id
     }
 
     /// Whether this exact file (or HAR entry) is already part of the snapshot with `key`.
@@ -112,16 +135,16 @@ final class SnapshotWriter {
     /// Records that a page of the existing snapshot `key` was seen again, unchanged, so that the
     /// run reports the snapshot as already imported.
     func noteUnchanged(_ key: SnapshotKey) throws {
-        guard groups[key] == nil, let id = try existingSnapshot(key) else { return }
-        setGroup(Group(id: id, key: key, existed: true), for: key)
-        order.append(key)
+        guard let id = try existingSnapshot(key), groups[id] == nil else { return }
+        setGroup(Group(existed: true), for: id)
+        order.append(id)
     }
 
-    private func group(for key: SnapshotKey, provenance: MetadataProvenance) throws -> Group {
-        if let group = groups[key] { return group }
-        let group: Group
-        if let id = try existingSnapshot(key) {
-            group = Group(id: id, key: key, existed: true)
+    private func group(for key: SnapshotKey, provenance: MetadataProvenance) throws -> (id: Int64, group: Group) {
+        let id: Int64, group: Group
+        if let existing = try existingSnapshot(key) {
+            if let touched = groups[existing] { return (existing, touched) }
+            (id, group) = (existing, Group(existed: true))
         } else {
             try db.cachedStatement(
                 sql: """
@@ -135,55 +158,59 @@ final class SnapshotWriter {
                 key.isPartial ? 1 : 0, provenance.project, provenance.enterpriseProject, provenance.category,
                 provenance.capturedAt, importedAt, PortReportVersion.string
             ])
-            group = Group(id: db.lastInsertedRowID, key: key, existed: false)
+            (id, group) = (db.lastInsertedRowID, Group(existed: false))
+            remember(id, for: key)
         }
-        setGroup(group, for: key)
-        order.append(key)
-        return group
+        setGroup(group, for: id)
+        order.append(id)
+        return (id, group)
     }
 
-    /// The held records of `group`, reading its blob when the store has one.
-    private func records(of group: Group) throws -> HeldRecords {
-        if let records = held.records(of: group.key) { return records }
-        let entries = try group.existed || group.settled != nil ? blobs.entries(of: group.id) : []
+    /// The held records of the snapshot `key` (`id`), reading its blob when the store has one.
+    private func records(of key: SnapshotKey, id: Int64, group: Group) throws -> HeldRecords {
+        if let records = held.records(of: key) { return records }
+        let entries = try group.existed || group.settled != nil ? blobs.entries(of: id) : []
         let records = HeldRecords(entries)
-        held.hold(records, for: group.key)
+        held.hold(records, for: key)
         return records
     }
 
-    /// Writes a held snapshot's records to its blob (when they changed) and lets them go.
+    /// Writes a held snapshot's records to its blob, with their count and digest to its row (when
+    /// they changed), and lets them go.
     private func release(_ key: SnapshotKey) throws {
-        guard let records = held.release(key) else { return }
-        if records.changed, var group = groups[key] {
-            records.entries.sort { $0.key < $1.key }
-            try blobs.write(RecordBlob.encode(records.entries), for: group.id)
-            group.settled = (records.entries.count, SnapshotDigest.compute(records.entries, key: key), RecordKinds(records.entries))
-            groups[key] = group
+        guard let records = held.release(key), records.changed, let id = try existingSnapshot(key), var group = groups[id] else {
+            return
         }
+        records.entries.sort { $0.key < $1.key }
+        try blobs.write(RecordBlob.encode(records.entries), for: id)
+        try db.cachedStatement(sql: "UPDATE snapshot SET record_count = ?, digest = ? WHERE id = ?")
+            .execute(arguments: [records.entries.count, SnapshotDigest.compute(records.entries, key: key), id])
+        group.settled = (records.entries.count, RecordKinds(records.entries))
+        groups[id] = group
     }
 
     /// Adds a page's records. Returns how many records were new to the snapshot, or nil when the
     /// page was already part of it. Throws `RecordRejection` for a record the store refuses.
     @discardableResult
     func add(_ page: SnapshotPage, records: [PortRecord]) throws -> Int? {
-        var group = try group(for: page.key, provenance: page.provenance)
-        if try hasSource(snapshotID: group.id, sha256: page.sha256, entry: page.entry, query: page.query) {
+        var (id, group) = try group(for: page.key, provenance: page.provenance)
+        if try hasSource(snapshotID: id, sha256: page.sha256, entry: page.entry, query: page.query) {
             return nil
         }
-        try identity?.check(page, recordCount: records.count, snapshotID: group.id)
+        try identity?.check(page, recordCount: records.count, snapshotID: id)
         try db.cachedStatement(
             sql: """
                 INSERT INTO source (snapshot_id, path, entry, sha256, size, total_num, records, query, real_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         )
         .execute(arguments: [
-            group.id, page.path, page.entry, page.sha256, page.size, page.totalNum, records.count, page.query, page.realPath
+            id, page.path, page.entry, page.sha256, page.size, page.totalNum, records.count, page.query, page.realPath
         ])
         let sourceID = db.lastInsertedRowID
         group.addedSources += 1
-        setGroup(group, for: page.key)
+        setGroup(group, for: id)
 
-        let held = try self.records(of: group)
+        let held = try self.records(of: page.key, id: id, group: group)
         guard (1...Int64(UInt32.max)).contains(sourceID) else {
             throw StoreDamage(message: "source id \(sourceID) does not fit the store's layout")
         }
@@ -194,7 +221,7 @@ final class SnapshotWriter {
             throw try rejection(conflict)
         }
         group.addedRecords += added
-        setGroup(group, for: page.key)
+        setGroup(group, for: id)
         return added
     }
 
@@ -214,45 +241,52 @@ final class SnapshotWriter {
                 otherNum: other.num, otherStatus: other.status, other: location))
     }
 
-    /// Settles every snapshot this run touched and says what became of each.
-    func finish() throws -> [Outcome] {
+    /// Settles every snapshot this run touched and says what became of each, in the order the
+    /// run first touched them: one `Outcome` at a time, so that the run's summary is the only
+    /// list of them (each has its key, read back from the store's row).
+    func finish(_ each: (Outcome) throws -> Void) throws {
         while let key = held.leastRecentlyUsed {
             try release(key)
         }
-        var outcomes: [Outcome] = []
-        for key in order {
-            guard let group = groups[key] else { continue }
-            guard let (count, digest, kinds) = group.settled, group.addedSources > 0 else {
+        let row = try db.cachedStatement(
+            sql: """
+                SELECT project_id, enterprise_project_id, category, captured_at, filters, record_count, total_num, complete, note
+                FROM snapshot WHERE id = ?
+                """)
+        for id in order {
+            guard let group = groups[id], let stored = try Row.fetchOne(row, arguments: [id]) else { continue }
+            let categoryText: String = stored[2], capturedText: String = stored[3]
+            guard let category = Category(rawValue: categoryText), let capturedAt = Timestamp(rfc3339: capturedText) else {
+                throw StoreDamage(
+                    message: "snapshot \(id) has category '\(categoryText)' and captured_at '\(capturedText)', which this run did not write"
+                )
+            }
+            let key = SnapshotKey(
+                projectID: stored[0], enterpriseProjectID: stored[1], category: category, capturedAt: capturedAt, filters: stored[4])
+            guard let (count, kinds) = group.settled, group.addedSources > 0 else {
                 // Nothing was added: report the snapshot as it stands.
-                guard
-                    let row = try Row.fetchOne(
-                        db.cachedStatement(sql: "SELECT record_count, total_num, complete, note FROM snapshot WHERE id = ?"),
-                        arguments: [group.id])
-                else { continue }
-                outcomes.append(
+                try each(
                     Outcome(
-                        id: group.id, key: key, kind: .alreadyImported, records: row["record_count"], addedRecords: 0,
-                        addedSources: 0, totalNum: row["total_num"], complete: row["complete"], note: row["note"]))
+                        id: id, key: key, kind: .alreadyImported, records: stored[5], addedRecords: 0, addedSources: 0,
+                        totalNum: stored[6], complete: stored[7], note: stored[8]))
                 continue
             }
             let totals = try Int64.fetchAll(
                 db.cachedStatement(
                     sql: "SELECT DISTINCT total_num FROM source WHERE snapshot_id = ? AND total_num IS NOT NULL ORDER BY total_num"),
-                arguments: [group.id])
+                arguments: [id])
             let totalNum = totals.last
             let completeness = Completeness(records: count, totals: totals)
-            try db.cachedStatement(
-                sql: "UPDATE snapshot SET record_count = ?, total_num = ?, complete = ?, note = ?, digest = ? WHERE id = ?"
-            )
-            .execute(arguments: [count, totalNum, completeness.complete ? 1 : 0, completeness.note, digest, group.id])
-            let kind: SnapshotOutcome = group.existed ? .merged : .stored
-            outcomes.append(
+            try db.cachedStatement(sql: "UPDATE snapshot SET total_num = ?, complete = ?, note = ? WHERE id = ?")
+                .execute(arguments: [totalNum, completeness.complete ? 1 : 0, completeness.note, id])
+            try each(
                 Outcome(
-                    id: group.id, key: key, kind: kind, records: count, addedRecords: group.addedRecords,
+                    id: id, key: key, kind: group.existed ? .merged : .stored, records: count, addedRecords: group.addedRecords,
                     addedSources: group.addedSources, totalNum: totalNum, complete: completeness.complete, note: completeness.note,
                     kinds: kinds))
         }
-        return outcomes
+        groups = [:]
+        order = []
     }
 }
 

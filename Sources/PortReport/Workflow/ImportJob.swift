@@ -50,13 +50,14 @@ public struct ImportJob {
     private func importClosingStore(progress: ImportProgress?) throws -> (ImportReport, [String]) {
         let store = try Store(path: storePath)
         let report = try Importer(store: store, options: options).run(paths, progress: progress)
-        let checked = report.snapshots.filter {
-            $0.outcome != .alreadyImported && ($0.complete || $0.completenessUnknown) && !$0.key.isPartial
+        // Ids, not a copy of the lines: a run can have tens of thousands.
+        let checked = report.snapshots.compactMap {
+            $0.outcome != .alreadyImported && ($0.complete || $0.completenessUnknown) && !$0.key.isPartial ? $0.id : nil
         }
         // What the import knows of the records it wrote is not read back from the blobs.
         let known = Dictionary(report.snapshots.compactMap { line in line.kinds.map { (line.id, $0) } }, uniquingKeysWith: { $1 })
         do {
-            return (report, try store.suspectSnapshots(checked.map(\.id), known: known).map(\.message))
+            return (report, try store.suspectSnapshots(checked, known: known).map(\.message))
         } catch {
             return (report, ["the import was kept, but its snapshots could not be checked for plausibility: \(error)"])
         }

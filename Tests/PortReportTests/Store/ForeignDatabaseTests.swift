@@ -72,7 +72,7 @@ struct ForeignDatabaseTests {
                     SnapshotPage(key: key, provenance: provenance, path: "a.json", entry: -1, sha256: "aa", size: 10, totalNum: 2),
                     records: records)
             }
-            _ = try session.finish()
+            try session.finish { _ in }
             return .commit
         }
         let database = try ForeignDatabase(path: path)
