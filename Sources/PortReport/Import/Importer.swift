@@ -158,7 +158,9 @@ public struct Importer {
                     file: error.file, line: error.line, place: error.place,
                     message: error.message + " (\(count) input\(count == 1 ? "" : "s") below it not read)"))
         }
-        let files = sidecarErrors.isEmpty ? expansion.files : expansion.files.filter(indices: { sidecarErrors[$0] == nil })
+        guard !sidecarErrors.isEmpty else { return (expansion.files, errors) }
+        sidecars.retain(indices: { sidecarErrors[$0] == nil })
+        let files = expansion.files.filter(indices: { sidecarErrors[$0] == nil })
         return (files, errors)
     }
 

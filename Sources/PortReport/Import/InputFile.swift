@@ -30,6 +30,9 @@ struct InputFile: Sendable {
     /// The file's modification time; nil for standard input.
     let modificationTime: Timestamp?
     let wasGzip: Bool
+    /// The file's place among the run's inputs (set by the prefetcher that read it), by which the
+    /// sidecars that apply to it are looked up; nil for a file read on its own.
+    var runIndex: Int?
 
     var isStandardInput: Bool { displayPath == "-" }
 

@@ -121,7 +121,7 @@ final class InputPrefetcher: @unchecked Sendable {
             let index = claimed
             claimed += 1
             pthread_mutex_unlock(mutex)
-            var item = InputPrefetcher.read(paths[index])
+            var item = InputPrefetcher.read(paths[index], runIndex: index)
             var prepared = false
             if case .success(let file) = item.file { (item.prepared, prepared) = runPrepare(file) }
             let size = item.size
@@ -184,11 +184,12 @@ final class InputPrefetcher: @unchecked Sendable {
     }
 
     /// What the importer would do first with the file at `path`: read and hash it, and parse it
-    /// when it may be a raw response body.
-    static func read(_ path: String) -> Item {
-        let file: InputFile
+    /// when it may be a raw response body. `runIndex` is its place among the run's inputs.
+    static func read(_ path: String, runIndex: Int? = nil) -> Item {
+        var file: InputFile
         do {
             file = try InputFile.load(path, resolvingPath: true)
+            file.runIndex = runIndex
         } catch {
             return Item(file: .failure(error), content: nil)
         }

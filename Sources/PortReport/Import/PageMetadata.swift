@@ -8,7 +8,7 @@ extension Importer {
         _ file: InputFile, bodyCategory: (value: Category, place: String)? = nil, metadataPath: String? = nil
     ) throws(InputError) -> (key: SnapshotKey, provenance: MetadataProvenance, defaults: [MetadataDefaults.Default]) {
         let path = file.displayPath
-        let sidecar = file.isStandardInput ? nil : sidecars.values(for: path)
+        let sidecar = file.isStandardInput ? nil : sidecars.values(for: file)
         // A drill-down page's metadata is read from its directory (`metadataPath`), not its name.
         let typedPath = file.isStandardInput ? "" : (metadataPath ?? path)
         var defaults: [MetadataDefaults.Default] = []

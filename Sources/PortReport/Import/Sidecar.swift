@@ -347,16 +347,29 @@ final class SidecarIndex {
         var capturedAt: Sourced<Timestamp>?
         var filters: Sourced<[Sidecar.Filter]>?
         var exportedBy: Sourced<String>?
+    }
+
+    /// Which sidecar gives each of a chain's values, as indices into `sidecarList` (-1: none):
+    /// 56 bytes a chain, where the values with their sources were 280 (26 MB of the heap for
+    /// 100 projects' year with a sidecar per export, a chain per export and category).
+    private struct Sources {
+        var projectID: Int = -1
+        var enterpriseProjectID: Int = -1
+        var region: Int = -1
+        var category: Int = -1
+        var capturedAt: Int = -1
+        var filters: Int = -1
+        var exportedBy: Int = -1
 
         var isEmpty: Bool {
-            projectID == nil && enterpriseProjectID == nil && region == nil && category == nil && capturedAt == nil && filters == nil
-                && exportedBy == nil
+            projectID < 0 && enterpriseProjectID < 0 && region < 0 && category < 0 && capturedAt < 0 && filters < 0 && exportedBy < 0
         }
 
-        /// Fills in what is still missing from a sidecar farther from the page.
-        mutating func inherit(from sidecar: Sidecar) {
-            func take<Value>(_ value: Value?, _ slot: inout Sourced<Value>?) {
-                if slot == nil, let value { slot = Sourced(value: value, sidecar: sidecar.path) }
+        /// Fills in what is still missing from a sidecar farther from the page, the one at
+        /// `index` in `sidecarList`.
+        mutating func inherit(from sidecar: Sidecar, at index: Int) {
+            func take<Value>(_ value: Value?, _ slot: inout Int) {
+                if slot < 0, value != nil { slot = index }
             }
             take(sidecar.projectID, &projectID)
             take(sidecar.enterpriseProjectID, &enterpriseProjectID)
@@ -369,14 +382,19 @@ final class SidecarIndex {
     }
 
     /// A directory's sidecar as read: the sidecar, or why it could not be read (a directory
-    /// without one is in `withoutSidecar`). The cases are boxed, so that a directory costs a
-    /// pointer: a `Result` of the sidecar and its error inline made this table 15 MB of the
-    /// 100-project import's 61 MB heap peak.
+    /// without one is in `withoutSidecar`). A directory costs a word: a `Result` of the sidecar
+    /// and its error inline made this table 15 MB of the 100-project import's 61 MB heap peak.
     private enum Read {
-        indirect case sidecar(Sidecar)
+        /// The sidecar's index in `sidecarList`.
+        case sidecar(Int)
         indirect case failed(InputError)
     }
 
+    /// The sidecars read, in the order read.
+    private var sidecarList: [Sidecar] = []
+    /// Texts the sidecars repeat (the project, the region, the tool), kept once: a sidecar per
+    /// export repeats them all.
+    private var texts: Set<String> = []
     /// The directories that have a sidecar, or one that could not be read, by path.
     private var directories: [String: Read] = [:]
     /// Directories found without a sidecar: a bounded cache, emptied when it is full (the inputs
@@ -394,14 +412,14 @@ final class SidecarIndex {
         self.cacheLimit = max(1, cacheLimit)
     }
     private var ancestorsAbove: [String: [String]] = [:]
-    /// Each chain of directories searched, as an index into `chainValues` (nil when no sidecar
+    /// Each chain of directories searched, as an index into `chainSources` (nil when no sidecar
     /// on it says anything), by root and directory.
     private var chains: [String: Int?] = [:]
-    /// The values of each distinct chain, and the chain of each input: an input costs an index,
-    /// not seven values with their sources (the 100-project import has 97,771 inputs and about
-    /// 18,000 chains).
-    private var chainValues: [Values] = []
-    private var inputs: [String: Int] = [:]
+    /// The sources of each distinct chain, and the chain of each input by its index among the
+    /// run's inputs (-1: none): an input costs 8 bytes, where a table by path cost 13 MB for
+    /// 100 projects' year (73,000 inputs).
+    private var chainSources: [Sources] = []
+    private var inputChains: [Int] = []
     /// Warnings from the sidecars read (members not known), each once.
     private(set) var warnings: [String] = []
 
@@ -409,12 +427,14 @@ final class SidecarIndex {
     /// on the command line). Returns the error of a bad sidecar that applies to a file, by the
     /// file's index in `files`; a file without one is not in it.
     func load(files: InputPaths, roots: [String], flagFilters: [(name: String, value: String)]) -> [Int: InputError] {
+        sidecarList = []
+        texts = []
         directories = [:]
         withoutSidecar = []
         largestCache = 0
         chains = [:]
-        chainValues = []
-        inputs = [:]
+        chainSources = []
+        inputChains = Array(repeating: -1, count: files.count)
         warnings = []
         var overridden: [String] = []
         var failed: [Int: InputError] = [:]
@@ -437,21 +457,21 @@ final class SidecarIndex {
                 let top = named.last ?? ""
                 let above = ancestorsAbove[top] ?? SidecarIndex.ancestors(above: top)
                 ancestorsAbove[top] = above
-                var values = Values()
+                var sources = Sources()
                 do {
                     for directory in named + above {
-                        if let sidecar = try sidecar(in: directory) { values.inherit(from: sidecar) }
+                        if let found = try sidecar(in: directory) { sources.inherit(from: sidecarList[found], at: found) }
                     }
                 } catch {
                     failedChains[key] = error
                     failed[index] = error
                     continue
                 }
-                if values.isEmpty {
+                if sources.isEmpty {
                     chain = nil
                 } else {
-                    chain = chainValues.count
-                    chainValues.append(values)
+                    chain = chainSources.count
+                    chainSources.append(sources)
                 }
                 // Bounded as `withoutSidecar` is: a directory met again after the cache was
                 // emptied is searched again, with the same result.
@@ -460,9 +480,8 @@ final class SidecarIndex {
                 largestCache = max(largestCache, cachedDirectoryCount)
             }
             guard let chain else { continue }
-            let values = chainValues[chain]
-            if inputs[file] == nil { inputs[file] = chain }
-            if !flagFilters.isEmpty, let filters = values.filters, !overridden.contains(filters.sidecar),
+            inputChains[index] = chain
+            if !flagFilters.isEmpty, let filters = values(of: chainSources[chain]).filters, !overridden.contains(filters.sidecar),
                 SnapshotKey.canonicalFilters(filters.value.map { ($0.name, $0.value) }) != SnapshotKey.canonicalFilters(flagFilters)
             {
                 overridden.append(filters.sidecar)
@@ -480,50 +499,89 @@ final class SidecarIndex {
         chains = [:]
         ancestorsAbove = [:]
         withoutSidecar = []
+        texts = []
         directories = directories.filter {
-            if case .sidecar = $0.value { return true }
+            if case .sidecar(let index) = $0.value { return !sidecarList[index].details.isEmpty }
             return false
         }
         return failed
     }
 
-    /// Drops what `load` read, once every input has been read: nothing looks it up after.
-    func forget() {
-        directories = [:]
-        chainValues = []
-        inputs = [:]
+    /// Keeps the inputs for which `isIncluded` (given the input's index) is true, as the run's
+    /// inputs are filtered after `load`: their indices are the ones the files read carry.
+    func retain(indices isIncluded: (Int) -> Bool) {
+        inputChains = inputChains.indices.filter(isIncluded).map { inputChains[$0] }
     }
 
-    /// The sidecar values that apply to `file`; nil when none does.
-    func values(for file: String) -> Values? { inputs[file].map { chainValues[$0] } }
+    /// Drops what `load` read, once every input has been read: nothing looks it up after.
+    func forget() {
+        sidecarList = []
+        directories = [:]
+        chainSources = []
+        inputChains = []
+    }
+
+    /// The sidecar values that apply to `file`, by its place among the run's inputs; nil when
+    /// none does (or when it was not read as one of them).
+    func values(for file: InputFile) -> Values? {
+        guard let index = file.runIndex, inputChains.indices.contains(index), inputChains[index] >= 0 else { return nil }
+        return values(of: chainSources[inputChains[index]])
+    }
+
+    /// A chain's values, each with the path of the sidecar that gives it.
+    private func values(of sources: Sources) -> Values {
+        func sourced<Value>(_ index: Int, _ member: KeyPath<Sidecar, Value?>) -> Values.Sourced<Value>? {
+            guard index >= 0 else { return nil }
+            let sidecar = sidecarList[index]
+            return sidecar[keyPath: member].map { Values.Sourced(value: $0, sidecar: sidecar.path) }
+        }
+        return Values(
+            projectID: sourced(sources.projectID, \.projectID),
+            enterpriseProjectID: sourced(sources.enterpriseProjectID, \.enterpriseProjectID),
+            region: sourced(sources.region, \.region), category: sourced(sources.category, \.category),
+            capturedAt: sourced(sources.capturedAt, \.capturedAt), filters: sourced(sources.filters, \.filters),
+            exportedBy: sourced(sources.exportedBy, \.exportedBy))
+    }
 
     /// What the sidecar in `file`'s own directory says about it as a drill-down page (its
     /// `details` member); nil when it says nothing. Read after `load`.
     func detail(for file: String) -> Values.Sourced<Sidecar.DetailSpec>? {
         let directory = SidecarIndex.directoryName(of: file)
-        guard case .sidecar(let sidecar)? = directories[directory] ?? directories[directory + "/"] else { return nil }
+        guard case .sidecar(let index)? = directories[directory] ?? directories[directory + "/"] else { return nil }
+        let sidecar = sidecarList[index]
         let name = String(file.split(separator: "/").last ?? "")
         return sidecar.details[name].map { Values.Sourced(value: $0, sidecar: sidecar.path) }
     }
 
     private var cachedDirectoryCount: Int { directories.count + withoutSidecar.count + chains.count }
 
-    private func sidecar(in directory: String) throws(InputError) -> Sidecar? {
+    /// The sidecar in `directory`, as its index in `sidecarList`; nil when there is none.
+    private func sidecar(in directory: String) throws(InputError) -> Int? {
         switch directories[directory] {
-        case .sidecar(let sidecar)?: return sidecar
+        case .sidecar(let index)?: return index
         case .failed(let error)?: throw error
         case nil: break
         }
         if withoutSidecar.contains(directory) { return nil }
         do {
-            guard let sidecar = try Sidecar.load(inDirectory: directory) else {
+            guard var sidecar = try Sidecar.load(inDirectory: directory) else {
                 if withoutSidecar.count >= cacheLimit { withoutSidecar.removeAll(keepingCapacity: true) }
                 withoutSidecar.insert(directory)
                 return nil
             }
-            directories[directory] = .sidecar(sidecar)
             warnings += sidecar.warnings
-            return sidecar
+            sidecar.warnings = []
+            func shared(_ text: inout String?) {
+                if let value = text { text = texts.insert(value).memberAfterInsert }
+            }
+            shared(&sidecar.projectID)
+            shared(&sidecar.enterpriseProjectID)
+            shared(&sidecar.region)
+            shared(&sidecar.exportedBy)
+            let index = sidecarList.count
+            sidecarList.append(sidecar)
+            directories[directory] = .sidecar(index)
+            return index
         } catch {
             directories[directory] = .failed(error)
             throw error

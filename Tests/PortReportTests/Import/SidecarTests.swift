@@ -230,8 +230,10 @@ import Testing
         #expect(index.load(files: expansion.files, roots: expansion.roots, flagFilters: []).isEmpty)
         let top = directory.appendingPathComponent("out/\(Sidecar.fileName)").path
         let day7 = directory.appendingPathComponent("out/2026-12-07/\(Sidecar.fileName)").path
-        for page in pages {
-            let values = index.values(for: page)
+        for (position, page) in expansion.files.enumerated() {
+            var file = try InputFile.load(page)
+            file.runIndex = position
+            let values = index.values(for: file)
             #expect(values?.projectID?.value == "p-top" && values?.projectID?.sidecar == top, "\(page)")
             let region = page.contains("2026-12-07/") ? day7 : nil
             #expect(values?.region?.sidecar == region, "\(page)")
@@ -257,15 +259,18 @@ import Testing
         #expect(try onlySnapshot(store: "second.sqlite").projectID == "p-here")
     }
 
-    @Test("a bad sidecar is one error for the inputs below it, which are not read; with --skip-invalid the rest is stored")
+    @Test(
+        "a bad sidecar is one error for the inputs below it, which are not read; with --skip-invalid the rest is stored, with its own sidecar's values"
+    )
     func aBadSidecarStopsItsPages() throws {
         try Fixtures.write(#"{"format": "portreport-export/9"}"#, to: "out/bad/\(Sidecar.fileName)", in: directory)
+        try Fixtures.write(#"{"format": "portreport-export/1", "project_id": "p-good"}"#, to: "out/good/\(Sidecar.fileName)", in: directory)
         _ = try page("out/bad/2026-12-01/host/page-1.json", num: 1)
         _ = try page("out/bad/2026-12-01/host/page-2.json", num: 2)
         _ = try page("out/good/2026-12-01/host/page-1.json", num: 3)
         let sidecar = directory.appendingPathComponent("out/bad/\(Sidecar.fileName)").path
         do {
-            _ = try importing([directory.appendingPathComponent("out").path]) { $0.projectID = "p" }
+            _ = try importing([directory.appendingPathComponent("out").path])
             Issue.record("imported")
         } catch let failure as ImportFailure {
             #expect(
@@ -274,12 +279,12 @@ import Testing
                 ])
         }
         #expect(try Store(path: storePath).snapshots().isEmpty)
-        let report = try importing([directory.appendingPathComponent("out").path]) {
-            $0.projectID = "p"
-            $0.skipInvalid = true
-        }
+        let report = try importing([directory.appendingPathComponent("out").path]) { $0.skipInvalid = true }
         #expect(report.skipped.map(\.file) == [sidecar])
+        // The good page comes after the two not read: it must still get its own sidecar.
         #expect(try onlySnapshot().sources.count == 1)
+        #expect(try onlySnapshot().projectID == "p-good")
+        #expect(report.warnings.allSatisfy { !$0.contains("project") }, "\(report.warnings)")
     }
 
     // MARK: Precedence: flag > sidecar > path > default
@@ -381,7 +386,8 @@ import Testing
         options.projectID = "p"
         let importer = Importer(store: try Store(path: storePath), options: options)
         _ = importer.sidecars.load(files: InputPaths([page]), roots: [directory.appendingPathComponent("out").path], flagFilters: [])
-        let file = try InputFile.load(page)
+        var file = try InputFile.load(page)
+        file.runIndex = 0
         #expect(throws: InputError.self) { _ = try importer.rawBodyMetadata(file, bodyCategory: (.container, "container")) }
         #expect(try importer.rawBodyMetadata(file, bodyCategory: (.host, "host")).provenance.category == "body (host)")
     }
