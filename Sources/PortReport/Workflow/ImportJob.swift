@@ -6,6 +6,14 @@ public struct ImportJob {
     var options: ImportOptions
     /// No per-snapshot lines or totals; errors and warnings are still reported.
     public var quiet = false
+    /// Every diagnostic of each kind, not the first `diagnosticsPerKind`.
+    public var allWarnings = false
+
+    /// How many diagnostics of one kind (the run's warnings, skipped inputs, incomplete
+    /// snapshots, incomplete drill-down snapshots, suspect snapshots) an import prints before
+    /// one line that counts the rest: 100 projects' year of exports gave 600 suspect-snapshot
+    /// warnings, which no one reads on a terminal or in a job's log.
+    public static let diagnosticsPerKind = 20
 
     public init(storePath: String, paths: [String], options: ImportOptions) {
         self.storePath = storePath
@@ -14,35 +22,48 @@ public struct ImportJob {
     }
 
     /// Imports, then reports: warnings and skipped inputs, the snapshot lines and the totals
-    /// (unless quiet), a warning for each incomplete snapshot. Returns the exit status: 0, or
-    /// `ExitStatus.skippedInputs`. Throws what stopped the import (then nothing was stored).
+    /// (unless quiet), a warning for each incomplete or suspect snapshot (each kind bounded, as
+    /// `diagnosticsPerKind` says). Returns the exit status: 0, or `ExitStatus.skippedInputs`.
+    /// Throws what stopped the import (then nothing was stored).
     public func run(console: any Console, progress: ImportProgress? = nil) throws -> Int32 {
         // A failed run into a new store leaves it empty (schema only): deleting the file could
         // delete what a concurrent import has just stored there.
         let (report, suspects) = try importClosingStore(progress: progress)
-        for warning in report.warnings { console.report(Diagnostic(.warning, warning)) }
-        for skipped in report.skipped { console.report(Diagnostic(.skipped, skipped.description)) }
+        self.report(report.warnings, as: .warning, rest: "warnings", on: console)
+        self.report(report.skipped.lazy.map(\.description), as: .skipped, rest: "inputs were skipped", on: console)
         if !quiet {
             for line in report.snapshots { console.write(TerminalText.line(ImportSummary.line(for: line))) }
             for line in report.drillDown { console.write(TerminalText.line(ImportSummary.line(for: line))) }
             console.write(TerminalText.line(ImportSummary.totals(report, storePath: storePath)))
         }
-        for line in report.snapshots where !line.complete {
-            console.report(
-                Diagnostic(
-                    .warning,
-                    "snapshot \(line.id) (\(line.key.category.rawValue), \(line.key.capturedAt.rfc3339))\(line.completenessUnknown ? ":" : " is incomplete:") \(line.note)"
-                ))
-        }
-        for line in report.drillDown where !line.complete {
-            console.report(
-                Diagnostic(
-                    .warning,
-                    "drill-down snapshot \(line.id) (\(line.key.queryDescription), \(line.key.capturedAt.rfc3339))\(Completeness.isUnknown(complete: line.complete, totalNum: line.totalNum, note: line.note) ? ":" : " is incomplete:") \(line.note)"
-                ))
-        }
-        for suspect in suspects { console.report(Diagnostic(.warning, suspect)) }
+        self.report(
+            report.snapshots.lazy.filter { !$0.complete }.map { line in
+                "snapshot \(line.id) (\(line.key.category.rawValue), \(line.key.capturedAt.rfc3339))\(line.completenessUnknown ? ":" : " is incomplete:") \(line.note)"
+            }, as: .warning, rest: "snapshots just stored are incomplete or of unknown completeness", on: console)
+        self.report(
+            report.drillDown.lazy.filter { !$0.complete }.map { line in
+                "drill-down snapshot \(line.id) (\(line.key.queryDescription), \(line.key.capturedAt.rfc3339))\(Completeness.isUnknown(complete: line.complete, totalNum: line.totalNum, note: line.note) ? ":" : " is incomplete:") \(line.note)"
+            }, as: .warning, rest: "drill-down snapshots just stored are incomplete or of unknown completeness", on: console)
+        self.report(suspects, as: .warning, rest: "snapshots just stored are suspect (reports flag each one they use)", on: console)
         return report.skipped.isEmpty ? 0 : ExitStatus.skippedInputs
+    }
+
+    /// Reports `messages`: the first `diagnosticsPerKind` (all with `allWarnings`), then a
+    /// warning that counts the rest ("and 580 more `rest`").
+    private func report<Messages: Sequence<String>>(
+        _ messages: Messages, as kind: Diagnostic.Kind, rest: String, on console: any Console
+    ) {
+        var count = 0
+        for message in messages {
+            count += 1
+            if allWarnings || count <= Self.diagnosticsPerKind { console.report(Diagnostic(kind, message)) }
+        }
+        guard !allWarnings, count > Self.diagnosticsPerKind else { return }
+        console.report(
+            Diagnostic(
+                .warning,
+                "\(count - Self.diagnosticsPerKind) more \(rest), \(count) in all: the first \(Self.diagnosticsPerKind) are above; --all-warnings lists every one"
+            ))
     }
 
     /// The store is closed when this returns, before anything is reported. Also the plausibility

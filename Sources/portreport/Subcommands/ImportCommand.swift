@@ -63,6 +63,15 @@ struct ImportCommand: ParsableCommand {
     @Flag(name: [.short, .long], help: "No progress or per-snapshot lines; errors and warnings still go to standard error.")
     var quiet = false
 
+    @Flag(
+        name: .long,
+        help: ArgumentHelp(
+            "List every warning, skipped input and incomplete or suspect snapshot.",
+            discussion:
+                "Without it, each kind (warnings, skipped inputs, incomplete snapshots, suspect snapshots) is listed up to \(ImportJob.diagnosticsPerKind) times, then counted in one line."
+        ))
+    var allWarnings = false
+
     @Argument(help: ArgumentHelp("Files, directories, or - for standard input.", valueName: "path"))
     var paths: [String]
 
@@ -99,6 +108,7 @@ struct ImportCommand: ParsableCommand {
             options.filters = try ImportFilter.parse(filter).get()
             var job = ImportJob(storePath: storeOptions.storePath, paths: paths, options: options)
             job.quiet = quiet
+            job.allWarnings = allWarnings
             // The summary is written only once the import is stored: losing it loses no data.
             let console = StandardStreams(
                 afterLostOutput: "; the import was stored all the same (see `portreport snapshots`), only this summary was lost")

@@ -32,6 +32,38 @@ struct WorkflowTests {
         #expect(quietConsole.lines.isEmpty)
     }
 
+    @Test("import: each kind of diagnostic is listed 20 times, then counted in one line; allWarnings lists every one")
+    func importDiagnosticsAreBounded() throws {
+        // 25 days, each a page of 1 record out of 2: 25 incomplete snapshots, in day order.
+        let directory = try Fixtures.temporaryDirectory()
+        for day in 1...25 {
+            _ = try Fixtures.write(
+                Fixtures.body(total: 2, [(1000 + day, "TCP", 1, "danger")]), to: String(format: "2026-11-%02d/host/page.json", day),
+                in: directory)
+        }
+        var options = ImportOptions(now: Self.now)
+        options.projectID = "p1"
+        func incomplete(_ day: Int) -> String {
+            "warning: snapshot \(day) (host, \(String(format: "2026-11-%02d", day))T00:00:00Z) is incomplete: 1 of 2 records: 1 missing (a page was not saved?)"
+        }
+        let bounded = RecordingConsole()
+        var job = ImportJob(storePath: directory.appendingPathComponent("a.sqlite").path, paths: [directory.path], options: options)
+        job.quiet = true
+        #expect(try job.run(console: bounded) == 0)
+        #expect(
+            bounded.diagnostics
+                == (1...20).map(incomplete) + [
+                    "warning: 5 more snapshots just stored are incomplete or of unknown completeness, 25 in all: the first 20 are above; --all-warnings lists every one"
+                ])
+
+        let every = RecordingConsole()
+        job = ImportJob(storePath: directory.appendingPathComponent("b.sqlite").path, paths: [directory.path], options: options)
+        job.allWarnings = true
+        _ = try job.run(console: every)
+        #expect(every.diagnostics == (1...25).map(incomplete))
+        #expect(every.lines.count == 26, "a line per snapshot and the totals: \(every.lines.count)")
+    }
+
     @Test("import with skipInvalid: the bad input is reported as skipped and the status is 2")
     func importSkipping() throws {
         let directory = try Fixtures.temporaryDirectory()
