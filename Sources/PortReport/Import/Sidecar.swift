@@ -38,7 +38,7 @@ struct Sidecar: Sendable {
     }
 
     /// The query's filters (`status=danger`), as the snapshot key keeps them.
-    struct Filter: Equatable, Sendable {
+    struct Filter: Hashable, Sendable {
         let name: String
         let value: String
     }
@@ -62,7 +62,7 @@ struct Sidecar: Sendable {
 
     /// Reads the sidecar in `directory` (`""` for the current directory); nil when there is none.
     static func load(inDirectory directory: String) throws(InputError) -> Sidecar? {
-        let path = directory.isEmpty ? fileName : (directory.hasSuffix("/") ? directory + fileName : directory + "/" + fileName)
+        let path = path(inDirectory: directory)
         var info = stat()
         guard stat(path, &info) == 0 else {
             if errno == ENOENT || errno == ENOTDIR { return nil }
@@ -94,6 +94,11 @@ struct Sidecar: Sendable {
         }
         bytes.removeSubrange(count...)
         return try parse(bytes, path: path)
+    }
+
+    /// The path of the sidecar in `directory` (`""` for the current directory).
+    static func path(inDirectory directory: String) -> String {
+        directory.isEmpty ? fileName : (directory.hasSuffix("/") ? directory + fileName : directory + "/" + fileName)
     }
 
     /// Parses and checks a sidecar's text.
@@ -349,10 +354,27 @@ final class SidecarIndex {
         var exportedBy: Sourced<String>?
     }
 
-    /// Which sidecar gives each of a chain's values, as indices into `sidecarList` (-1: none):
+    /// What the index keeps of a sidecar that applies to some input: what it says, without its
+    /// `details` (kept apart, by directory) or its path, which is its directory's (the text of
+    /// the directory cache's key, so not kept twice). The texts and filters it repeats from
+    /// the sidecars before it are shared with theirs.
+    private struct Said {
+        let directory: String
+        var projectID: String?
+        var enterpriseProjectID: String?
+        var region: String?
+        var category: Category?
+        var capturedAt: Timestamp?
+        var filters: [Sidecar.Filter]?
+        var exportedBy: String?
+
+        var path: String { Sidecar.path(inDirectory: directory) }
+    }
+
+    /// Which sidecar gives each of a chain's values, as indices into `said` (-1: none):
     /// 56 bytes a chain, where the values with their sources were 280 (26 MB of the heap for
     /// 100 projects' year with a sidecar per export, a chain per export and category).
-    private struct Sources {
+    private struct Sources: Equatable {
         var projectID: Int = -1
         var enterpriseProjectID: Int = -1
         var region: Int = -1
@@ -366,8 +388,8 @@ final class SidecarIndex {
         }
 
         /// Fills in what is still missing from a sidecar farther from the page, the one at
-        /// `index` in `sidecarList`.
-        mutating func inherit(from sidecar: Sidecar, at index: Int) {
+        /// `index` in `said`.
+        mutating func inherit(from sidecar: Said, at index: Int) {
             func take<Value>(_ value: Value?, _ slot: inout Int) {
                 if slot < 0, value != nil { slot = index }
             }
@@ -385,24 +407,35 @@ final class SidecarIndex {
     /// without one is in `withoutSidecar`). A directory costs a word: a `Result` of the sidecar
     /// and its error inline made this table 15 MB of the 100-project import's 61 MB heap peak.
     private enum Read {
-        /// The sidecar's index in `sidecarList`.
+        /// The sidecar's index in `said`.
         case sidecar(Int)
         indirect case failed(InputError)
     }
 
-    /// The sidecars read, in the order read.
-    private var sidecarList: [Sidecar] = []
-    /// Texts the sidecars repeat (the project, the region, the tool), kept once: a sidecar per
-    /// export repeats them all.
+    /// The sidecars read, in the order read, in chunks of `saidChunk`: one array of them grew
+    /// by doubling to twice its size (8 MB for 36,500 sidecars, at the import's peak).
+    private var said: [[Said]] = []
+    private static let saidChunk = 1024
+    private var saidCount = 0
+    /// Texts and filters the sidecars repeat (the project, the region, the tool), kept once: a
+    /// sidecar per export repeats them all.
     private var texts: Set<String> = []
-    /// The directories that have a sidecar, or one that could not be read, by path.
+    private var filterLists: Set<[Sidecar.Filter]> = []
+    /// Directories that have a sidecar, or one that could not be read, by path: a bounded cache,
+    /// as `withoutSidecar` is (a directory met again once it was emptied is read again, with
+    /// the same result).
     private var directories: [String: Read] = [:]
+    /// The `details` member of each sidecar that has one, by its directory, with its path: what
+    /// `detail(for:)` reads.
+    private var detailDirectories: [String: (path: String, details: [String: Sidecar.DetailSpec])] = [:]
+    /// The warnings already given (a sidecar read again gives its warnings again).
+    private var warned: Set<String> = []
     /// Directories found without a sidecar: a bounded cache, emptied when it is full (the inputs
     /// come in path order, so a directory's files and its neighbours come together). Kept for every
     /// directory, it held a path for each snapshot's directory through the whole `load`: 36 MB of
     /// the heap for 100 projects' year.
     private var withoutSidecar: Set<String> = []
-    /// How many entries `withoutSidecar` and `chains` each hold at most.
+    /// How many entries `directories`, `withoutSidecar` and `chains` each hold at most.
     let cacheLimit: Int
     /// The most directories `load`'s caches held at once in the last `load` (for the tests of
     /// their bound).
@@ -427,9 +460,13 @@ final class SidecarIndex {
     /// on the command line). Returns the error of a bad sidecar that applies to a file, by the
     /// file's index in `files`; a file without one is not in it.
     func load(files: InputPaths, roots: [String], flagFilters: [(name: String, value: String)]) -> [Int: InputError] {
-        sidecarList = []
+        said = []
+        saidCount = 0
         texts = []
+        filterLists = []
         directories = [:]
+        detailDirectories = [:]
+        warned = []
         withoutSidecar = []
         largestCache = 0
         chains = [:]
@@ -460,7 +497,7 @@ final class SidecarIndex {
                 var sources = Sources()
                 do {
                     for directory in named + above {
-                        if let found = try sidecar(in: directory) { sources.inherit(from: sidecarList[found], at: found) }
+                        if let found = try sidecar(in: directory) { sources.inherit(from: saidAt(found), at: found) }
                     }
                 } catch {
                     failedChains[key] = error
@@ -469,6 +506,10 @@ final class SidecarIndex {
                 }
                 if sources.isEmpty {
                     chain = nil
+                } else if let last = chainSources.last, last == sources {
+                    // The inputs come in path order: an export's category folders follow one
+                    // another and have the same sidecars.
+                    chain = chainSources.count - 1
                 } else {
                     chain = chainSources.count
                     chainSources.append(sources)
@@ -499,11 +540,10 @@ final class SidecarIndex {
         chains = [:]
         ancestorsAbove = [:]
         withoutSidecar = []
+        directories = [:]
         texts = []
-        directories = directories.filter {
-            if case .sidecar(let index) = $0.value { return !sidecarList[index].details.isEmpty }
-            return false
-        }
+        filterLists = []
+        warned = []
         return failed
     }
 
@@ -515,8 +555,9 @@ final class SidecarIndex {
 
     /// Drops what `load` read, once every input has been read: nothing looks it up after.
     func forget() {
-        sidecarList = []
-        directories = [:]
+        said = []
+        saidCount = 0
+        detailDirectories = [:]
         chainSources = []
         inputChains = []
     }
@@ -530,10 +571,15 @@ final class SidecarIndex {
 
     /// A chain's values, each with the path of the sidecar that gives it.
     private func values(of sources: Sources) -> Values {
-        func sourced<Value>(_ index: Int, _ member: KeyPath<Sidecar, Value?>) -> Values.Sourced<Value>? {
+        // The path of each sidecar that gives something, worked out once (they are often one).
+        var paths: [Int: String] = [:]
+        func sourced<Value>(_ index: Int, _ member: KeyPath<Said, Value?>) -> Values.Sourced<Value>? {
             guard index >= 0 else { return nil }
-            let sidecar = sidecarList[index]
-            return sidecar[keyPath: member].map { Values.Sourced(value: $0, sidecar: sidecar.path) }
+            let sidecar = saidAt(index)
+            guard let value = sidecar[keyPath: member] else { return nil }
+            let path = paths[index] ?? sidecar.path
+            paths[index] = path
+            return Values.Sourced(value: value, sidecar: path)
         }
         return Values(
             projectID: sourced(sources.projectID, \.projectID),
@@ -547,15 +593,14 @@ final class SidecarIndex {
     /// `details` member); nil when it says nothing. Read after `load`.
     func detail(for file: String) -> Values.Sourced<Sidecar.DetailSpec>? {
         let directory = SidecarIndex.directoryName(of: file)
-        guard case .sidecar(let index)? = directories[directory] ?? directories[directory + "/"] else { return nil }
-        let sidecar = sidecarList[index]
+        guard let sidecar = detailDirectories[directory] ?? detailDirectories[directory + "/"] else { return nil }
         let name = String(file.split(separator: "/").last ?? "")
         return sidecar.details[name].map { Values.Sourced(value: $0, sidecar: sidecar.path) }
     }
 
     private var cachedDirectoryCount: Int { directories.count + withoutSidecar.count + chains.count }
 
-    /// The sidecar in `directory`, as its index in `sidecarList`; nil when there is none.
+    /// The sidecar in `directory`, as its index in `said`; nil when there is none.
     private func sidecar(in directory: String) throws(InputError) -> Int? {
         switch directories[directory] {
         case .sidecar(let index)?: return index
@@ -563,29 +608,37 @@ final class SidecarIndex {
         case nil: break
         }
         if withoutSidecar.contains(directory) { return nil }
+        if directories.count >= cacheLimit { directories.removeAll(keepingCapacity: true) }
         do {
-            guard var sidecar = try Sidecar.load(inDirectory: directory) else {
+            guard let sidecar = try Sidecar.load(inDirectory: directory) else {
                 if withoutSidecar.count >= cacheLimit { withoutSidecar.removeAll(keepingCapacity: true) }
                 withoutSidecar.insert(directory)
                 return nil
             }
-            warnings += sidecar.warnings
-            sidecar.warnings = []
-            func shared(_ text: inout String?) {
-                if let value = text { text = texts.insert(value).memberAfterInsert }
+            for warning in sidecar.warnings where warned.insert(warning).inserted { warnings.append(warning) }
+            if !sidecar.details.isEmpty { detailDirectories[directory] = (sidecar.path, sidecar.details) }
+            func shared(_ text: String?) -> String? { text.map { texts.insert($0).memberAfterInsert } }
+            let kept = Said(
+                directory: directory, projectID: shared(sidecar.projectID), enterpriseProjectID: shared(sidecar.enterpriseProjectID),
+                region: shared(sidecar.region), category: sidecar.category, capturedAt: sidecar.capturedAt,
+                filters: sidecar.filters.map { filterLists.insert($0).memberAfterInsert }, exportedBy: shared(sidecar.exportedBy))
+            if saidCount % SidecarIndex.saidChunk == 0 {
+                said.append([])
+                said[said.count - 1].reserveCapacity(SidecarIndex.saidChunk)
             }
-            shared(&sidecar.projectID)
-            shared(&sidecar.enterpriseProjectID)
-            shared(&sidecar.region)
-            shared(&sidecar.exportedBy)
-            let index = sidecarList.count
-            sidecarList.append(sidecar)
+            said[said.count - 1].append(kept)
+            let index = saidCount
+            saidCount += 1
             directories[directory] = .sidecar(index)
             return index
         } catch {
             directories[directory] = .failed(error)
             throw error
         }
+    }
+
+    private func saidAt(_ index: Int) -> Said {
+        said[index / SidecarIndex.saidChunk][index % SidecarIndex.saidChunk]
     }
 
     /// The directories under the command line's path searched for `file`'s sidecars, nearest
