@@ -34,6 +34,19 @@ import Testing
         #expect(Array(kept) == [expected[0], expected[2], expected[4]])
     }
 
+    @Test("a directory named without a trailing slash, or with a doubled one, gives its paths as spelled")
+    func walkPathsAsSpelled() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let body = Fixtures.body(total: 1, [(22, "TCP", 1, nil)])
+        for relative in ["a/container/x.json", "b/c/d/host/p1.json"] {
+            try Fixtures.write(body, to: relative, in: directory)
+        }
+        let root = directory.path
+        let expansion = InputExpansion.expandWithRoots([root + "/b", root + "//a"])
+        #expect(Array(expansion.files) == [root + "/b/c/d/host/p1.json", root + "//a/container/x.json"])
+        #expect(expansion.roots == [root + "/b", root + "//a"])
+    }
+
     @Test("paths named one by one come back as they were named")
     func namedPaths() {
         let paths = ["-", "relative/page.json", "/dev/stdin"]
