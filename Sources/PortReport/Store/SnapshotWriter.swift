@@ -8,8 +8,8 @@ import GRDB
 /// the same values is kept once; with different values it is a conflict. `finish()` then settles
 /// each touched snapshot: record count, completeness, digest.
 ///
-/// This type keeps the run's snapshots and the undo log of the current input for them; the
-/// held records (`HeldSnapshots`, each a `HeldRecords` that de-duplicates), the blob's raw
+/// This type writes the run's snapshots; what the run did to each, with the undo log of the
+/// current input (`TouchedSnapshots`), the held records (`HeldSnapshots`, each a `HeldRecords` that de-duplicates), the blob's raw
 /// statements (`RecordBlobStatements`), the completeness rule (`Completeness`) and the digest
 /// (`SnapshotDigest`) are each in their own file.
 final class SnapshotWriter {
@@ -28,24 +28,13 @@ final class SnapshotWriter {
         var kinds: RecordKinds? = nil
     }
 
-    /// What the run did to one snapshot, by its id. Kept small, and without the key (which is
-    /// in the store's row): a run keeps one per snapshot it touched until `finish()`, and an
-    /// import of 100 projects' year touches 73,000 (with the key and the digest, 25 MB of
-    /// groups and 8 MB of keys).
-    fileprivate struct Group {
-        let existed: Bool
-        var addedRecords = 0
-        var addedSources = 0
-        /// Set when the records were last written to the blob (their count and digest were
-        /// written to the snapshot's row then).
-        var settled: (count: Int, kinds: RecordKinds)?
-    }
+    fileprivate typealias Group = TouchedSnapshots.Group
 
     private let db: Database
     private let blobs: RecordBlobStatements
-    private var groups: [Int64: Group] = [:]
-    /// The snapshots the run touched, by id, in the order it first touched them.
-    private var order: [Int64] = []
+    /// What the run did to each snapshot it touched, in the order it first touched them, with
+    /// the undo log of the current input (the held records keep their own).
+    private var groups = TouchedSnapshots()
     /// Snapshot ids by key, as the store's unique index gives them: a bounded cache of recent
     /// lookups (the pages of one export come one after another), emptied when it is full and when
     /// an input is rolled back (its new rows are gone). The store's row is the authority.
@@ -63,19 +52,11 @@ final class SnapshotWriter {
         identity = importAgain ? nil : try PageIdentity(db: db)
     }
 
-    /// Undo log of the input being read: the state of each group before the input touched it (the
-    /// held records keep their own), so that a rolled-back input (its savepoint undone) leaves no
-    /// trace here either. Cheaper than copying every group per input, which showed up in
-    /// profiles of a year's import.
-    private var undo: [Int64: Group?] = [:]
-    private var orderCountAtInputStart = 0
-
     /// Starts a new input: what follows can be undone with `rollBackInput()`. Between inputs is
     /// when held records are written out, so that no input's savepoint covers them.
     func beginInput() throws {
-        undo.removeAll(keepingCapacity: true)
+        groups.beginInput()
         held.beginInput()
-        orderCountAtInputStart = order.count
         while held.isOverLimit, let key = held.leastRecentlyUsed {
             try release(key)
         }
@@ -83,22 +64,13 @@ final class SnapshotWriter {
 
     /// Forgets everything the current input did (its savepoint was rolled back).
     func rollBackInput() {
-        for (id, previous) in undo {
-            groups[id] = previous
-        }
+        groups.rollBack()
         ids.removeAll(keepingCapacity: true)
         held.rollBackInput()
-        order.removeSubrange(orderCountAtInputStart...)
-        undo.removeAll(keepingCapacity: true)
-    }
-
-    private func setGroup(_ group: Group, for id: Int64) {
-        if undo[id] == nil { undo[id] = .some(groups[id]) }
-        groups[id] = group
     }
 
     /// How many snapshots the run has touched so far.
-    var touchedCount: Int { order.count }
+    var touchedCount: Int { groups.count }
 
     /// The snapshot id for `key`, if the store already has it (or this run stored it).
     func existingSnapshot(_ key: SnapshotKey) throws -> Int64? {
@@ -136,8 +108,7 @@ final class SnapshotWriter {
     /// run reports the snapshot as already imported.
     func noteUnchanged(_ key: SnapshotKey) throws {
         guard let id = try existingSnapshot(key), groups[id] == nil else { return }
-        setGroup(Group(existed: true), for: id)
-        order.append(id)
+        groups.set(Group(existed: true), for: id)
     }
 
     private func group(for key: SnapshotKey, provenance: MetadataProvenance) throws -> (id: Int64, group: Group) {
@@ -161,15 +132,14 @@ final class SnapshotWriter {
             (id, group) = (db.lastInsertedRowID, Group(existed: false))
             remember(id, for: key)
         }
-        setGroup(group, for: id)
-        order.append(id)
+        groups.set(group, for: id)
         return (id, group)
     }
 
     /// The held records of the snapshot `key` (`id`), reading its blob when the store has one.
     private func records(of key: SnapshotKey, id: Int64, group: Group) throws -> HeldRecords {
         if let records = held.records(of: key) { return records }
-        let entries = try group.existed || group.settled != nil ? blobs.entries(of: id) : []
+        let entries = try group.existed || group.settledKinds != nil ? blobs.entries(of: id) : []
         let records = HeldRecords(entries)
         held.hold(records, for: key)
         return records
@@ -178,15 +148,14 @@ final class SnapshotWriter {
     /// Writes a held snapshot's records to its blob, with their count and digest to its row (when
     /// they changed), and lets them go.
     private func release(_ key: SnapshotKey) throws {
-        guard let records = held.release(key), records.changed, let id = try existingSnapshot(key), var group = groups[id] else {
+        guard let records = held.release(key), records.changed, let id = try existingSnapshot(key), groups[id] != nil else {
             return
         }
         records.entries.sort { $0.key < $1.key }
         try blobs.write(RecordBlob.encode(records.entries), for: id)
         try db.cachedStatement(sql: "UPDATE snapshot SET record_count = ?, digest = ? WHERE id = ?")
             .execute(arguments: [records.entries.count, SnapshotDigest.compute(records.entries, key: key), id])
-        group.settled = (records.entries.count, RecordKinds(records.entries))
-        groups[id] = group
+        groups.settle(id, kinds: RecordKinds(records.entries))
     }
 
     /// Adds a page's records. Returns how many records were new to the snapshot, or nil when the
@@ -208,7 +177,7 @@ final class SnapshotWriter {
         ])
         let sourceID = db.lastInsertedRowID
         group.addedSources += 1
-        setGroup(group, for: id)
+        groups.set(group, for: id)
 
         let held = try self.records(of: page.key, id: id, group: group)
         guard (1...Int64(UInt32.max)).contains(sourceID) else {
@@ -221,7 +190,7 @@ final class SnapshotWriter {
             throw try rejection(conflict)
         }
         group.addedRecords += added
-        setGroup(group, for: id)
+        groups.set(group, for: id)
         return added
     }
 
@@ -253,8 +222,8 @@ final class SnapshotWriter {
                 SELECT project_id, enterprise_project_id, category, captured_at, filters, record_count, total_num, complete, note
                 FROM snapshot WHERE id = ?
                 """)
-        for id in order {
-            guard let group = groups[id], let stored = try Row.fetchOne(row, arguments: [id]) else { continue }
+        try groups.forEach { id, group in
+            guard let stored = try Row.fetchOne(row, arguments: [id]) else { return }
             let categoryText: String = stored[2], capturedText: String = stored[3]
             guard let category = Category(rawValue: categoryText), let capturedAt = Timestamp(rfc3339: capturedText) else {
                 throw StoreDamage(
@@ -263,14 +232,16 @@ final class SnapshotWriter {
             }
             let key = SnapshotKey(
                 projectID: stored[0], enterpriseProjectID: stored[1], category: category, capturedAt: capturedAt, filters: stored[4])
-            guard let (count, kinds) = group.settled, group.addedSources > 0 else {
+            // The count is the row's: settling a snapshot's records wrote it there.
+            guard let kinds = group.settledKinds, group.addedSources > 0 else {
                 // Nothing was added: report the snapshot as it stands.
                 try each(
                     Outcome(
                         id: id, key: key, kind: .alreadyImported, records: stored[5], addedRecords: 0, addedSources: 0,
                         totalNum: stored[6], complete: stored[7], note: stored[8]))
-                continue
+                return
             }
+            let count: Int = stored[5]
             let totals = try Int64.fetchAll(
                 db.cachedStatement(
                     sql: "SELECT DISTINCT total_num FROM source WHERE snapshot_id = ? AND total_num IS NOT NULL ORDER BY total_num"),
@@ -285,8 +256,7 @@ final class SnapshotWriter {
                     addedSources: group.addedSources, totalNum: totalNum, complete: completeness.complete, note: completeness.note,
                     kinds: kinds))
         }
-        groups = [:]
-        order = []
+        groups.removeAll()
     }
 }
 
