@@ -50,21 +50,73 @@ public struct InputError: PortReportError, Equatable {
     }
 }
 
+/// The errors of a run's inputs, in input order: the first `limit` kept (every one when it is
+/// nil), the rest counted. An import of 100 projects' year named with the wrong `--project`
+/// had 72,270 bad inputs; kept and printed, their errors took 80 MB and as many lines.
+struct InputErrors: Sendable {
+    let limit: Int?
+    private(set) var listed: [InputError] = []
+    private(set) var count = 0
+    /// The files of the errors found before any input was read (a directory can have several),
+    /// and how many inputs failed while read (one error each: an input stops at its first).
+    private var filesBeforeReading: Set<String> = []
+    private var inputsFailedReading = 0
+
+    init(limit: Int?) {
+        self.limit = limit.map { max(0, $0) }
+    }
+
+    var isEmpty: Bool { count == 0 }
+    /// How many inputs had errors.
+    var inputs: Int { filesBeforeReading.count + inputsFailedReading }
+
+    /// An error found before reading: a path, a directory, a sidecar.
+    mutating func appendBeforeReading(_ error: InputError) {
+        filesBeforeReading.insert(error.file)
+        keep(error)
+    }
+
+    /// The error that stopped an input being read.
+    mutating func appendReading(_ error: InputError) {
+        inputsFailedReading += 1
+        keep(error)
+    }
+
+    private mutating func keep(_ error: InputError) {
+        count += 1
+        if limit.map({ listed.count < $0 }) ?? true { listed.append(error) }
+    }
+}
+
 /// An import run that stored nothing, because at least one input was bad.
 public struct ImportFailure: PortReportError {
+    /// The errors listed, in input order (the first `ImportOptions.errorsListed`).
     public let errors: [InputError]
+    /// How many errors there were, and how many inputs had them.
+    public let count: Int
+    public let inputs: Int
+
+    init(_ errors: InputErrors) {
+        self.errors = errors.listed
+        count = errors.count
+        inputs = errors.inputs
+    }
 
     /// Each input's error on its own line (each `error: …`), then what happened and what to do.
     public var diagnosticText: String { description }
 
-    /// One line per error, each kept one line (`TerminalText.line`): the line breaks between
-    /// them are the only ones.
+    /// One line per error listed, each kept one line (`TerminalText.line`): the line breaks
+    /// between them are the only ones; then how many more there were.
     public var description: String {
-        let lines = errors.map { TerminalText.line("error: \($0)") }
-        let files = Set(errors.map(\.file)).count
-        return
-            (lines + [
-                "nothing was imported: \(files) input\(files == 1 ? "" : "s") had errors (fix them, or pass --skip-invalid to import the rest)"
-            ]).joined(separator: "\n")
+        var lines = errors.map { TerminalText.line("error: \($0)") }
+        if count > errors.count {
+            lines.append(
+                "\(count - errors.count) more error\(count - errors.count == 1 ? "" : "s"), \(count) in all: the first \(errors.count) are above; portreport import --all-warnings lists every one"
+            )
+        }
+        lines.append(
+            "nothing was imported: \(inputs) input\(inputs == 1 ? "" : "s") had errors (fix them, or pass --skip-invalid to import the rest)"
+        )
+        return lines.joined(separator: "\n")
     }
 }

@@ -13,6 +13,11 @@ public struct ImportOptions: Sendable {
     /// Store a page again under a new snapshot key although the store has it under another one
     /// (`--import-again`; see `PageIdentity`).
     public var importAgain = false
+    /// How many of the inputs' errors (or, with `skipInvalid`, skipped inputs) are listed, in
+    /// input order, the rest counted; nil: every one (`--all-warnings`).
+    public var errorsListed: Int? = ImportOptions.listedPerKind
+    /// How many diagnostics of one kind an import lists before one line that counts the rest.
+    public static let listedPerKind = 20
     /// "Now", for standard input (which has no modification time) and `imported_at`.
     var now: Timestamp
 
@@ -38,8 +43,10 @@ public struct ImportReport: Sendable {
     }
 
     public var snapshots: [SnapshotLine] = []
-    /// Inputs left out because they were bad (only with `skipInvalid`).
+    /// Inputs left out because they were bad (only with `skipInvalid`): the first
+    /// `ImportOptions.errorsListed` of their errors, and how many there were.
     public var skipped: [InputError] = []
+    public var skippedCount = 0
     public var warnings: [String] = []
     public var files = 0
     public var records = 0
@@ -85,7 +92,7 @@ public struct Importer {
         var report = ImportReport()
         var (files, errors) = inputs(paths, report: &report)
         if !errors.isEmpty && !options.skipInvalid {
-            throw ImportFailure(errors: errors)
+            throw ImportFailure(errors)
         }
         do {
             try store.importSession(importedAt: options.now, importAgain: options.importAgain) { session in
@@ -101,7 +108,7 @@ public struct Importer {
                         }
                     } catch let error as InputError {
                         report = before
-                        errors.append(error)
+                        errors.appendReading(error)
                     }
                     progress?.update(filesDone: index + 1, filesTotal: total, records: report.records)
                 }
@@ -132,19 +139,21 @@ public struct Importer {
             throw StoreError(path: store.path, message: Store.describe(error) + " (nothing from this run was stored)")
         }
         if !errors.isEmpty && !options.skipInvalid {
-            throw ImportFailure(errors: errors)
+            throw ImportFailure(errors)
         }
-        report.skipped = errors
+        report.skipped = errors.listed
+        report.skippedCount = errors.count
         report.warnings += report.defaults.warnings
         return report
     }
 
     /// The files a run reads, in order, and the errors found before reading any: the paths
     /// expanded, and the sidecars that apply to them loaded. The expansion is not kept.
-    private func inputs(_ paths: [String], report: inout ImportReport) -> (files: InputPaths, errors: [InputError]) {
+    private func inputs(_ paths: [String], report: inout ImportReport) -> (files: InputPaths, errors: InputErrors) {
         let expansion = InputExpansion.expandWithRoots(paths)
         report.warnings += expansion.warnings
-        var errors = expansion.errors
+        var errors = InputErrors(limit: options.errorsListed)
+        for error in expansion.errors { errors.appendBeforeReading(error) }
         // A bad sidecar is one error, and none of the inputs below it is read.
         let sidecarErrors = sidecars.load(files: expansion.files, roots: expansion.roots, flagFilters: options.filters)
         report.warnings += sidecars.warnings
@@ -153,7 +162,7 @@ public struct Importer {
         for error in badSidecar { unread[error.description, default: 0] += 1 }
         for error in badSidecar {
             guard let count = unread.removeValue(forKey: error.description) else { continue }
-            errors.append(
+            errors.appendBeforeReading(
                 InputError(
                     file: error.file, line: error.line, place: error.place,
                     message: error.message + " (\(count) input\(count == 1 ? "" : "s") below it not read)"))

@@ -6,19 +6,23 @@ public struct ImportJob {
     var options: ImportOptions
     /// No per-snapshot lines or totals; errors and warnings are still reported.
     public var quiet = false
-    /// Every diagnostic of each kind, not the first `diagnosticsPerKind`.
-    public var allWarnings = false
+    /// Every diagnostic of each kind, errors too, not the first `diagnosticsPerKind`.
+    public var allWarnings = false {
+        didSet { options.errorsListed = allWarnings ? nil : Self.diagnosticsPerKind }
+    }
 
     /// How many diagnostics of one kind (the run's warnings, skipped inputs, incomplete
     /// snapshots, incomplete drill-down snapshots, suspect snapshots) an import prints before
     /// one line that counts the rest: 100 projects' year of exports gave 600 suspect-snapshot
-    /// warnings, which no one reads on a terminal or in a job's log.
-    public static let diagnosticsPerKind = 20
+    /// warnings, which no one reads on a terminal or in a job's log. The inputs' errors are
+    /// bounded the same way (`ImportOptions.errorsListed`).
+    public static let diagnosticsPerKind = ImportOptions.listedPerKind
 
     public init(storePath: String, paths: [String], options: ImportOptions) {
         self.storePath = storePath
         self.paths = paths
         self.options = options
+        self.options.errorsListed = Self.diagnosticsPerKind
     }
 
     /// Imports, then reports: warnings and skipped inputs, the snapshot lines and the totals
@@ -30,7 +34,8 @@ public struct ImportJob {
         // delete what a concurrent import has just stored there.
         let (report, suspects) = try importClosingStore(progress: progress)
         self.report(report.warnings, as: .warning, rest: "warnings", on: console)
-        self.report(report.skipped.lazy.map(\.description), as: .skipped, rest: "inputs were skipped", on: console)
+        self.report(
+            report.skipped.lazy.map(\.description), count: report.skippedCount, as: .skipped, rest: "inputs were skipped", on: console)
         if !quiet {
             for line in report.snapshots { console.write(TerminalText.line(ImportSummary.line(for: line))) }
             for line in report.drillDown { console.write(TerminalText.line(ImportSummary.line(for: line))) }
@@ -45,24 +50,34 @@ public struct ImportJob {
                 "drill-down snapshot \(line.id) (\(line.key.queryDescription), \(line.key.capturedAt.rfc3339))\(Completeness.isUnknown(complete: line.complete, totalNum: line.totalNum, note: line.note) ? ":" : " is incomplete:") \(line.note)"
             }, as: .warning, rest: "drill-down snapshots just stored are incomplete or of unknown completeness", on: console)
         self.report(suspects, as: .warning, rest: "snapshots just stored are suspect (reports flag each one they use)", on: console)
-        return report.skipped.isEmpty ? 0 : ExitStatus.skippedInputs
+        return report.skippedCount == 0 ? 0 : ExitStatus.skippedInputs
     }
 
     /// Reports `messages`: the first `diagnosticsPerKind` (all with `allWarnings`), then a
-    /// warning that counts the rest ("and 580 more `rest`").
+    /// warning that counts the rest ("and 580 more `rest`"), of `count` in all when only the
+    /// first were kept.
     private func report<Messages: Sequence<String>>(
-        _ messages: Messages, as kind: Diagnostic.Kind, rest: String, on console: any Console
+        _ messages: Messages, count total: Int? = nil, as kind: Diagnostic.Kind, rest: String, on console: any Console
     ) {
-        var count = 0
+        Self.report(messages, count: total, as: kind, rest: rest, all: allWarnings, on: console)
+    }
+
+    /// As `report(_:count:as:rest:on:)`, for `report`'s import too (`all`: every one).
+    static func report<Messages: Sequence<String>>(
+        _ messages: Messages, count total: Int? = nil, as kind: Diagnostic.Kind, rest: String, all allWarnings: Bool,
+        hint: String = "--all-warnings lists every one", on console: any Console
+    ) {
+        var listed = 0
         for message in messages {
-            count += 1
-            if allWarnings || count <= Self.diagnosticsPerKind { console.report(Diagnostic(kind, message)) }
+            listed += 1
+            if allWarnings || listed <= Self.diagnosticsPerKind { console.report(Diagnostic(kind, message)) }
         }
+        let count = max(listed, total ?? 0)
         guard !allWarnings, count > Self.diagnosticsPerKind else { return }
         console.report(
             Diagnostic(
                 .warning,
-                "\(count - Self.diagnosticsPerKind) more \(rest), \(count) in all: the first \(Self.diagnosticsPerKind) are above; --all-warnings lists every one"
+                "\(count - Self.diagnosticsPerKind) more \(rest), \(count) in all: the first \(Self.diagnosticsPerKind) are above; \(hint)"
             ))
     }
 
@@ -177,7 +192,7 @@ enum ImportSummary {
             let records = report.detailRecords
             text += "; \(count) drill-down snapshot\(count == 1 ? "" : "s") (\(records) drill-down record\(records == 1 ? "" : "s") added)"
         }
-        if !report.skipped.isEmpty { text += "; \(report.skipped.count) input\(report.skipped.count == 1 ? "" : "s") skipped" }
+        if report.skippedCount > 0 { text += "; \(report.skippedCount) input\(report.skippedCount == 1 ? "" : "s") skipped" }
         return text + " → \(storePath)"
     }
 }

@@ -80,7 +80,9 @@ public struct ReportJob {
         if !paths.isEmpty {
             let importStore = try Store(path: storePath)
             let report = try Importer(store: importStore, options: importOptions).run(paths)
-            for warning in report.warnings { console.report(Diagnostic(.warning, warning)) }
+            ImportJob.report(
+                report.warnings, as: .warning, rest: "warnings", all: false,
+                hint: "portreport import --all-warnings with the same paths lists every one", on: console)
             console.report(Diagnostic(.imported, ImportSummary.totals(report, storePath: storePath)))
             kept = report
             DispatchQueue.global().async(group: closing) {

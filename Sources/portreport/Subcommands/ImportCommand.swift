@@ -66,9 +66,9 @@ struct ImportCommand: ParsableCommand {
     @Flag(
         name: .long,
         help: ArgumentHelp(
-            "List every warning, skipped input and incomplete or suspect snapshot.",
+            "List every error, warning, skipped input and incomplete or suspect snapshot.",
             discussion:
-                "Without it, each kind (warnings, skipped inputs, incomplete snapshots, suspect snapshots) is listed up to \(ImportJob.diagnosticsPerKind) times, then counted in one line."
+                "Without it, each kind (the inputs' errors, warnings, skipped inputs, incomplete snapshots, suspect snapshots) is listed up to \(ImportJob.diagnosticsPerKind) times, then counted in one line."
         ))
     var allWarnings = false
 

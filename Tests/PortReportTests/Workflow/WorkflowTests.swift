@@ -80,6 +80,47 @@ struct WorkflowTests {
         #expect(console.lines.last?.contains("; 1 input skipped → ") == true, "\(console.lines)")
     }
 
+    @Test("import: the inputs' errors are listed 20 times, then counted; skipped inputs too; allWarnings lists every one")
+    func importErrorsAreBounded() throws {
+        // 25 files that are not JSON, read in name order.
+        let directory = try Fixtures.temporaryDirectory()
+        let bad = try (1...25).map { try Fixtures.write("not json", to: String(format: "bad-%02d.json", $0), in: directory) }
+        let store = directory.appendingPathComponent("store.sqlite").path
+        func failure(_ job: ImportJob) throws -> ImportFailure? {
+            do {
+                _ = try job.run(console: RecordingConsole())
+            } catch let failure as ImportFailure {
+                return failure
+            }
+            return nil
+        }
+        let bounded = try #require(try failure(ImportJob(storePath: store, paths: bad, options: ImportOptions(now: Self.now))))
+        let lines = bounded.diagnosticText.split(separator: "\n").map(String.init)
+        try #require(lines.count == 22, "\(lines)")
+        #expect(lines[0].hasPrefix("error: \(bad[0])") && lines[19].hasPrefix("error: \(bad[19])"))
+        #expect(lines[20] == "5 more errors, 25 in all: the first 20 are above; portreport import --all-warnings lists every one")
+        #expect(lines[21] == "nothing was imported: 25 inputs had errors (fix them, or pass --skip-invalid to import the rest)")
+        #expect(bounded.count == 25 && bounded.inputs == 25 && bounded.errors.count == 20)
+
+        var all = ImportJob(storePath: store, paths: bad, options: ImportOptions(now: Self.now))
+        all.allWarnings = true
+        let every = try #require(try failure(all))
+        #expect(every.errors.map(\.file) == bad)
+        #expect(every.diagnosticText.split(separator: "\n").count == 26)
+
+        var options = ImportOptions(now: Self.now)
+        options.skipInvalid = true
+        let console = RecordingConsole()
+        let skipping = ImportJob(storePath: store, paths: bad + [Fixtures.sample("exports/2026-11-24/host")], options: options)
+        #expect(try skipping.run(console: console) == ExitStatus.skippedInputs)
+        #expect(console.diagnostics.filter { $0.hasPrefix("skipped: ") }.count == 20)
+        #expect(
+            console.diagnostics.contains(
+                "warning: 5 more inputs were skipped, 25 in all: the first 20 are above; --all-warnings lists every one"),
+            "\(console.diagnostics)")
+        #expect(console.lines.last?.contains("; 25 inputs skipped → ") == true, "\(console.lines)")
+    }
+
     @Test("import without skipInvalid: a bad input fails the run with every error and the remedy")
     func importFailing() throws {
         let directory = try Fixtures.temporaryDirectory()
