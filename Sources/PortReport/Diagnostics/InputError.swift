@@ -111,7 +111,7 @@ public struct ImportFailure: PortReportError {
         var lines = errors.map { TerminalText.line("error: \($0)") }
         if count > errors.count {
             lines.append(
-                "\(count - errors.count) more error\(count - errors.count == 1 ? "" : "s"), \(count) in all: the first \(errors.count) are above; portreport import --all-warnings lists every one"
+                "\(count - errors.count) more error\(count - errors.count == 1 ? "" : "s"), \(count) in all: the first \(errors.count) are above; portreport import --list-all lists every one"
             )
         }
         lines.append(

@@ -14,7 +14,7 @@ public struct ImportOptions: Sendable {
     /// (`--import-again`; see `PageIdentity`).
     public var importAgain = false
     /// How many of the inputs' errors (or, with `skipInvalid`, skipped inputs) are listed, in
-    /// input order, the rest counted; nil: every one (`--all-warnings`).
+    /// input order, the rest counted; nil: every one (`--list-all`).
     public var errorsListed: Int? = ImportOptions.listedPerKind
     /// How many diagnostics of one kind an import lists before one line that counts the rest.
     public static let listedPerKind = 20

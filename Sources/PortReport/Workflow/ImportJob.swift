@@ -7,8 +7,8 @@ public struct ImportJob {
     /// No per-snapshot lines or totals; errors and warnings are still reported.
     public var quiet = false
     /// Every diagnostic of each kind, errors too, not the first `diagnosticsPerKind`.
-    public var allWarnings = false {
-        didSet { options.errorsListed = allWarnings ? nil : Self.diagnosticsPerKind }
+    public var listAll = false {
+        didSet { options.errorsListed = listAll ? nil : Self.diagnosticsPerKind }
     }
 
     /// How many diagnostics of one kind (the run's warnings, skipped inputs, incomplete
@@ -37,8 +37,7 @@ public struct ImportJob {
         self.report(
             report.skipped.lazy.map(\.description), count: report.skippedCount, as: .skipped, rest: "inputs were skipped", on: console)
         if !quiet {
-            for line in report.snapshots { console.write(TerminalText.line(ImportSummary.line(for: line))) }
-            for line in report.drillDown { console.write(TerminalText.line(ImportSummary.line(for: line))) }
+            writeSnapshotLines(report, on: console)
             console.write(TerminalText.line(ImportSummary.totals(report, storePath: storePath)))
         }
         self.report(
@@ -53,27 +52,61 @@ public struct ImportJob {
         return report.skippedCount == 0 ? 0 : ExitStatus.skippedInputs
     }
 
-    /// Reports `messages`: the first `diagnosticsPerKind` (all with `allWarnings`), then a
+    /// A line per snapshot the run stored, merged into or found already imported, in input
+    /// order: the first `diagnosticsPerKind` of each of those three (every one with `listAll`),
+    /// then a line per kind that counts the rest. The daily run over a year of 100 projects'
+    /// exports finds 73,000 snapshots already imported, which the totals line counts.
+    private func writeSnapshotLines(_ report: ImportReport, on console: any Console) {
+        func write<Line>(_ lines: [Line], kind: (Line) -> String, text: (Line) -> String, more: (String, Int) -> String) {
+            var written: [String: Int] = [:]
+            var order: [String] = []
+            for line in lines {
+                let key = kind(line)
+                let count = written[key, default: 0] + 1
+                if count == 1 { order.append(key) }
+                written[key] = count
+                if listAll || count <= Self.diagnosticsPerKind { console.write(TerminalText.line(text(line))) }
+            }
+            guard !listAll else { return }
+            for key in order {
+                if let count = written[key], count > Self.diagnosticsPerKind {
+                    console.write(more(key, count - Self.diagnosticsPerKind))
+                }
+            }
+        }
+        write(
+            report.snapshots, kind: ImportSummary.outcomeName(of:), text: ImportSummary.line(for:),
+            more: { kind, count in
+                "… \(count) more snapshot\(count == 1 ? "" : "s") \(kind) (the totals below count them; portreport snapshots lists every one, --list-all lists them here)"
+            })
+        write(
+            report.drillDown, kind: ImportSummary.outcomeName(of:), text: ImportSummary.line(for:),
+            more: { kind, count in
+                "… \(count) more drill-down snapshot\(count == 1 ? "" : "s") \(kind) (portreport snapshots lists every one, --list-all lists them here)"
+            })
+    }
+
+    /// Reports `messages`: the first `diagnosticsPerKind` (all with `listAll`), then a
     /// warning that counts the rest ("and 580 more `rest`"), of `count` in all when only the
     /// first were kept.
     private func report<Messages: Sequence<String>>(
         _ messages: Messages, count total: Int? = nil, as kind: Diagnostic.Kind, rest: String, on console: any Console
     ) {
-        Self.report(messages, count: total, as: kind, rest: rest, all: allWarnings, on: console)
+        Self.report(messages, count: total, as: kind, rest: rest, all: listAll, on: console)
     }
 
     /// As `report(_:count:as:rest:on:)`, for `report`'s import too (`all`: every one).
     static func report<Messages: Sequence<String>>(
-        _ messages: Messages, count total: Int? = nil, as kind: Diagnostic.Kind, rest: String, all allWarnings: Bool,
-        hint: String = "--all-warnings lists every one", on console: any Console
+        _ messages: Messages, count total: Int? = nil, as kind: Diagnostic.Kind, rest: String, all listAll: Bool,
+        hint: String = "--list-all lists every one", on console: any Console
     ) {
         var listed = 0
         for message in messages {
             listed += 1
-            if allWarnings || listed <= Self.diagnosticsPerKind { console.report(Diagnostic(kind, message)) }
+            if listAll || listed <= Self.diagnosticsPerKind { console.report(Diagnostic(kind, message)) }
         }
         let count = max(listed, total ?? 0)
-        guard !allWarnings, count > Self.diagnosticsPerKind else { return }
+        guard !listAll, count > Self.diagnosticsPerKind else { return }
         console.report(
             Diagnostic(
                 .warning,
@@ -151,6 +184,19 @@ enum ImportSummary {
         let total = snapshot.totalNum.map { " of \($0)" } ?? ""
         return
             "\(what) snapshot \(snapshot.id): \(key.category.rawValue) \(key.capturedAt.rfc3339), \(project), \(snapshot.records)\(total) record\(snapshot.totalNum == nil && snapshot.records == 1 ? "" : "s") (\(flags.joined(separator: ", ")))"
+    }
+
+    /// What the run did to a snapshot, as the lines that count the ones not listed say it.
+    static func outcomeName(of snapshot: ImportReport.SnapshotLine) -> String {
+        switch snapshot.outcome {
+        case .stored: return "stored"
+        case .merged: return "merged"
+        case .alreadyImported: return "already imported"
+        }
+    }
+
+    static func outcomeName(of snapshot: DetailOutcome) -> String {
+        snapshot.created ? "stored" : snapshot.addedRecords > 0 ? "merged" : "already imported"
     }
 
     /// `stored drill-down snapshot 2: ListPortHost port=2375&type=TCP (container) 2026-11-28T02:00:00Z, project p, 3 of 3 records (complete)`.

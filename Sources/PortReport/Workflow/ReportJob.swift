@@ -82,7 +82,7 @@ public struct ReportJob {
             let report = try Importer(store: importStore, options: importOptions).run(paths)
             ImportJob.report(
                 report.warnings, as: .warning, rest: "warnings", all: false,
-                hint: "portreport import --all-warnings with the same paths lists every one", on: console)
+                hint: "portreport import --list-all with the same paths lists every one", on: console)
             console.report(Diagnostic(.imported, ImportSummary.totals(report, storePath: storePath)))
             kept = report
             DispatchQueue.global().async(group: closing) {

@@ -66,11 +66,11 @@ struct ImportCommand: ParsableCommand {
     @Flag(
         name: .long,
         help: ArgumentHelp(
-            "List every error, warning, skipped input and incomplete or suspect snapshot.",
+            "List every snapshot line, error, warning, skipped input and incomplete or suspect snapshot.",
             discussion:
-                "Without it, each kind (the inputs' errors, warnings, skipped inputs, incomplete snapshots, suspect snapshots) is listed up to \(ImportJob.diagnosticsPerKind) times, then counted in one line."
+                "Without it, each kind (snapshots stored, merged or already imported; the inputs' errors, warnings, skipped inputs, incomplete snapshots, suspect snapshots) is listed up to \(ImportJob.diagnosticsPerKind) times, then counted in one line."
         ))
-    var allWarnings = false
+    var listAll = false
 
     @Argument(help: ArgumentHelp("Files, directories, or - for standard input.", valueName: "path"))
     var paths: [String]
@@ -108,7 +108,7 @@ struct ImportCommand: ParsableCommand {
             options.filters = try ImportFilter.parse(filter).get()
             var job = ImportJob(storePath: storeOptions.storePath, paths: paths, options: options)
             job.quiet = quiet
-            job.allWarnings = allWarnings
+            job.listAll = listAll
             // The summary is written only once the import is stored: losing it loses no data.
             let console = StandardStreams(
                 afterLostOutput: "; the import was stored all the same (see `portreport snapshots`), only this summary was lost")

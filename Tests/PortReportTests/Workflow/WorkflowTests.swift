@@ -32,7 +32,7 @@ struct WorkflowTests {
         #expect(quietConsole.lines.isEmpty)
     }
 
-    @Test("import: each kind of diagnostic is listed 20 times, then counted in one line; allWarnings lists every one")
+    @Test("import: each kind of diagnostic is listed 20 times, then counted in one line; listAll lists every one")
     func importDiagnosticsAreBounded() throws {
         // 25 days, each a page of 1 record out of 2: 25 incomplete snapshots, in day order.
         let directory = try Fixtures.temporaryDirectory()
@@ -53,12 +53,12 @@ struct WorkflowTests {
         #expect(
             bounded.diagnostics
                 == (1...20).map(incomplete) + [
-                    "warning: 5 more snapshots just stored are incomplete or of unknown completeness, 25 in all: the first 20 are above; --all-warnings lists every one"
+                    "warning: 5 more snapshots just stored are incomplete or of unknown completeness, 25 in all: the first 20 are above; --list-all lists every one"
                 ])
 
         let every = RecordingConsole()
         job = ImportJob(storePath: directory.appendingPathComponent("b.sqlite").path, paths: [directory.path], options: options)
-        job.allWarnings = true
+        job.listAll = true
         _ = try job.run(console: every)
         #expect(every.diagnostics == (1...25).map(incomplete))
         #expect(every.lines.count == 26, "a line per snapshot and the totals: \(every.lines.count)")
@@ -80,7 +80,44 @@ struct WorkflowTests {
         #expect(console.lines.last?.contains("; 1 input skipped → ") == true, "\(console.lines)")
     }
 
-    @Test("import: the inputs' errors are listed 20 times, then counted; skipped inputs too; allWarnings lists every one")
+    @Test("import: the snapshot lines are listed 20 times per outcome, then counted; listAll lists every one")
+    func importSnapshotLinesAreBounded() throws {
+        // 25 days of one complete page each: 25 snapshots stored, then 25 already imported.
+        let directory = try Fixtures.temporaryDirectory()
+        for day in 1...25 {
+            _ = try Fixtures.write(
+                Fixtures.body(total: 1, [(1000 + day, "TCP", 1, "danger")]), to: String(format: "2026-11-%02d/host/page.json", day),
+                in: directory)
+        }
+        var options = ImportOptions(now: Self.now)
+        options.projectID = "p1"
+        let store = directory.appendingPathComponent("store.sqlite").path
+        let first = RecordingConsole()
+        _ = try ImportJob(storePath: store, paths: [directory.path], options: options).run(console: first)
+        try #require(first.lines.count == 22, "\(first.lines)")
+        #expect(first.lines[0].hasPrefix("stored snapshot 1: host 2026-11-01T00:00:00Z, project p1, 1 of 1 record"))
+        #expect(first.lines[19].hasPrefix("stored snapshot 20: host 2026-11-20T00:00:00Z"))
+        #expect(
+            first.lines[20]
+                == "… 5 more snapshots stored (the totals below count them; portreport snapshots lists every one, --list-all lists them here)"
+        )
+        #expect(first.lines[21].hasPrefix("25 files read, 25 records added: 25 new snapshots, 0 merged, 0 already imported"))
+
+        let again = RecordingConsole()
+        _ = try ImportJob(storePath: store, paths: [directory.path], options: options).run(console: again)
+        try #require(again.lines.count == 22, "\(again.lines)")
+        #expect(again.lines[0].hasPrefix("already imported: snapshot 1: host 2026-11-01T00:00:00Z"))
+        #expect(again.lines[20].hasPrefix("… 5 more snapshots already imported ("))
+
+        let every = RecordingConsole()
+        var all = ImportJob(storePath: store, paths: [directory.path], options: options)
+        all.listAll = true
+        _ = try all.run(console: every)
+        #expect(every.lines.count == 26)
+        #expect(every.lines[24].hasPrefix("already imported: snapshot 25: host 2026-11-25T00:00:00Z"))
+    }
+
+    @Test("import: the inputs' errors are listed 20 times, then counted; skipped inputs too; listAll lists every one")
     func importErrorsAreBounded() throws {
         // 25 files that are not JSON, read in name order.
         let directory = try Fixtures.temporaryDirectory()
@@ -98,12 +135,12 @@ struct WorkflowTests {
         let lines = bounded.diagnosticText.split(separator: "\n").map(String.init)
         try #require(lines.count == 22, "\(lines)")
         #expect(lines[0].hasPrefix("error: \(bad[0])") && lines[19].hasPrefix("error: \(bad[19])"))
-        #expect(lines[20] == "5 more errors, 25 in all: the first 20 are above; portreport import --all-warnings lists every one")
+        #expect(lines[20] == "5 more errors, 25 in all: the first 20 are above; portreport import --list-all lists every one")
         #expect(lines[21] == "nothing was imported: 25 inputs had errors (fix them, or pass --skip-invalid to import the rest)")
         #expect(bounded.count == 25 && bounded.inputs == 25 && bounded.errors.count == 20)
 
         var all = ImportJob(storePath: store, paths: bad, options: ImportOptions(now: Self.now))
-        all.allWarnings = true
+        all.listAll = true
         let every = try #require(try failure(all))
         #expect(every.errors.map(\.file) == bad)
         #expect(every.diagnosticText.split(separator: "\n").count == 26)
@@ -116,7 +153,7 @@ struct WorkflowTests {
         #expect(console.diagnostics.filter { $0.hasPrefix("skipped: ") }.count == 20)
         #expect(
             console.diagnostics.contains(
-                "warning: 5 more inputs were skipped, 25 in all: the first 20 are above; --all-warnings lists every one"),
+                "warning: 5 more inputs were skipped, 25 in all: the first 20 are above; --list-all lists every one"),
             "\(console.diagnostics)")
         #expect(console.lines.last?.contains("; 25 inputs skipped → ") == true, "\(console.lines)")
     }

@@ -339,7 +339,7 @@ struct HostileRestReliabilityTests {
         }
     }
 
-    @Test("2,000 file names are within the limit: parsed, the first 20 missing files named and all counted; --all-warnings names each")
+    @Test("2,000 file names are within the limit: parsed, the first 20 missing files named and all counted; --list-all names each")
     func manyArgumentsWithinTheLimit() async throws {
         try await withScratch("hostile-repeat-ok") { scratch in
             let arguments = ["import", "--store", scratch.store] + (0..<2000).map { scratch.path("missing\($0).json") }
@@ -349,7 +349,7 @@ struct HostileRestReliabilityTests {
             #expect(result.err.lines.filter { $0.hasPrefix("error: ") }.count == 20, "\(result.err.lines.prefix(3))")
             #expect(result.err.lines.contains { $0.hasPrefix("1980 more errors, 2000 in all") }, "\(result.err.lines.suffix(3))")
             #expect(result.err.lines.contains { $0.hasPrefix("nothing was imported: 2000 inputs had errors") })
-            let every = try await CLI.run(arguments + ["--all-warnings"], timeout: HostileRest.timeout)
+            let every = try await CLI.run(arguments + ["--list-all"], timeout: HostileRest.timeout)
             #expect(every.status == 1, "\(every)")
             #expect(every.err.lines.filter { $0.hasPrefix("error: ") }.count == 2000, "\(every.err.lines.prefix(3))")
         }
