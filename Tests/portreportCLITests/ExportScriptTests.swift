@@ -62,7 +62,10 @@ struct ExportScriptTests {
 
             // The sidecar of the shared contract.
             let sidecar = try ExportRun.json(out.appendingPathComponent(prefix + "portreport-export.json"))
-            #expect(sidecar.keys.sorted() == ["captured_at", "exported_by", "format", "project_id", "query", "region"])
+            #expect(
+                sidecar.keys.sorted() == ["captured_at", "enterprise_project_id", "exported_by", "format", "project_id", "query", "region"])
+            // No --enterprise-project: the request has none (below), which the API reads as 0.
+            #expect(sidecar["enterprise_project_id"] as? String == "0")
             #expect(sidecar["format"] as? String == "portreport-export/1")
             #expect(sidecar["project_id"] as? String == Self.projectID)
             #expect(sidecar["region"] as? String == "cn-north-4")
@@ -71,7 +74,7 @@ struct ExportScriptTests {
             #expect(query["path"] as? String == "/v5/{project_id}/asset/port/statistics")
             #expect((query["filters"] as? [String: Any])?.isEmpty == true)
             #expect(query["limit"] as? Int == 200)
-            #expect(sidecar["exported_by"] as? String == "portreport hss-export 0.4.0 (huaweicloudsdkhss 3.1.219)")
+            #expect(sidecar["exported_by"] as? String == "portreport hss-export 0.4.1 (huaweicloudsdkhss 3.1.219)")
 
             // The requests (the query in the SDK's signing order): offset paging at limit=200 until total_num, each signed (the emulator
             // answers 401 to a request without the AK).
@@ -112,7 +115,7 @@ struct ExportScriptTests {
                 #expect(spotChecks.allSatisfy(expected.contains), "\(category): \(spotChecks)")
                 #expect(snapshot.capturedAt == capturedAt)
                 #expect(snapshot.projectID == Self.projectID)
-                #expect(snapshot.enterpriseProjectID == nil)
+                #expect(snapshot.enterpriseProjectID == "0")
                 #expect(snapshot.records == expected.count && snapshot.totalNum == expected.count, "\(snapshot)")
                 #expect(snapshot.complete && !snapshot.partial, "\(snapshot)")
                 let stored = try StoreInspection.read(scratch.store) { db in

@@ -38,7 +38,7 @@ import shutil
 import signal
 import sys
 
-VERSION = "0.4.0"
+VERSION = "0.4.1"
 LIMIT = 200
 PATH = "/v5/{project_id}/asset/port/statistics"
 DETAIL_PATH = "/v5/{project_id}/asset/ports/detail"
@@ -697,8 +697,12 @@ def run(argv):
             for number, (raw, _) in enumerate(category_pages, start=1):
                 write_file(os.path.join(temporary, category, "page-%04d.json" % number), raw)
         sidecar = {"format": FORMAT, "project_id": config["project_id"]}
-        if config["enterprise_project_id"] is not None:
-            sidecar["enterprise_project_id"] = config["enterprise_project_id"]
+        # A request without enterprise_project_id answers for enterprise project 0, the API's
+        # default (HSS-API.md), as portreport reads such a request's URL in a HAR capture:
+        # without it the import stored "not given", and reports warned that the same export
+        # beside a capture naming 0 might be counted twice.
+        sidecar["enterprise_project_id"] = (
+            config["enterprise_project_id"] if config["enterprise_project_id"] is not None else "0")
         if config["region"] is not None:
             sidecar["region"] = config["region"]
         if len(config["categories"]) == 1:
