@@ -263,7 +263,7 @@ enum ExportVenv {
 }
 
 enum ExportRun {
-    /// Starts the emulator (its own lifetime 120 s; stopped by pid when the run ends), runs the
+    /// Starts the emulator (its own lifetime 300 s; stopped by pid when the run ends), runs the
     /// script into `out/` of the scratch directory with the test's credentials, and returns the
     /// script's run and the emulator's request log.
     static func perform(
@@ -271,20 +271,31 @@ enum ExportRun {
     ) async throws -> (RunResult, [String]) {
         let portFile = scratch.path("emulator.port")
         let log = scratch.path("emulator.log")
+        // Its standard error is kept, so that an emulator that did not start says why (under a
+        // loaded machine the start has taken most of a minute).
+        let errors = scratch.url.appendingPathComponent("emulator.stderr")
+        guard FileManager.default.createFile(atPath: errors.path, contents: nil) else {
+            throw TestSetupError("cannot create \(errors.path)")
+        }
+        let errorHandle = try FileHandle(forWritingTo: errors)
+        defer { try? errorHandle.close() }
         let emulator = try LaunchedProcess(
             ExportVenv.python,
             [
-                ExportVenv.emulator.path, "--port-file", portFile, "--lifetime", "120", "--project-id", ExportScriptTests.projectID,
+                ExportVenv.emulator.path, "--port-file", portFile, "--lifetime", "300", "--project-id", ExportScriptTests.projectID,
                 "--access-key", emulatorAccessKey, "--mode", mode, "--log", log
-            ], stderrURL: nil)
+            ], stderr: errorHandle, stderrURL: errors)
         defer { emulator.kill() }
         var port: String?
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + .seconds(150)
         while port == nil, ContinuousClock.now < deadline, emulator.isRunning {
             port = (try? String(contentsOfFile: portFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            if port?.isEmpty == true { port = nil }
             if port == nil { try await Task.sleep(for: .milliseconds(50)) }
         }
-        let listening = try #require(port, "the emulator did not start")
+        let listening = try #require(
+            port,
+            "the emulator did not start (\(emulator.isRunning ? "still running after 150 s" : "it exited")): \(emulator.stderr)")
         let run = try await Subprocess.run(
             ExportVenv.python,
             [ExportVenv.script.path, "out", "--endpoint", "http://127.0.0.1:\(listening)", "--region", "cn-north-4"] + arguments,
