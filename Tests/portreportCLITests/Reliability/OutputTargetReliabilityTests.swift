@@ -225,25 +225,35 @@ struct OutputTargetReliabilityTests {
                 ["report", "--store", "store.sqlite", "-o", "-"], in: scratch.url, timeout: ReliabilitySettings.timeout)
             try #require(expected.status == 0, "\(expected)")
             // The reader opens without blocking (a writer that never comes must not hang the test)
-            // and reads until the writer has finished and the FIFO is empty.
+            // and reads until the writer has finished and the FIFO is empty. It polls on a thread
+            // of its own: on one of the concurrency pool's (two on this machine, shared with the
+            // other tests) it could wait behind them while the writer waited for it, past the
+            // run's timeout.
             let finished = OutputReliabilityFlag()
-            let reader = Task.detached { () -> Data in
-                let descriptor = open(fifo, O_RDONLY | O_NONBLOCK)
-                guard descriptor >= 0 else { return Data() }
-                defer { close(descriptor) }
-                var data = Data()
-                var buffer = [UInt8](repeating: 0, count: 65536)
-                while true {
-                    let count = read(descriptor, &buffer, buffer.count)
-                    if count > 0 {
-                        data.append(contentsOf: buffer[0..<count])
-                    } else if count == 0 && finished.isSet {
-                        return data
-                    } else {
-                        usleep(2000)
+            let opened = OutputReliabilityFlag()
+            let reader = Task { () -> Data in
+                await withCheckedContinuation { continuation in
+                    Thread.detachNewThread {
+                        let descriptor = open(fifo, O_RDONLY | O_NONBLOCK)
+                        opened.set()
+                        guard descriptor >= 0 else { return continuation.resume(returning: Data()) }
+                        defer { close(descriptor) }
+                        var data = Data()
+                        var buffer = [UInt8](repeating: 0, count: 65536)
+                        while true {
+                            let count = read(descriptor, &buffer, buffer.count)
+                            if count > 0 {
+                                data.append(contentsOf: buffer[0..<count])
+                            } else if count == 0 && finished.isSet {
+                                return continuation.resume(returning: data)
+                            } else {
+                                usleep(2000)
+                            }
+                        }
                     }
                 }
             }
+            while !opened.isSet { try await Task.sleep(for: .milliseconds(5)) }
             let result = try await CLI.run(["report", "--store", "store.sqlite", "-o", "pipe.json"], in: scratch.url, timeout: 60)
             finished.set()
             let received = await reader.value
