@@ -32,17 +32,24 @@ struct WorkflowTests {
         #expect(quietConsole.lines.isEmpty)
     }
 
+    /// `count` days of November 2026 (from the 1st), each one host page of one record (port
+    /// 1000 + day) that says `total_num` `total`, and options for project p1.
+    private static func days(_ count: Int, total: Int) throws -> (URL, ImportOptions) {
+        let directory = try Fixtures.temporaryDirectory()
+        for day in 1...count {
+            _ = try Fixtures.write(
+                Fixtures.body(total: total, [(1000 + day, "TCP", 1, "danger")]), to: String(format: "2026-11-%02d/host/page.json", day),
+                in: directory)
+        }
+        var options = ImportOptions(now: now)
+        options.projectID = "p1"
+        return (directory, options)
+    }
+
     @Test("import: each kind of diagnostic is listed 20 times, then counted in one line; listAll lists every one")
     func importDiagnosticsAreBounded() throws {
         // 25 days, each a page of 1 record out of 2: 25 incomplete snapshots, in day order.
-        let directory = try Fixtures.temporaryDirectory()
-        for day in 1...25 {
-            _ = try Fixtures.write(
-                Fixtures.body(total: 2, [(1000 + day, "TCP", 1, "danger")]), to: String(format: "2026-11-%02d/host/page.json", day),
-                in: directory)
-        }
-        var options = ImportOptions(now: Self.now)
-        options.projectID = "p1"
+        let (directory, options) = try Self.days(25, total: 2)
         func incomplete(_ day: Int) -> String {
             "warning: snapshot \(day) (host, \(String(format: "2026-11-%02d", day))T00:00:00Z) is incomplete: 1 of 2 records: 1 missing (a page was not saved?)"
         }
@@ -83,14 +90,7 @@ struct WorkflowTests {
     @Test("import: the snapshot lines are listed 20 times per outcome, then counted; listAll lists every one")
     func importSnapshotLinesAreBounded() throws {
         // 25 days of one complete page each: 25 snapshots stored, then 25 already imported.
-        let directory = try Fixtures.temporaryDirectory()
-        for day in 1...25 {
-            _ = try Fixtures.write(
-                Fixtures.body(total: 1, [(1000 + day, "TCP", 1, "danger")]), to: String(format: "2026-11-%02d/host/page.json", day),
-                in: directory)
-        }
-        var options = ImportOptions(now: Self.now)
-        options.projectID = "p1"
+        let (directory, options) = try Self.days(25, total: 1)
         let store = directory.appendingPathComponent("store.sqlite").path
         let first = RecordingConsole()
         _ = try ImportJob(storePath: store, paths: [directory.path], options: options).run(console: first)
