@@ -60,7 +60,7 @@ struct ImportCommand: ParsableCommand {
         help: "Store pages again that the store already holds under another project, category or capture time (refused otherwise).")
     var importAgain = false
 
-    @Flag(name: [.short, .long], help: "No progress or per-snapshot lines; errors and warnings still go to standard error.")
+    @Flag(name: [.short, .long], help: "No progress, per-snapshot lines or totals; errors and warnings still go to standard error.")
     var quiet = false
 
     @Flag(

@@ -11,10 +11,11 @@ struct ReportCommand: ParsableCommand {
             the store in scope: html (the full report, one self-contained file), xhtml (the same \
             as well-formed XML), markdown (for tickets), email (an HTML summary for mail \
             clients), eml (a MIME message with the Markdown text and the email HTML, for \
-            'sendmail -t'), json (the whole analysis; schema in the README) and csv (the \
-            ranking). -o may repeat; the format follows from each file's extension (.html, \
-            .xhtml, .md, .json, .csv, .eml, and .email.html for the email HTML) unless --format \
-            is given; -o - is standard output.
+            'sendmail -t'), json (the whole analysis; schema in the README), csv (the \
+            ranking) and assets (a CSV of the drill-down's servers and containers behind the \
+            risky ports). -o may repeat; the format follows from each file's extension (.html, \
+            .xhtml, .md, .json, .csv, .assets.csv, .eml, and .email.html for the email HTML) \
+            unless --format is given; -o - is standard output.
             """
     )
 
