@@ -21,6 +21,19 @@ struct DecimalsTests {
         ] as [(Double, Int, String)])
     func fixed(_ value: Double, _ places: Int, _ expected: String) {
         #expect(Decimals.fixed(value, places: places) == expected)
+        // The appending form (sparkline points) spells the same after what is already there.
+        var bytes = Array("x=".utf8)
+        Decimals.appendFixed(value, places: places, to: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self) == "x=" + expected)
+    }
+
+    @Test("the longest figures fit: 16 integer digits with a sign and 9 places; more places are 9")
+    func longest() {
+        // -8999999999999999 / 10⁰: the largest magnitude the notation keeps, worked out by hand.
+        #expect(Decimals.fixed(-8_999_999_999_999_999, places: 0) == "-8999999999999999")
+        #expect(Decimals.fixed(-8_999_999, places: 9) == "-8999999.000000000")
+        #expect(Decimals.fixed(1.5, places: 12) == "1.500000000")
+        #expect(Decimals.fixed(1.5, places: -3) == "2")
     }
 
     @Test("values that are not finite or too large for the notation are written as 0")
