@@ -78,13 +78,20 @@ struct Chart: Sendable {
         XMLNode.setAttribute(svg, "height", String(height))
         guard !values.isEmpty else { return }
         let low = values.min() ?? 0, high = values.max() ?? 0
-        let span = Double(max(1, high - low))
+        let span = Double(max(1, high.saturatingSubtracting(low)))
         let step = values.count > 1 ? Double(width - 4) / Double(values.count - 1) : 0
-        let points = values.enumerated().map { index, value -> String in
+        // "x,y x,y …" written as bytes: a String per number and per point was nine tenths of the
+        // charts' instructions (callgrind, the year's report: 140 sparklines of 60 points).
+        var points: [UInt8] = []
+        points.reserveCapacity(values.count * 10)
+        for (index, value) in values.enumerated() {
+            if index > 0 { points.append(UInt8(ascii: " ")) }
             let x = 2 + Double(index) * step
-            let y = Double(height - 3) - (Double(value - low) / span) * Double(height - 6)
-            return Decimals.fixed(x, places: 1) + "," + Decimals.fixed(y, places: 1)
+            let y = Double(height - 3) - (Double(value.saturatingSubtracting(low)) / span) * Double(height - 6)
+            Decimals.appendFixed(x, places: 1, to: &points)
+            points.append(UInt8(ascii: ","))
+            Decimals.appendFixed(y, places: 1, to: &points)
         }
-        add("polyline", to: svg, [("points", points.joined(separator: " ")), ("class", "line")])
+        add("polyline", to: svg, [("points", String(decoding: points, as: UTF8.self)), ("class", "line")])
     }
 }
