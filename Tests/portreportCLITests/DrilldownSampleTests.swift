@@ -36,7 +36,10 @@ struct DrilldownSampleTests {
             // The totals line counts the drill-down records too (it said "0 records added" for a
             // day of drill-down pages alone): one per asset row of the truth.
             let records = newest.map { ($0["assets"] as? [Any])?.count ?? 0 }.reduce(0, +)
-            #expect(imported.out.contains("; 4 drill-down snapshots (\(records) drill-down records added) → "), "\(imported)")
+            #expect(
+                imported.out.contains(
+                    "; 4 drill-down snapshots (4 new, 0 merged, 0 already imported; \(records) drill-down records added) → "), "\(imported)"
+            )
             let report = try await CLI.run(["report", "--store", scratch.store, "--format", "json"])
             #expect(report.status == 0, "\(report)")
             let root = try #require(try JSONSerialization.jsonObject(with: Data(report.out.utf8)) as? [String: Any])
@@ -132,6 +135,12 @@ struct DrilldownSampleTests {
             #expect(reports.count == 2 && reports.first == reports.last)
             let again = try await CLI.run(["import", "--store", scratch.store, first], environment: environment)
             #expect(again.status == 0 && !again.out.contains("stored drill-down snapshot"), "\(again)")
+            // Every drill-down snapshot is said to be there already, as a statistics snapshot is.
+            #expect(again.out.lines.filter { $0.hasPrefix("already imported: drill-down snapshot") }.count == pages.count, "\(again)")
+            #expect(
+                again.out.lines.last?.contains(
+                    "; \(pages.count) drill-down snapshots (0 new, 0 merged, \(pages.count) already imported; 0 drill-down records added)")
+                    == true, "\(again)")
             let after = try StoreInspection.read(scratch.store) { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM observation") }
             #expect(after == records)
         }

@@ -106,7 +106,11 @@ struct SampleImportTests {
             let second = try await CLI.run(arguments, environment: ["SOURCE_DATE_EPOCH": Self.epoch])
             #expect(second.status == 0 && !second.signalled, "\(second)")
             let lines = second.out.lines
-            #expect(lines.filter { $0.hasPrefix("already imported") }.count == listing.snapshots.count, "\(second)")
+            #expect(lines.filter { $0.hasPrefix("already imported: snapshot") }.count == listing.snapshots.count, "\(second)")
+            // The drill-down snapshots too: each one the first run stored is said to be there.
+            let drillDown = first.out.lines.filter { $0.hasPrefix("stored drill-down snapshot") }.count
+            #expect(drillDown > 0, "\(first)")
+            #expect(lines.filter { $0.hasPrefix("already imported: drill-down snapshot") }.count == drillDown, "\(second)")
             #expect(!lines.contains { $0.hasPrefix("stored") || $0.hasPrefix("merged") }, "\(second)")
             #expect(second.out.contains("0 records added"), "\(second)")
             #expect(second.out.contains("0 new snapshots"), "\(second)")

@@ -182,7 +182,11 @@ final class DetailWriter {
                     db.cachedStatement(
                         sql: "SELECT 1 FROM detail_source WHERE detail_snapshot_id = ? AND sha256 = ? AND entry = ? AND query = ?"),
                     arguments: [id, page.sha256, page.entry, page.query]) ?? false
-            if seen { return nil }
+            if seen {
+                // Said as "already imported" at the end of the run, as a statistics snapshot is.
+                noteTouched(id, key: page.key)
+                return nil
+            }
         } else {
             let provenance = page.provenance
             try db.cachedStatement(
@@ -201,10 +205,7 @@ final class DetailWriter {
             id = db.lastInsertedRowID
             created.insert(id)
         }
-        if keys[id] == nil {
-            keys[id] = page.key
-            touched.append(id)
-        }
+        noteTouched(id, key: page.key)
         try checkIdentity(page, recordCount: records.count, snapshotID: id)
         try db.cachedStatement(
             sql: """
@@ -277,6 +278,12 @@ final class DetailWriter {
         return id
     }
 
+    private func noteTouched(_ id: Int64, key: DetailKey) {
+        guard keys[id] == nil else { return }
+        keys[id] = key
+        touched.append(id)
+    }
+
     /// Settles every drill-down snapshot this run touched (record count, completeness) and says
     /// what became of each, in the order they were first touched.
     func finish() throws -> [DetailOutcome] {
@@ -289,11 +296,21 @@ final class DetailWriter {
             let totals = try Int64.fetchAll(
                 db, sql: "SELECT DISTINCT total_num FROM detail_source WHERE detail_snapshot_id = ? AND total_num IS NOT NULL ORDER BY 1",
                 arguments: [id])
-            let before = try Int.fetchOne(db, sql: "SELECT record_count FROM detail_snapshot WHERE id = ?", arguments: [id]) ?? 0
+            let stored = try Row.fetchOne(
+                db, sql: "SELECT record_count, total_num, complete, note FROM detail_snapshot WHERE id = ?", arguments: [id])
+            let before: Int = stored?[0] ?? 0
             let completeness = Completeness(records: count, totals: totals)
-            try db.execute(
-                sql: "UPDATE detail_snapshot SET record_count = ?, total_num = ?, complete = ?, note = ? WHERE id = ?",
-                arguments: [count, totals.last, completeness.complete, completeness.note, id])
+            let settled = stored.map { row -> Bool in
+                let records: Int = row[0], totalNum: Int64? = row[1], complete: Bool = row[2], note: String? = row[3]
+                return records == count && totalNum == totals.last && complete == completeness.complete && note == completeness.note
+            }
+            // A snapshot whose pages were all imported before keeps its row as it is: a re-import
+            // writes nothing.
+            if settled != true {
+                try db.execute(
+                    sql: "UPDATE detail_snapshot SET record_count = ?, total_num = ?, complete = ?, note = ? WHERE id = ?",
+                    arguments: [count, totals.last, completeness.complete, completeness.note, id])
+            }
             outcomes.append(
                 DetailOutcome(
                     id: id, key: key, created: created.contains(id), records: count, addedRecords: count - before,

@@ -222,7 +222,8 @@ enum ImportSummary {
     }
 
     /// `12 files read, 2135 records added: 6 new snapshots, 0 merged, 0 already imported → STORE`
-    /// (`; 4 drill-down snapshots (7 drill-down records added)` before the arrow when there are).
+    /// (`; 4 drill-down snapshots (4 new, 0 merged, 0 already imported; 7 drill-down records added)`
+    /// before the arrow when the run read drill-down pages).
     static func totals(_ report: ImportReport, storePath: String) -> String {
         let stored = report.snapshots.filter { $0.outcome == .stored }.count
         let merged = report.snapshots.filter { $0.outcome == .merged }.count
@@ -236,7 +237,11 @@ enum ImportSummary {
         if !report.drillDown.isEmpty {
             let count = report.drillDown.count
             let records = report.detailRecords
-            text += "; \(count) drill-down snapshot\(count == 1 ? "" : "s") (\(records) drill-down record\(records == 1 ? "" : "s") added)"
+            let new = report.drillDown.filter(\.created).count
+            let merged = report.drillDown.filter { !$0.created && $0.addedRecords > 0 }.count
+            text +=
+                "; \(count) drill-down snapshot\(count == 1 ? "" : "s") (\(new) new, \(merged) merged, \(count - new - merged) already imported; "
+            text += "\(records) drill-down record\(records == 1 ? "" : "s") added)"
         }
         if report.skippedCount > 0 { text += "; \(report.skippedCount) input\(report.skippedCount == 1 ? "" : "s") skipped" }
         return text + " → \(storePath)"
