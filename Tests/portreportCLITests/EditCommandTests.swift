@@ -421,4 +421,21 @@ struct EditCommandTests {
             #expect(listing.snapshots.count == 2)
         }
     }
+
+    @Test("a report that fails after importing only drill-down pages says that they were kept")
+    func reportFailureKeepsDrilldownImport() async throws {
+        try await withScratch("report-kept-drilldown") { scratch in
+            // One ListPortHost page (port 21 on the sample's hosts): a drill-down snapshot and no
+            // statistics, so the report then finds nothing in scope.
+            let page = "samples/exports/2026-11-28/host/port-hosts-21-tcp-offset-0.json"
+            let run = try await CLI.run(["report", "--store", scratch.store, "--format", "json", page], environment: Self.epoch)
+            #expect(run.status == 1, "\(run)")
+            #expect(run.err.lines.contains { $0.hasPrefix("error: ") }, "\(run)")
+            #expect(run.err.lines.last == "note: the import was kept: 1 drill-down snapshot stored in \(scratch.store)", "\(run)")
+            // Importing it again changes nothing, and a failing report then says nothing was kept.
+            let again = try await CLI.run(["report", "--store", scratch.store, "--format", "json", page], environment: Self.epoch)
+            #expect(again.status == 1, "\(again)")
+            #expect(!again.err.contains("the import was kept"), "\(again)")
+        }
+    }
 }

@@ -111,11 +111,16 @@ public struct ReportJob {
         return options
     }
 
-    /// `the import was kept: 3 snapshots stored in STORE`, when the import changed the store.
+    /// `the import was kept: 3 snapshots stored in STORE` (`… and 1 drill-down snapshot …`), when
+    /// the import changed the store: snapshots stored or merged into.
     static func keptNote(_ report: ImportReport, storePath: String) -> String? {
         let changed = report.snapshots.filter { $0.outcome != .alreadyImported }.count
-        guard changed > 0 else { return nil }
-        return "the import was kept: \(changed) snapshot\(changed == 1 ? "" : "s") stored in \(storePath)"
+        let changedDetails = report.drillDown.filter { $0.created || $0.addedRecords > 0 }.count
+        var parts: [String] = []
+        if changed > 0 { parts.append("\(changed) snapshot\(changed == 1 ? "" : "s")") }
+        if changedDetails > 0 { parts.append("\(changedDetails) drill-down snapshot\(changedDetails == 1 ? "" : "s")") }
+        guard !parts.isEmpty else { return nil }
+        return "the import was kept: \(parts.joined(separator: " and ")) stored in \(storePath)"
     }
 
     /// Analyse → render → check → write.
